@@ -1,0 +1,151 @@
+// The register: every decision, deadline met or missed, reminder and escalation sent. The
+// source of reports (§18). Kysely speaks both SQLite (a file under .data/ in development) and
+// PostgreSQL (production), chosen by DATABASE_URL.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import { Pool } from 'pg';
+
+export interface RegisterEventTable {
+  /** The business identity of the event: a retried write finds it and records nothing twice. */
+  event_key: string;
+  case_reference: string;
+  kind: string;
+  obligation_id: string | null;
+  occurred_at: string;
+  recorded_at: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  detail: string;
+}
+
+export interface OutboxTable {
+  notice_key: string;
+  case_reference: string;
+  kind: string;
+  obligation_id: string | null;
+  recipients: string;
+  subject: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+  last_error: string | null;
+}
+
+export interface RegisterSchema {
+  register_event: RegisterEventTable;
+  outbox: OutboxTable;
+}
+
+export type RegisterDb = Kysely<RegisterSchema>;
+
+export function openRegister(databaseUrl: string): RegisterDb {
+  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) {
+    return new Kysely<RegisterSchema>({ dialect: new PostgresDialect({ pool: new Pool({ connectionString: databaseUrl, max: 10 }) }) });
+  }
+  const file = databaseUrl.replace(/^sqlite:/, '');
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file);
+  // WAL lets the API read while the worker writes.
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 5000');
+  return new Kysely<RegisterSchema>({ dialect: new SqliteDialect({ database: db }) });
+}
+
+export async function migrateRegister(db: RegisterDb): Promise<void> {
+  await db.schema
+    .createTable('register_event')
+    .ifNotExists()
+    .addColumn('event_key', 'text', (c) => c.primaryKey())
+    .addColumn('case_reference', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('obligation_id', 'text')
+    .addColumn('occurred_at', 'text', (c) => c.notNull())
+    .addColumn('recorded_at', 'text', (c) => c.notNull())
+    .addColumn('actor_id', 'text')
+    .addColumn('actor_role', 'text')
+    .addColumn('detail', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('register_event_case')
+    .ifNotExists()
+    .on('register_event')
+    .columns(['case_reference', 'occurred_at'])
+    .execute();
+  await db.schema
+    .createTable('outbox')
+    .ifNotExists()
+    .addColumn('notice_key', 'text', (c) => c.primaryKey())
+    .addColumn('case_reference', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('obligation_id', 'text')
+    .addColumn('recipients', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('message_id', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('sent_at', 'text')
+    .addColumn('last_error', 'text')
+    .execute();
+}
+
+export async function registerReachable(db: RegisterDb): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface RegisterEntry {
+  key: string;
+  caseReference: string;
+  kind: string;
+  obligationId?: string;
+  occurredAt: string;
+  actor?: { id: string; role: string };
+  detail?: Record<string, unknown>;
+}
+
+/** Idempotent: the same key twice records one row. */
+export async function recordEntry(db: RegisterDb, entry: RegisterEntry, now: Date = new Date()): Promise<boolean> {
+  const result = await db
+    .insertInto('register_event')
+    .values({
+      event_key: entry.key,
+      case_reference: entry.caseReference,
+      kind: entry.kind,
+      obligation_id: entry.obligationId ?? null,
+      occurred_at: entry.occurredAt,
+      recorded_at: now.toISOString(),
+      actor_id: entry.actor?.id ?? null,
+      actor_role: entry.actor?.role ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+    })
+    .onConflict((oc) => oc.column('event_key').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function caseEntries(db: RegisterDb, caseReference: string) {
+  const rows = await db
+    .selectFrom('register_event')
+    .selectAll()
+    .where('case_reference', '=', caseReference)
+    .orderBy('occurred_at')
+    .orderBy('recorded_at')
+    .execute();
+  return rows.map((r) => ({
+    kind: r.kind,
+    obligationId: r.obligation_id ?? undefined,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    actor: r.actor_id ? { id: r.actor_id, role: r.actor_role } : undefined,
+    detail: JSON.parse(r.detail) as Record<string, unknown>,
+  }));
+}

@@ -1,0 +1,45 @@
+// Activity signatures: the only thing workflow code imports from activities/.
+import type { Deadline } from '../domain/case';
+import type { Mailbox } from '../domain/roles';
+
+export interface DeadlineRequest {
+  caseReference: string;
+  rulebookVersion: string;
+  obligationId: string;
+  /** When the clock event happened: an ISO instant, or a date (YYYY-MM-DD). Its London date is day 0. */
+  clock: string;
+}
+
+export interface OutcomeRecord {
+  /** Business identity of the outcome; recording it twice keeps one row. */
+  key: string;
+  caseReference: string;
+  kind: string;
+  obligationId?: string;
+  occurredAt: string;
+  actor?: { id: string; role: string };
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+export type NoticeKind = 'referral-received' | 'reminder' | 'escalation';
+
+/** An email about a case: only its reference, the obligation and the deadline, never personal data. */
+export interface Notice {
+  /** Business identity (case, obligation, kind, instant): a retried send is not sent twice. */
+  key: string;
+  caseReference: string;
+  kind: NoticeKind;
+  to: Mailbox[];
+  deadline: Deadline;
+}
+
+export interface NoticeResult {
+  messageId: string;
+  duplicate: boolean;
+}
+
+export interface IncidentActivities {
+  computeDeadline(request: DeadlineRequest): Promise<Deadline>;
+  recordOutcome(record: OutcomeRecord): Promise<void>;
+  sendNotice(notice: Notice): Promise<NoticeResult>;
+}

@@ -1,0 +1,48 @@
+// API entry point (production and compose): configuration from the environment only.
+import { Client, Connection } from '@temporalio/client';
+import nodemailer from 'nodemailer';
+import { loadEnv, loadUsers } from '../config';
+import { migrateRegister, openRegister } from '../activities/register';
+import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { createApp } from './app';
+
+export async function startApi() {
+  const env = loadEnv();
+  const users = loadUsers(env.USERS_FILE);
+  const connection = await Connection.connect(temporalConnectionOptions(env));
+  const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const register = openRegister(env.DATABASE_URL);
+  await migrateRegister(register);
+  const mailer = nodemailer.createTransport(env.SMTP_URL);
+  const app = createApp({ temporal, register, users, smtpReachable: () => mailer.verify() });
+  const server = app.listen(env.PORT);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  return {
+    server,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      mailer.close();
+      await register.destroy();
+      await connection.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  startApi().then(
+    (api) => {
+      const address = api.server.address();
+      console.log(`API listening on ${typeof address === 'object' && address ? address.port : address}`);
+      const stop = () => void api.close().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+    (err: unknown) => {
+      console.error('API stopped:', err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}

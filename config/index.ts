@@ -1,0 +1,95 @@
+// Configuration, parsed once at start from the environment (documented in README.md and
+// config/example.env). A missing or malformed value stops the process naming the variable;
+// values are never logged.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { MAILBOXES, ROLES } from '../domain/roles';
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function findProjectRoot(start: string): string {
+  let dir = start;
+  for (;;) {
+    try {
+      readFileSync(path.join(dir, 'package.json'));
+      return dir;
+    } catch {
+      const parent = path.dirname(dir);
+      if (parent === dir) return start;
+      dir = parent;
+    }
+  }
+}
+
+const envSchema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().optional(),
+  DATABASE_URL: z.string().min(1).default(`sqlite:${path.join(PROJECT_ROOT, '.data', 'register.sqlite')}`),
+  SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
+  MAIL_FROM: z.string().min(3).default('Safeguarding Partnership case system <case-system@partnership.example.org>'),
+  PARTNERSHIP_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'partnership.example.json')),
+  USERS_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'users.example.json')),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export const partnershipSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Role mailboxes; reminders and escalations go here, never to personal data. */
+  mailboxes: z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
+  /** Days the partnership's offices are closed beyond bank holidays (PROCESS.md "How to count"). */
+  closureDays: z.array(z.strictObject({ date: z.iso.date(), name: z.string().min(1) })).default([]),
+});
+export type Partnership = z.infer<typeof partnershipSchema>;
+
+export const usersSchema = z.strictObject({
+  _comment: z.string().optional(),
+  users: z.array(
+    z.strictObject({
+      id: z.string().min(1),
+      role: z.enum(ROLES),
+      agency: z.string().min(1),
+      /** SHA-256 (hex) of the user's bearer token; the token itself is never stored. */
+      tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    }),
+  ),
+});
+export type Users = z.infer<typeof usersSchema>;
+
+export class ConfigError extends Error {}
+
+function formatIssues(source: string, error: z.ZodError): string {
+  return `${source}: ` + error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(formatIssues('environment', parsed.error));
+  return parsed.data;
+}
+
+function readJson(file: string, name: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${name} (${file}) cannot be read as JSON: ${(err as Error).message}`);
+  }
+}
+
+export function loadPartnership(file: string): Partnership {
+  const parsed = partnershipSchema.safeParse(readJson(file, 'PARTNERSHIP_FILE'));
+  if (!parsed.success) throw new ConfigError(formatIssues(`PARTNERSHIP_FILE (${file})`, parsed.error));
+  return parsed.data;
+}
+
+export function loadUsers(file: string): Users {
+  const parsed = usersSchema.safeParse(readJson(file, 'USERS_FILE'));
+  if (!parsed.success) throw new ConfigError(formatIssues(`USERS_FILE (${file})`, parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,21 @@
+/**
+ * Why a decision was refused. Thrown as ApplicationFailure.create({ type, nonRetryable: true })
+ * from update validators; the API maps the type to an HTTP status and never forwards other text.
+ */
+export const REFUSALS = {
+  WrongStage: 409,
+  AlreadyMet: 409,
+  RoleNotAllowed: 403,
+  InvalidDecision: 422,
+} as const;
+export type Refusal = keyof typeof REFUSALS;
+
+export function isRefusal(type: string | undefined | null): type is Refusal {
+  return type !== undefined && type !== null && Object.prototype.hasOwnProperty.call(REFUSALS, type);
+}
+
+/** A problem with submitted data: where, and what is wrong, never the value itself. */
+export interface Problem {
+  path: string;
+  message: string;
+}

@@ -1,0 +1,264 @@
+import type { Mailbox, Role } from './roles';
+
+/**
+ * The events a deadline can be counted from (PROCESS.md "Deadlines", column "clock").
+ * A case keeps the date of each as it becomes known; a corrected date recomputes every
+ * deadline counted from it.
+ */
+export const CLOCK_EVENTS = [
+  'referrer-became-aware',
+  'referral-received',
+  'la-became-aware',
+  'ssp-decision',
+  'csprp-acknowledgement',
+  'lcspr-decision',
+  'planned-publication',
+  'publication',
+] as const;
+export type ClockEvent = (typeof CLOCK_EVENTS)[number];
+
+export type LimitRule =
+  /** "Within N WD of X": X is day 0, the deadline is the end of the Nth working day after it. */
+  | { kind: 'working-days-after'; days: number }
+  /** "At least N WD before Y": N working days back from Y's date, end of that day. */
+  | { kind: 'working-days-before'; days: number }
+  /** "N months from X": same day N months later (or the month's last day), end of that day. */
+  | { kind: 'calendar-months-after'; months: number };
+
+/** When to remind the owner, relative to the deadline's date, at a London wall-clock time. */
+export type ReminderRule =
+  | { workingDaysBefore: number; at: string }
+  | { calendarMonthsBefore: number; at: string };
+
+export interface ObligationRule {
+  id: string;
+  obligation: string;
+  owner: Role;
+  /** Mailbox that receives the reminders. */
+  remind: Mailbox;
+  clock: ClockEvent;
+  limit: LimitRule;
+  /** An earlier target the procedure aims for (e.g. the Rapid Review's 7–10 WD): passing it warns. */
+  target?: LimitRule;
+  /** false: the seed sets no limit; the reminder is this partnership's local policy, never statute. */
+  statutory: boolean;
+  section: string;
+  reminders: ReminderRule[];
+  escalateTo: Mailbox[];
+}
+
+export interface Rulebook {
+  version: string;
+  title: string;
+  obligations: Readonly<Record<string, ObligationRule>>;
+}
+
+// Reminder rhythms: a 1 WD limit needs same-day nudges, a 6-month limit needs weeks of notice.
+const SAME_DAY: ReminderRule[] = [
+  { workingDaysBefore: 0, at: '09:00' },
+  { workingDaysBefore: 0, at: '14:00' },
+];
+const SHORT: ReminderRule[] = [
+  { workingDaysBefore: 2, at: '09:00' },
+  { workingDaysBefore: 0, at: '09:00' },
+];
+const MEDIUM: ReminderRule[] = [
+  { workingDaysBefore: 5, at: '09:00' },
+  { workingDaysBefore: 2, at: '09:00' },
+  { workingDaysBefore: 0, at: '09:00' },
+];
+const LONG: ReminderRule[] = [
+  { calendarMonthsBefore: 1, at: '09:00' },
+  { workingDaysBefore: 10, at: '09:00' },
+  { workingDaysBefore: 2, at: '09:00' },
+];
+const LOCAL_POLICY: ReminderRule[] = [{ workingDaysBefore: 0, at: '09:00' }];
+
+function rules(list: ObligationRule[]): Record<string, ObligationRule> {
+  return Object.fromEntries(list.map((rule) => [rule.id, rule]));
+}
+
+/**
+ * The seed procedure: DSP 1.5 (July 2023), written under Working Together 2018. Ids are
+ * PROCESS.md's. The three action-* rows belong to the action-plan workflow.
+ */
+export const DSP_1_5: Rulebook = {
+  version: 'DSP-1.5',
+  title: 'Serious Child Safeguarding Incident Notification and LCSPR Procedures, DSP 1.5 (July 2023)',
+  obligations: rules([
+    {
+      id: 'referral-submitted',
+      obligation: 'Referral form reaches the Business Unit',
+      owner: 'referrer',
+      remind: 'business-unit',
+      clock: 'referrer-became-aware',
+      limit: { kind: 'working-days-after', days: 1 },
+      statutory: true,
+      section: '§4.5',
+      // Checked on arrival: by the time the case exists the referral has been submitted.
+      reminders: [],
+      escalateTo: ['business-manager'],
+    },
+    {
+      id: 'ssp-informed',
+      obligation: 'Business Unit informs the Statutory Safeguarding Partners',
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'referral-received',
+      limit: { kind: 'working-days-after', days: 1 },
+      statutory: true,
+      section: '§4.6, §5.1',
+      reminders: SAME_DAY,
+      escalateTo: ['business-manager', 'director-childrens-services'],
+    },
+    {
+      id: 'ssp-decision',
+      obligation: 'SSP meet and decide whether the criteria for notification are met',
+      owner: 'ssp',
+      remind: 'ssp',
+      clock: 'referral-received',
+      limit: { kind: 'working-days-after', days: 5 },
+      statutory: true,
+      section: '§4.6',
+      reminders: SHORT,
+      escalateTo: ['independent-scrutineer', 'business-manager'],
+    },
+    {
+      id: 'national-notification',
+      obligation: 'LA notifies the Child Safeguarding Practice Review Panel (shared with Ofsted and DfE)',
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'la-became-aware',
+      limit: { kind: 'working-days-after', days: 5 },
+      statutory: true,
+      section: '§3, §5.2',
+      reminders: SHORT,
+      escalateTo: ['director-childrens-services', 'business-manager'],
+    },
+    {
+      id: 'looked-after-death-notification',
+      obligation: 'LA notifies the Secretary of State (DfE) and Ofsted of the death of a looked-after child',
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'la-became-aware',
+      limit: { kind: 'working-days-after', days: 5 },
+      statutory: true,
+      section: '§5.3',
+      reminders: SHORT,
+      escalateTo: ['director-childrens-services', 'business-manager'],
+    },
+    {
+      id: 'ld-informed',
+      obligation: "Details of the referral and the decision's rationale shared with the L&D Chair",
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'ssp-decision',
+      // Sent automatically at the decision; the limit only matters if sending keeps failing.
+      limit: { kind: 'working-days-after', days: 1 },
+      statutory: true,
+      section: '§5.6, §10.1',
+      reminders: [],
+      escalateTo: ['business-manager'],
+    },
+    {
+      id: 'referrer-feedback',
+      obligation: 'Outcome fed back to the referrer',
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'ssp-decision',
+      limit: { kind: 'working-days-after', days: 5 },
+      statutory: true,
+      section: '§5.7',
+      reminders: SHORT,
+      escalateTo: ['business-manager'],
+    },
+    {
+      id: 'csprp-acknowledgement',
+      obligation: "The Panel's acknowledgement of the notification is received",
+      owner: 'business-unit',
+      remind: 'business-unit',
+      clock: 'la-became-aware',
+      limit: { kind: 'working-days-after', days: 3 },
+      statutory: false,
+      section: '§6.2 (local policy: the seed sets no limit)',
+      reminders: LOCAL_POLICY,
+      escalateTo: ['business-manager'],
+    },
+    {
+      id: 'rapid-review-meeting',
+      obligation: 'Rapid Review Panel meets',
+      owner: 'rapid-review-chair',
+      remind: 'rapid-review-chair',
+      clock: 'csprp-acknowledgement',
+      limit: { kind: 'working-days-after', days: 15 },
+      target: { kind: 'working-days-after', days: 10 },
+      statutory: true,
+      section: '§6.2',
+      reminders: MEDIUM,
+      escalateTo: ['independent-scrutineer', 'business-manager'],
+    },
+    {
+      id: 'rapid-review-report',
+      obligation: "SSP/Scrutineer's decision on the review reported to the Panel",
+      owner: 'ssp',
+      remind: 'ssp',
+      clock: 'csprp-acknowledgement',
+      limit: { kind: 'working-days-after', days: 15 },
+      statutory: true,
+      section: '§3, §6.10',
+      reminders: MEDIUM,
+      escalateTo: ['independent-scrutineer', 'business-manager'],
+    },
+    {
+      id: 'lcspr-publication',
+      obligation: 'LCSPR completed and published',
+      owner: 'ssp',
+      remind: 'ssp',
+      clock: 'lcspr-decision',
+      limit: { kind: 'calendar-months-after', months: 6 },
+      statutory: true,
+      section: '§3, §15.5',
+      reminders: LONG,
+      escalateTo: ['independent-scrutineer', 'business-manager'],
+    },
+    {
+      id: 'report-to-panel',
+      obligation: 'Full report (or learning and recommendations) sent to the Panel, the Secretary of State and Ofsted',
+      owner: 'ssp',
+      remind: 'ssp',
+      clock: 'planned-publication',
+      limit: { kind: 'working-days-before', days: 7 },
+      statutory: true,
+      section: '§14.7',
+      reminders: SHORT,
+      escalateTo: ['independent-scrutineer', 'business-manager'],
+    },
+    {
+      id: 'publication-kept',
+      obligation: 'Published report stays publicly available',
+      owner: 'ssp',
+      remind: 'ssp',
+      clock: 'publication',
+      limit: { kind: 'calendar-months-after', months: 12 },
+      statutory: true,
+      section: '§14.4',
+      reminders: [],
+      escalateTo: ['independent-scrutineer'],
+    },
+  ]),
+};
+
+export const RULEBOOKS: Readonly<Record<string, Rulebook>> = { [DSP_1_5.version]: DSP_1_5 };
+export const DEFAULT_RULEBOOK = DSP_1_5.version;
+
+export function rulebook(version: string): Rulebook {
+  const found = RULEBOOKS[version];
+  if (!found) throw new Error(`Unknown rulebook version ${version}`);
+  return found;
+}
+
+export function obligationRule(version: string, id: string): ObligationRule {
+  const found = rulebook(version).obligations[id];
+  if (!found) throw new Error(`Rulebook ${version} has no obligation ${id}`);
+  return found;
+}

@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  // Workers run in UTC (TEMPORAL-NOTES: Date methods use the host zone); Europe/London
+  // arithmetic happens explicitly in the calendar.
+  globalSetup: '<rootDir>/test/global-setup.js',
+  testTimeout: 120000,
+};

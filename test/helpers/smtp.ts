@@ -1,0 +1,67 @@
+// A real SMTP listener in the test process: the worker's nodemailer transport delivers to it
+// over TCP on 127.0.0.1, and the tests read what arrived.
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+
+export interface CapturedMail {
+  to: string[];
+  subject: string;
+  text: string;
+  messageId: string | undefined;
+}
+
+export interface SmtpCatcher {
+  url: string;
+  messages: CapturedMail[];
+  waitFor(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  close(): Promise<void>;
+}
+
+function addresses(parsed: ParsedMail): string[] {
+  const to = parsed.to ? (Array.isArray(parsed.to) ? parsed.to : [parsed.to]) : [];
+  return to.flatMap((a) => a.value.map((v) => v.address ?? ''));
+}
+
+export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+  const messages: CapturedMail[] = [];
+  const waiters: Array<() => void> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      simpleParser(stream).then(
+        (parsed) => {
+          messages.push({ to: addresses(parsed), subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId });
+          waiters.splice(0).forEach((w) => w());
+          callback();
+        },
+        (err: Error) => callback(err),
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as AddressInfo).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    async waitFor(predicate, timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const found = messages.find(predicate);
+        if (found) return found;
+        const left = until - Date.now();
+        if (left <= 0) throw new Error(`no matching email within ${timeoutMs} ms; got: ${messages.map((m) => m.subject).join(' | ')}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(left, 250));
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

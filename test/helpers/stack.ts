@@ -1,0 +1,62 @@
+// Real parts for workflow and end-to-end tests: a register in a temporary SQLite file, a
+// nodemailer transport to the in-process SMTP listener, the partnership's example directory.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadPartnership, PROJECT_ROOT } from '../../config';
+import { WorkingDayCalendar } from '../../domain/calendar';
+import type { Actor } from '../../domain/roles';
+import type { ActivityDependencies } from '../../activities';
+import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
+
+export const partnership = loadPartnership(path.join(PROJECT_ROOT, 'config', 'partnership.example.json'));
+
+export async function tempRegister(): Promise<{ register: RegisterDb; url: string }> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-register-'));
+  const url = `sqlite:${path.join(dir, 'register.sqlite')}`;
+  const register = openRegister(url);
+  await migrateRegister(register);
+  return { register, url };
+}
+
+export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDependencies {
+  return {
+    calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
+    register,
+    mailer: nodemailer.createTransport(smtpUrl),
+    mailFrom: 'Case system <case-system@partnership.example.org>',
+    mailboxes: partnership.mailboxes,
+  };
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** Bundle the workflows once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
+
+export const actors = {
+  businessUnit: { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' },
+  ssp: { id: 'ssp-la', role: 'ssp', agency: 'Local Authority' },
+  referrer: { id: 'referrer-1', role: 'referrer', agency: 'Example Health Trust' },
+} satisfies Record<string, Actor>;
+
+let counter = 0;
+/** Unique, opaque case references per test run. */
+export function newCaseReference(): string {
+  counter += 1;
+  const n = (Date.now() % 100_000) * 10 + counter;
+  return `TEST-2026-${String(n).padStart(6, '0').slice(-6)}`;
+}

@@ -1,0 +1,19 @@
+// Builds the real dependencies the activities need from configuration.
+import nodemailer from 'nodemailer';
+import { loadPartnership, type Env } from '../config';
+import { WorkingDayCalendar } from '../domain/calendar';
+import { migrateRegister, openRegister } from '../activities/register';
+import type { ActivityDependencies } from '../activities';
+
+export async function activityDependencies(env: Env): Promise<ActivityDependencies> {
+  const partnership = loadPartnership(env.PARTNERSHIP_FILE);
+  const register = openRegister(env.DATABASE_URL);
+  await migrateRegister(register);
+  return {
+    calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
+    register,
+    mailer: nodemailer.createTransport(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM,
+    mailboxes: partnership.mailboxes,
+  };
+}
