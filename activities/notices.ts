@@ -22,7 +22,7 @@ const londonTime = new Intl.DateTimeFormat('en-GB', {
 });
 
 export function describeDue(deadline: Deadline): string {
-  return `the end of ${londonDay.format(new Date(deadline.dueAt))}`;
+  return `the end of ${londonDay.format(new Date(deadline.dueAt))} (${deadline.dueDate}, 23:59 UK time)`;
 }
 
 export function howCounted(deadline: Deadline): string {
@@ -48,11 +48,12 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
   switch (notice.kind) {
     case 'referral-received':
       return {
-        subject: `[${ref}] Referral received: inform the SSP by ${due}`,
+        subject: `[${ref}] Referral received - ${deadline.obligation}: due ${deadline.dueDate}`,
         text: [
           `A serious child safeguarding incident referral has been received as case ${ref}.`,
           '',
-          `${deadline.obligation} by ${due}.`,
+          `To do: ${deadline.obligation}.`,
+          `Due by: ${due}.`,
           howCounted(deadline),
           '',
           'The referral itself is available to signed-in staff in the case system; it is not sent by email.',
@@ -61,11 +62,12 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
       };
     case 'reminder':
       return {
-        subject: `[${ref}] Reminder: ${deadline.obligation} - due by ${due}`,
+        subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
         text: [
           `Reminder for case ${ref}, sent ${londonTime.format(now)}.`,
           '',
-          `${deadline.obligation} is due by ${due} and has not yet been recorded.`,
+          `To do: ${deadline.obligation}.`,
+          `Due by: ${due}. It has not yet been recorded as done.`,
           howCounted(deadline),
           '',
           `When done, record it in the case system against ${ref} (decision: ${deadline.obligationId}).`,
@@ -73,11 +75,12 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
       };
     case 'escalation':
       return {
-        subject: `[${ref}] MISSED: ${deadline.obligation} - was due by ${due}`,
+        subject: `[${ref}] MISSED - ${deadline.obligation}: was due ${deadline.dueDate}`,
         text: [
           `Escalation for case ${ref}: a deadline has been missed.`,
           '',
-          `${deadline.obligation} was due by ${due} and had not been recorded by then.`,
+          `Missed: ${deadline.obligation}.`,
+          `It was due by ${due} and had not been recorded as done by then.`,
           howCounted(deadline),
           '',
           'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',

@@ -4,12 +4,19 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
+
+// Worker state changes at INFO drown test output; warnings and errors still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed in this module registry
+}
 
 export const partnership = loadPartnership(path.join(PROJECT_ROOT, 'config', 'partnership.example.json'));
 
