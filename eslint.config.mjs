@@ -28,7 +28,7 @@ export default tseslint.config(
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
-          patterns: [{ group: ['**/activities/*', '!**/activities/types'], message: 'Workflows import only activity types.' }],
+          patterns: [{ regex: '(^|/)activities(/(?!types$)[^/]+)?$', message: 'Workflows import only activity types (activities/types).' }],
         },
       ],
     },

@@ -10,6 +10,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
 import { CASE_REFERENCE_PATTERN } from '../domain/case';
@@ -33,6 +34,8 @@ export interface AppDependencies {
   temporalCallTimeoutMs?: number;
   rulebookVersion?: string;
   now?: () => Date;
+  /** Request and error log: method, route, status and time only, never bodies. */
+  logger?: Logger;
 }
 
 export const referralRequestSchema = z.strictObject({
@@ -49,6 +52,14 @@ export function createApp(deps: AppDependencies): express.Express {
   const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger?.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  });
   app.use(express.json({ limit: '1mb' }));
 
   async function bounded<T>(fn: () => Promise<T>): Promise<T> {
@@ -172,7 +183,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof TemporalUnavailable) return sendError(res, 503, 'TemporalUnavailable', 'The case engine did not answer in time; try again');
     if ((err as { type?: string }).type === 'entity.parse.failed') return sendError(res, 400, 'MalformedJson', 'The body is not valid JSON');
-    console.error('unhandled API error', err instanceof Error ? err.name : 'unknown');
+    // The name only: messages can carry submitted data.
+    deps.logger?.error({ error: err instanceof Error ? err.name : 'unknown' }, 'unhandled API error');
     return sendError(res, 500, 'InternalError', 'Something went wrong; it has been logged');
   });
 

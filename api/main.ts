@@ -1,6 +1,7 @@
 // API entry point (production and compose): configuration from the environment only.
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
+import pino from 'pino';
 import { loadEnv, loadUsers } from '../config';
 import { migrateRegister, openRegister } from '../activities/register';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
@@ -14,7 +15,8 @@ export async function startApi() {
   const register = openRegister(env.DATABASE_URL);
   await migrateRegister(register);
   const mailer = nodemailer.createTransport(env.SMTP_URL);
-  const app = createApp({ temporal, register, users, smtpReachable: () => mailer.verify() });
+  const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const app = createApp({ temporal, register, users, smtpReachable: () => mailer.verify(), logger });
   const server = app.listen(env.PORT);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -21,11 +21,6 @@ const UI_PORT = 8233;
 const INBOX_PORT = 1080;
 const SMTP_PORT = 1025;
 
-interface MailDevServer {
-  listen(cb?: (err?: Error) => void): void;
-  close(cb?: (err?: Error) => void): void;
-}
-type MailDevConstructor = new (options: Record<string, unknown>) => MailDevServer;
 
 async function waitForTemporal(address: string, child: ChildProcess): Promise<void> {
   const until = Date.now() + 60_000;
@@ -67,56 +62,71 @@ async function main(): Promise<void> {
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   const temporalExited = new Promise<void>((resolve) => temporal.once('exit', () => resolve()));
-  await waitForTemporal(env.TEMPORAL_ADDRESS, temporal);
-
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const MailDev = require('maildev') as MailDevConstructor;
-  const inbox = new MailDev({ smtp: SMTP_PORT, web: INBOX_PORT, ip: '127.0.0.1', silent: true });
-  await new Promise<void>((resolve, reject) => inbox.listen((err) => (err ? reject(err) : resolve())));
-
-  const connection = await NativeConnection.connect(temporalConnectionOptions(env));
-  const deps = await activityDependencies(env);
-  const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
-  const workerRun = worker.run();
-  const api = await startApi();
-
-  console.log(
-    [
-      '',
-      'Safeguarding incident procedure - development stack is up:',
-      `  API                http://127.0.0.1:${env.PORT}   (health: http://127.0.0.1:${env.PORT}/health)`,
-      `  Temporal Web UI    http://127.0.0.1:${UI_PORT}`,
-      `  Mail inbox         http://127.0.0.1:${INBOX_PORT}   (SMTP on 127.0.0.1:${SMTP_PORT})`,
-      `  Data               ${dataDir}`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
-
+  // Whatever has started is stopped again, in reverse order, on Ctrl-C or on a failed start.
+  const cleanups: Array<() => Promise<unknown>> = [
+    async () => {
+      temporal.kill('SIGTERM');
+      await temporalExited;
+    },
+  ];
   let stopping = false;
-  const stop = async () => {
+  const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     console.log('stopping...');
-    await api.close();
-    worker.shutdown();
-    await workerRun;
-    await deps.register.destroy();
-    await connection.close();
-    await new Promise<void>((resolve) => inbox.close(() => resolve()));
-    temporal.kill('SIGTERM');
-    await temporalExited;
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((err: unknown) => console.error('while stopping:', err instanceof Error ? err.message : String(err)));
+    }
     console.log('stopped.');
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
   temporal.once('exit', (code) => {
     if (!stopping) {
       console.error(`the Temporal dev server exited (${code}); stopping`);
-      void stop();
+      void stop(1);
     }
   });
+
+  try {
+    await waitForTemporal(env.TEMPORAL_ADDRESS, temporal);
+
+    // maildev 3 is an ES module: load it with a real dynamic import.
+    const { MailDev } = await import('maildev');
+    const inbox = new MailDev({ smtp: SMTP_PORT, ip: '127.0.0.1', web: INBOX_PORT, webIp: '127.0.0.1', silent: true });
+    await inbox.start();
+    cleanups.push(() => inbox.stop());
+
+    const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+    cleanups.push(() => connection.close());
+    const deps = await activityDependencies(env);
+    cleanups.push(() => deps.register.destroy());
+    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
+    const workerRun = worker.run();
+    cleanups.push(async () => {
+      worker.shutdown();
+      await workerRun;
+    });
+    const api = await startApi();
+    cleanups.push(() => api.close());
+
+    console.log(
+      [
+        '',
+        'Safeguarding incident procedure - development stack is up:',
+        `  API                http://127.0.0.1:${env.PORT}   (health: http://127.0.0.1:${env.PORT}/health)`,
+        `  Temporal Web UI    http://127.0.0.1:${UI_PORT}`,
+        `  Mail inbox         http://127.0.0.1:${INBOX_PORT}   (SMTP on 127.0.0.1:${SMTP_PORT})`,
+        `  Data               ${dataDir}`,
+        'Press Ctrl-C to stop.',
+        '',
+      ].join('\n'),
+    );
+  } catch (err) {
+    console.error('npm start failed:', err instanceof Error ? err.message : String(err));
+    await stop(1);
+  }
 }
 
 main().catch((err: unknown) => {
