@@ -59,6 +59,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           break;
       }
       const dueAt = endOfLondonDay(counted.result);
+      const target = rule.target?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.target.days) : undefined;
       const reminders = [...new Set(rule.reminders.map((r) => reminderInstant(counted.result, r)))]
         .filter((r) => r < dueAt)
         .sort();
@@ -72,6 +73,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
         skipped: counted.skipped,
         section: rule.section,
         statutory: rule.statutory,
+        ...(target ? { target: { rule: `${target.rule} (${rule.clock}, target)`, dueDate: target.result, dueAt: endOfLondonDay(target.result) } } : {}),
         reminders,
         computedAt: now().toISOString(),
       };

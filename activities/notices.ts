@@ -42,9 +42,14 @@ export interface RenderedNotice {
   text: string;
 }
 
+const RECORD_IT = (ref: string, obligationId: string) =>
+  `When done, record it in the case system against ${ref} (obligation: ${obligationId}).`;
+
 export function renderNotice(notice: Notice, now: Date): RenderedNotice {
   const { caseReference: ref, deadline } = notice;
   const due = describeDue(deadline);
+  // Limits the seed does not set are this partnership's local policy, and say so.
+  const overdueWord = deadline.statutory ? 'MISSED' : 'Overdue (local policy)';
   switch (notice.kind) {
     case 'referral-received':
       return {
@@ -57,7 +62,7 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
           howCounted(deadline),
           '',
           'The referral itself is available to signed-in staff in the case system; it is not sent by email.',
-          `When done, record it in the case system against ${ref} (decision: ${deadline.obligationId}).`,
+          RECORD_IT(ref, deadline.obligationId),
         ].join('\n'),
       };
     case 'reminder':
@@ -70,21 +75,58 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
           `Due by: ${due}. It has not yet been recorded as done.`,
           howCounted(deadline),
           '',
-          `When done, record it in the case system against ${ref} (decision: ${deadline.obligationId}).`,
+          RECORD_IT(ref, deadline.obligationId),
+        ].join('\n'),
+      };
+    case 'target-warning':
+      return {
+        subject: `[${ref}] Target passed - ${deadline.obligation}: limit ${deadline.dueDate}`,
+        text: [
+          `Case ${ref}: the target for this step has passed without it being recorded.`,
+          '',
+          `To do: ${deadline.obligation}.`,
+          `Target: ${deadline.target ? `${deadline.target.dueDate} (${deadline.target.rule})` : 'none'}.`,
+          `Limit: ${due}.`,
+          howCounted(deadline),
+          '',
+          RECORD_IT(ref, deadline.obligationId),
         ].join('\n'),
       };
     case 'escalation':
       return {
-        subject: `[${ref}] MISSED - ${deadline.obligation}: was due ${deadline.dueDate}`,
+        subject: `[${ref}] ${overdueWord} - ${deadline.obligation}: was due ${deadline.dueDate}`,
         text: [
-          `Escalation for case ${ref}: a deadline has been missed.`,
+          `Escalation for case ${ref}: a deadline has passed.`,
           '',
-          `Missed: ${deadline.obligation}.`,
+          `${overdueWord}: ${deadline.obligation}.`,
           `It was due by ${due} and had not been recorded as done by then.`,
           howCounted(deadline),
           '',
           'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',
           'it will then be recorded as met late.',
+        ].join('\n'),
+      };
+    case 'breach':
+      return {
+        subject: `[${ref}] Broken - ${deadline.obligation}: required until ${deadline.dueDate}`,
+        text: [
+          `Case ${ref}: a requirement has been broken.`,
+          '',
+          `${deadline.obligation} was required until ${due}, and has ended early.`,
+          howCounted(deadline),
+          '',
+          'It is recorded as broken in the register.',
+        ].join('\n'),
+      };
+    case 'ssp-decision-shared':
+      return {
+        subject: `[${ref}] SSP decision: ${notice.outcome ?? 'recorded'}`,
+        text: [
+          `Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`,
+          '',
+          "The details of the referral and the decision's rationale are shared with the Chair of the",
+          'Learning and Development Group (§5.6, §10.1). They are in the case system, behind sign-in;',
+          'they are not sent by email.',
         ].join('\n'),
       };
   }

@@ -21,7 +21,13 @@ export interface OutcomeRecord {
   detail?: Record<string, string | number | boolean | null>;
 }
 
-export type NoticeKind = 'referral-received' | 'reminder' | 'escalation';
+export type NoticeKind =
+  | 'referral-received'
+  | 'reminder'
+  | 'target-warning'
+  | 'escalation'
+  | 'breach'
+  | 'ssp-decision-shared';
 
 /** An email about a case: only its reference, the obligation and the deadline, never personal data. */
 export interface Notice {
@@ -31,6 +37,8 @@ export interface Notice {
   kind: NoticeKind;
   to: Mailbox[];
   deadline: Deadline;
+  /** Outcome words for a decision notice (e.g. 'criteria-met'); never personal data. */
+  outcome?: string;
 }
 
 export interface NoticeResult {

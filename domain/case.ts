@@ -11,9 +11,25 @@ export function workflowIdFor(caseReference: string): string {
   return `incident-${caseReference}`;
 }
 
+/** PROCESS.md's map, one stage per box the case can wait in. */
 export const STAGES = [
   'referral-received',
   'awaiting-ssp-decision',
+  'awaiting-national-notification',
+  'awaiting-panel-acknowledgement',
+  'rapid-review',
+  'awaiting-level-of-review',
+  'awaiting-panel-response',
+  'further-information-requested',
+  'lcspr',
+  'lcspr-draft',
+  'awaiting-publication',
+  'national-review',
+  'other-review',
+  'learning-review',
+  'awaiting-ssp-approval',
+  'no-further-action',
+  'action-plan',
   'closed',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -31,24 +47,34 @@ export interface Deadline {
   skipped: SkippedDay[];
   section: string;
   statutory: boolean;
-  /** Reminder instants, ascending; those already past when the deadline is set are skipped. */
+  /** The earlier target the procedure aims for (Rapid Review 7–10 WD), if any. */
+  target?: { rule: string; dueDate: string; dueAt: string };
+  /** Reminder instants, ascending. */
   reminders: string[];
   computedAt: string;
 }
 
-export type ObligationStatus = 'open' | 'missed' | 'met' | 'met-late';
+/**
+ * open: clock running; missed: deadline passed, escalated, still to do; met / met-late: done;
+ * withdrawn: no longer required on the path the case took; broken: a minimum period ended early.
+ */
+export type ObligationStatus = 'open' | 'missed' | 'met' | 'met-late' | 'withdrawn' | 'broken';
 
 export interface ObligationState {
   id: string;
+  /** 1 for the first time the obligation opens; reopened obligations (a loop) count up. */
+  round: number;
   status: ObligationStatus;
   deadline: Deadline;
   /** Deadlines replaced by a corrected clock date, oldest first. */
   previousDeadlines: Deadline[];
-  /** Reminder instants already dealt with (sent, or skipped because they had passed). */
+  /** Reminder instants already dealt with (sent, or passed before the clock started). */
   remindersDone: string[];
+  targetWarnedAt?: string;
   escalatedAt?: string;
   metAt?: string;
   metBy?: string;
+  closedReason?: string;
 }
 
 export interface TimelineEntry {
@@ -60,13 +86,31 @@ export interface TimelineEntry {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** Outcomes the path depends on; never personal data. */
+export interface CaseFacts {
+  sspOutcome?: string;
+  rapidReviewRecommendation?: string;
+  levelOfReview?: string;
+  panelReference?: string;
+  panelResponse?: string;
+  ldOutcome?: string;
+  publish?: string;
+  plannedPublicationDate?: string;
+  lookedAfterChildDied?: boolean;
+}
+
 export interface CaseState {
   caseReference: string;
   rulebookVersion: string;
   stage: Stage;
   receivedAt: string;
   clocks: Partial<Record<ClockEvent, string>>;
+  /** Earlier values of corrected clocks, oldest first. */
+  clockCorrections: Array<{ clock: ClockEvent; from: string; to: string; at: string; reason: string }>;
+  facts: CaseFacts;
   obligations: Record<string, ObligationState>;
+  /** Rounds of reopened obligations, as they were when they closed. */
+  pastRounds: ObligationState[];
   timeline: TimelineEntry[];
 }
 
@@ -74,15 +118,19 @@ export function isOpen(o: ObligationState): boolean {
   return o.status === 'open' || o.status === 'missed';
 }
 
-/** The next instant the workflow must wake for: a reminder or a deadline of an open obligation. */
+/** The moment after a deadline: a deadline is the end of its day, so it is missed just after. */
+function afterDue(o: ObligationState): number {
+  return Date.parse(o.deadline.dueAt) + 1;
+}
+
+/** The next instant the workflow must wake for: a reminder, a target or a deadline. */
 export function nextWakeAt(state: CaseState): number | undefined {
   let next: number | undefined;
   for (const o of Object.values(state.obligations)) {
     if (!isOpen(o)) continue;
-    const pending = o.deadline.reminders.filter((r) => !o.remindersDone.includes(r));
-    const candidates = pending.map((r) => Date.parse(r));
-    // The deadline is the end of its day: escalate the moment after it.
-    if (!o.escalatedAt) candidates.push(Date.parse(o.deadline.dueAt) + 1);
+    const candidates = o.deadline.reminders.filter((r) => !o.remindersDone.includes(r)).map((r) => Date.parse(r));
+    if (o.deadline.target && !o.targetWarnedAt) candidates.push(Date.parse(o.deadline.target.dueAt) + 1);
+    if (!o.escalatedAt) candidates.push(afterDue(o));
     for (const c of candidates) if (next === undefined || c < next) next = c;
   }
   return next;
@@ -90,21 +138,24 @@ export function nextWakeAt(state: CaseState): number | undefined {
 
 export interface DueWork {
   reminders: { obligationId: string; at: string }[];
+  targetWarnings: { obligationId: string }[];
   escalations: { obligationId: string }[];
+  /** Minimum periods that have run their course. */
+  completedPeriods: { obligationId: string }[];
 }
 
-/**
- * What has fallen due by `now`. A reminder whose deadline has already passed is dropped: the
- * escalation says more.
- */
-export function dueWork(state: CaseState, now: number): DueWork {
-  const work: DueWork = { reminders: [], escalations: [] };
+/** What has fallen due by `now`. Reminders for a deadline already passed are dropped. */
+export function dueWork(state: CaseState, now: number, minimumPeriod: (id: string) => boolean): DueWork {
+  const work: DueWork = { reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] };
   for (const o of Object.values(state.obligations)) {
     if (!isOpen(o)) continue;
-    const pastDue = now > Date.parse(o.deadline.dueAt);
-    if (pastDue) {
-      if (!o.escalatedAt) work.escalations.push({ obligationId: o.id });
+    if (now >= afterDue(o)) {
+      if (minimumPeriod(o.id)) work.completedPeriods.push({ obligationId: o.id });
+      else if (!o.escalatedAt) work.escalations.push({ obligationId: o.id });
       continue;
+    }
+    if (o.deadline.target && !o.targetWarnedAt && now > Date.parse(o.deadline.target.dueAt)) {
+      work.targetWarnings.push({ obligationId: o.id });
     }
     for (const r of o.deadline.reminders) {
       if (o.remindersDone.includes(r) || Date.parse(r) > now) continue;
@@ -124,4 +175,79 @@ export function nextDeadline(state: CaseState): string | undefined {
     .map((o) => o.deadline.dueAt)
     .sort();
   return due[0];
+}
+
+export interface ObligationView {
+  id: string;
+  obligation: string;
+  round: number;
+  status: ObligationStatus;
+  dueDate: string;
+  dueAt: string;
+  explanation: {
+    clock: Deadline['clock'];
+    rule: string;
+    skipped: SkippedDay[];
+    section: string;
+    statutory: boolean;
+    target?: Deadline['target'];
+  };
+  metAt?: string;
+  escalatedAt?: string;
+  previousDeadlines: Array<{ dueDate: string; rule: string }>;
+}
+
+/** What the status query answers: the case as a person reads it. */
+export interface CaseStatus {
+  caseReference: string;
+  rulebookVersion: string;
+  stage: Stage;
+  receivedAt: string;
+  facts: CaseFacts;
+  clocks: CaseState['clocks'];
+  clockCorrections: CaseState['clockCorrections'];
+  open: ObligationView[];
+  met: ObligationView[];
+  metLate: ObligationView[];
+  missed: ObligationView[];
+  closed: ObligationView[];
+  obligations: Record<string, ObligationState>;
+  timeline: TimelineEntry[];
+}
+
+function view(o: ObligationState): ObligationView {
+  const d = o.deadline;
+  return {
+    id: o.id,
+    obligation: d.obligation,
+    round: o.round,
+    status: o.status,
+    dueDate: d.dueDate,
+    dueAt: d.dueAt,
+    explanation: { clock: d.clock, rule: d.rule, skipped: d.skipped, section: d.section, statutory: d.statutory, ...(d.target ? { target: d.target } : {}) },
+    ...(o.metAt ? { metAt: o.metAt } : {}),
+    ...(o.escalatedAt ? { escalatedAt: o.escalatedAt } : {}),
+    previousDeadlines: o.previousDeadlines.map((p) => ({ dueDate: p.dueDate, rule: p.rule })),
+  };
+}
+
+export function caseStatus(state: CaseState): CaseStatus {
+  const all = [...state.pastRounds, ...Object.values(state.obligations)].map(view);
+  const byDue = (a: ObligationView, b: ObligationView) => a.dueAt.localeCompare(b.dueAt);
+  return {
+    caseReference: state.caseReference,
+    rulebookVersion: state.rulebookVersion,
+    stage: state.stage,
+    receivedAt: state.receivedAt,
+    facts: state.facts,
+    clocks: state.clocks,
+    clockCorrections: state.clockCorrections,
+    open: all.filter((o) => o.status === 'open').sort(byDue),
+    met: all.filter((o) => o.status === 'met').sort(byDue),
+    metLate: all.filter((o) => o.status === 'met-late').sort(byDue),
+    missed: all.filter((o) => o.status === 'missed').sort(byDue),
+    closed: all.filter((o) => o.status === 'withdrawn' || o.status === 'broken').sort(byDue),
+    obligations: state.obligations,
+    timeline: state.timeline,
+  };
 }

@@ -1,33 +1,464 @@
 // Every decision a person records through the API (PROCESS.md "People and what they may
-// decide"): which roles may make it, at which stages it fits, and its payload schema.
+// decide"): which roles may make it, at which stages it fits, its payload schema, and what it
+// does to the case. Pure and deterministic: the workflow applies the effects.
 import { z } from 'zod';
-import type { CaseState, Stage } from './case';
+import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
 import type { Problem, Refusal } from './errors';
+import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
 import type { Actor, Role } from './roles';
 
 const instant = z.iso.datetime({ offset: true });
+const date = z.iso.date();
+const rationale = z.string().trim().min(1, 'a rationale is required').max(10_000);
+const remark = z.string().trim().max(2_000).optional();
+/** When it happened, if not now (recorded after the fact). */
+const occurredAt = instant.optional();
 
-export const sspInformedSchema = z.strictObject({
-  /** When the SSP were informed; defaults to when the decision is recorded. */
-  informedAt: instant.optional(),
-  note: z.string().trim().max(2_000).optional(),
-});
+export const SSP_OUTCOMES = ['criteria-met', 'not-met-learning', 'not-met-no-further-action'] as const;
+export const RAPID_REVIEW_RECOMMENDATIONS = ['lcspr', 'national-review', 'other-review', 'no-further-action'] as const;
+export const LEVELS_OF_REVIEW = ['lcspr', 'national-review-recommended', 'other-review', 'no-further-action'] as const;
+export const PANEL_RESPONSES = ['national-review', 'further-information', 'local-review'] as const;
+/** §10.6, in the seed's order. */
+export const LD_OUTCOMES = [
+  'multi-agency-practice-review',
+  'multi-agency-audit',
+  'single-agency-internal-review',
+  'quality-assurance',
+  'no-further-action',
+] as const;
+
+/** Decisions that may be recorded whatever the stage, as long as their obligation is open. */
+const ANY_STAGE = 'any-open-stage' as const;
+
+/** What a decision does to the case. */
+export interface Effects {
+  stage?: Stage;
+  /** Obligations met at the decision's time (beyond the one the rule names). */
+  meet?: string[];
+  /** Obligations that start (or start again) now; their clocks must be set. */
+  open?: string[];
+  /** Obligations no longer required on the path the case took. */
+  withdraw?: string[];
+  /** Minimum periods ended early. */
+  breach?: string[];
+  clocks?: Partial<Record<ClockEvent, string>>;
+  /** A clock corrected: every obligation counted from it is recomputed. */
+  corrected?: { clock: ClockEvent; to: string; reason: string };
+  facts?: Partial<CaseFacts>;
+  /** Details for the timeline and register: outcomes and dates, never personal data. */
+  detail?: Record<string, string | number | boolean | null>;
+  /** The decision and its rationale go to the L&D Chair (§5.6, §10.1): the ld-informed obligation. */
+  shareWithLd?: boolean;
+}
+
+interface Context<P> {
+  state: CaseState;
+  payload: P;
+  /** When the decision says it happened (ISO instant). */
+  at: string;
+}
 
 export interface DecisionRule<S extends z.ZodType = z.ZodType> {
   roles: readonly Role[];
-  stages: readonly Stage[];
+  stages: readonly Stage[] | typeof ANY_STAGE;
   schema: S;
-  /** The obligation the decision meets, stopping its clock. */
+  /** The obligation the decision meets, stopping its clock; it must be open. */
   meets?: string;
+  /** Further conditions, with the reason when they do not hold. */
+  requires?: (state: CaseState, payload: z.infer<S>) => string | undefined;
+  then?: (ctx: Context<z.infer<S>>) => Effects;
 }
 
+function rule<S extends z.ZodType>(r: DecisionRule<S>): DecisionRule<S> {
+  return r;
+}
+
+function openObligations(state: CaseState, ids: string[]): string[] {
+  return ids.filter((id) => {
+    const o = state.obligations[id];
+    return o !== undefined && isOpen(o);
+  });
+}
+
+const LCSPR_OBLIGATIONS = ['reviewer-commissioned', 'terms-of-reference'];
+
 export const DECISIONS = {
-  'ssp-informed': {
+  'ssp-informed': rule({
     roles: ['business-unit'],
     stages: ['referral-received'],
-    schema: sspInformedSchema,
+    schema: z.strictObject({ occurredAt, note: remark }),
     meets: 'ssp-informed',
-  },
+    then: () => ({ stage: 'awaiting-ssp-decision' }),
+  }),
+
+  // §4.6, §5.4–5.6: the SSP decide whether the criteria for notification are met.
+  'ssp-decision': rule({
+    roles: ['ssp'],
+    stages: ['awaiting-ssp-decision'],
+    schema: z.strictObject({ occurredAt, outcome: z.enum(SSP_OUTCOMES), rationale }),
+    meets: 'ssp-decision',
+    then: ({ payload, at }) => {
+      const common: Effects = {
+        clocks: { 'ssp-decision': at },
+        open: ['referrer-feedback'],
+        facts: { sspOutcome: payload.outcome },
+        detail: { outcome: payload.outcome },
+        shareWithLd: true,
+      };
+      switch (payload.outcome) {
+        case 'criteria-met':
+          return { ...common, stage: 'awaiting-national-notification', open: ['referrer-feedback', 'national-notification'] };
+        case 'not-met-learning':
+          return {
+            ...common,
+            stage: 'learning-review',
+            clocks: { 'ssp-decision': at, 'learning-referred': at },
+            open: ['referrer-feedback', 'ld-decision'],
+          };
+        case 'not-met-no-further-action':
+          return { ...common, stage: 'no-further-action' };
+      }
+    },
+  }),
+
+  'referrer-feedback-sent': rule({
+    roles: ['business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt, note: remark }),
+    meets: 'referrer-feedback',
+  }),
+
+  // §5.3: the death of a looked-after child is notified whatever the criteria decision.
+  'looked-after-death-notified': rule({
+    roles: ['business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt, note: remark }),
+    meets: 'looked-after-death-notification',
+  }),
+
+  // §5.2: the online notification to the Panel, with the reference it gives.
+  'national-notification': rule({
+    roles: ['business-unit'],
+    stages: ['awaiting-national-notification'],
+    schema: z.strictObject({
+      occurredAt,
+      panelReference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9/_.-]{2,39}$/, 'must be the reference the Panel gave (letters, digits, / _ . -)'),
+    }),
+    meets: 'national-notification',
+    then: ({ payload, at }) => ({
+      stage: 'awaiting-panel-acknowledgement',
+      clocks: { 'national-notification-sent': at },
+      open: ['csprp-acknowledgement'],
+      facts: { panelReference: payload.panelReference },
+      detail: { panelReference: payload.panelReference },
+    }),
+  }),
+
+  'panel-acknowledgement': rule({
+    roles: ['business-unit'],
+    stages: ['awaiting-panel-acknowledgement'],
+    schema: z.strictObject({ occurredAt }),
+    meets: 'csprp-acknowledgement',
+    then: ({ at }) => ({
+      stage: 'rapid-review',
+      clocks: { 'csprp-acknowledgement': at },
+      open: ['rapid-review-meeting', 'rapid-review-report'],
+    }),
+  }),
+
+  // §6.2: scheduling says nothing is met yet, but a date past the target or limit is flagged.
+  'rapid-review-scheduled': rule({
+    roles: ['rapid-review-chair'],
+    stages: ['rapid-review'],
+    schema: z.strictObject({ meetingDate: date }),
+    then: ({ state, payload }) => {
+      const deadline = state.obligations['rapid-review-meeting']?.deadline;
+      let warning = 'none';
+      if (deadline && payload.meetingDate > deadline.dueDate) warning = 'after the 15 working day limit';
+      else if (deadline?.target && payload.meetingDate > deadline.target.dueDate) warning = 'after the 7-10 working day target';
+      return { detail: { meetingDate: payload.meetingDate, warning } };
+    },
+  }),
+
+  'rapid-review-held': rule({
+    roles: ['rapid-review-chair'],
+    stages: ['rapid-review'],
+    schema: z.strictObject({ occurredAt, recommendation: z.enum(RAPID_REVIEW_RECOMMENDATIONS), rationale }),
+    meets: 'rapid-review-meeting',
+    then: ({ payload }) => ({
+      stage: 'awaiting-level-of-review',
+      facts: { rapidReviewRecommendation: payload.recommendation },
+      detail: { recommendation: payload.recommendation },
+    }),
+  }),
+
+  // §6.10: the SSP/Scrutineer's final decision on the level of review, reported to the Panel.
+  'rapid-review-report': rule({
+    roles: ['ssp'],
+    stages: ['awaiting-level-of-review'],
+    schema: z.strictObject({ occurredAt, levelOfReview: z.enum(LEVELS_OF_REVIEW), rationale }),
+    meets: 'rapid-review-report',
+    then: ({ payload, at }) => {
+      const lcspr = payload.levelOfReview === 'lcspr';
+      return {
+        stage: 'awaiting-panel-response',
+        // §15.5: the 6 months run from the decision to hold the LCSPR.
+        clocks: { 'rapid-review-reported': at, ...(lcspr ? { 'lcspr-decision': at } : {}) },
+        open: ['csprp-response', ...(lcspr ? ['lcspr-publication'] : [])],
+        facts: { levelOfReview: payload.levelOfReview },
+        detail: { levelOfReview: payload.levelOfReview },
+      };
+    },
+  }),
+
+  // §6.11: a national review, a request for further information (which loops back), or local.
+  'panel-response': rule({
+    roles: ['business-unit'],
+    stages: ['awaiting-panel-response'],
+    schema: z.strictObject({ occurredAt, response: z.enum(PANEL_RESPONSES) }),
+    meets: 'csprp-response',
+    then: ({ state, payload, at }) => {
+      const common = { clocks: { 'csprp-response': at }, facts: { panelResponse: payload.response }, detail: { response: payload.response } };
+      if (payload.response === 'national-review') {
+        return { ...common, stage: 'national-review', withdraw: openObligations(state, ['lcspr-publication']) };
+      }
+      if (payload.response === 'further-information') {
+        return { ...common, stage: 'further-information-requested', open: ['further-information'] };
+      }
+      switch (state.facts.levelOfReview) {
+        case 'lcspr':
+          return { ...common, stage: 'lcspr', open: LCSPR_OBLIGATIONS };
+        case 'national-review-recommended':
+          // The Panel concluded a local review is more appropriate (§7.6): the LCSPR is decided now.
+          return {
+            ...common,
+            stage: 'lcspr',
+            clocks: { ...common.clocks, 'lcspr-decision': at },
+            open: ['lcspr-publication', ...LCSPR_OBLIGATIONS],
+          };
+        case 'other-review':
+          return { ...common, stage: 'other-review' };
+        default:
+          return { ...common, stage: 'no-further-action' };
+      }
+    },
+  }),
+
+  'further-information-sent': rule({
+    roles: ['business-unit'],
+    stages: ['further-information-requested'],
+    schema: z.strictObject({ occurredAt, note: remark }),
+    meets: 'further-information',
+    then: ({ at }) => ({
+      stage: 'awaiting-panel-response',
+      clocks: { 'rapid-review-reported': at, 'further-information-sent': at },
+      open: ['csprp-response'],
+    }),
+  }),
+
+  // §8: commissioning; the reviewer's name is published with the report (§14.4).
+  'reviewer-commissioned': rule({
+    roles: ['ssp'],
+    stages: ['lcspr'],
+    schema: z.strictObject({ occurredAt, reviewer: z.string().trim().min(1).max(200) }),
+    meets: 'reviewer-commissioned',
+  }),
+
+  'terms-of-reference-agreed': rule({
+    roles: ['rapid-review-chair'],
+    stages: ['lcspr'],
+    schema: z.strictObject({ occurredAt, note: remark }),
+    meets: 'terms-of-reference',
+  }),
+
+  'review-progress': rule({
+    roles: ['reviewer', 'ssp'],
+    stages: ['lcspr', 'lcspr-draft'],
+    schema: z.strictObject({ occurredAt, summary: z.string().trim().min(1).max(10_000) }),
+  }),
+
+  // §16.1: the draft goes to the L&D Group, then to the SSP for sign-off.
+  'draft-report-to-ld': rule({
+    roles: ['reviewer'],
+    stages: ['lcspr'],
+    schema: z.strictObject({ occurredAt, note: remark }),
+    requires: (state) => {
+      const pending = openObligations(state, LCSPR_OBLIGATIONS);
+      return pending.length > 0 ? `record ${pending.join(' and ')} first` : undefined;
+    },
+    then: () => ({ stage: 'lcspr-draft' }),
+  }),
+
+  'ssp-sign-off': rule({
+    roles: ['ssp'],
+    stages: ['lcspr-draft'],
+    schema: z.strictObject({
+      occurredAt,
+      plannedPublicationDate: date,
+      publish: z.enum(['full-report', 'learning-and-recommendations']),
+    }),
+    then: ({ payload }) => ({
+      stage: 'awaiting-publication',
+      clocks: { 'planned-publication': payload.plannedPublicationDate },
+      open: ['report-to-panel'],
+      facts: { publish: payload.publish, plannedPublicationDate: payload.plannedPublicationDate },
+      detail: { plannedPublicationDate: payload.plannedPublicationDate, publish: payload.publish },
+    }),
+  }),
+
+  // §14.7: to the Panel, the Secretary of State and Ofsted, at least 7 WD before publication.
+  'report-sent-to-panel': rule({
+    roles: ['ssp', 'business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt }),
+    meets: 'report-to-panel',
+  }),
+
+  // §15.5: other proceedings delay publication: the reason and a new date; the Panel and the
+  // Secretary of State must be told why.
+  'publication-delayed': rule({
+    roles: ['ssp'],
+    stages: ['lcspr', 'lcspr-draft', 'awaiting-publication'],
+    schema: z.strictObject({ occurredAt, reason: rationale, newPlannedPublicationDate: date.optional() }),
+    requires: (state, payload) =>
+      payload.newPlannedPublicationDate && state.stage !== 'awaiting-publication'
+        ? 'a new planned publication date can only be set once the SSP have signed the report off'
+        : undefined,
+    then: ({ state, payload, at }) => ({
+      clocks: { 'publication-delayed': at },
+      open: ['publication-delay-explained'],
+      ...(payload.newPlannedPublicationDate && state.clocks['planned-publication']
+        ? {
+            corrected: { clock: 'planned-publication' as const, to: payload.newPlannedPublicationDate, reason: 'publication delayed (§15.5)' },
+            facts: { plannedPublicationDate: payload.newPlannedPublicationDate },
+          }
+        : {}),
+      detail: { newPlannedPublicationDate: payload.newPlannedPublicationDate ?? null },
+    }),
+  }),
+
+  'delay-explained-to-panel': rule({
+    roles: ['ssp', 'business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt }),
+    meets: 'publication-delay-explained',
+  }),
+
+  published: rule({
+    roles: ['ssp'],
+    stages: ['awaiting-publication'],
+    schema: z.strictObject({ occurredAt, publishedOn: date }),
+    then: ({ state, payload }) => ({
+      stage: 'action-plan',
+      meet: ['lcspr-publication'],
+      clocks: { publication: payload.publishedOn },
+      open: ['publication-kept'],
+      detail: { publishedOn: payload.publishedOn, reportSentFirst: !openObligations(state, ['report-to-panel']).length },
+    }),
+  }),
+
+  // §15.3: a decision not to publish needs a justification to the Panel and Secretary of State.
+  'not-to-publish': rule({
+    roles: ['ssp'],
+    stages: ['lcspr-draft', 'awaiting-publication'],
+    schema: z.strictObject({ occurredAt, justification: rationale }),
+    then: ({ state, at }) => ({
+      stage: 'action-plan',
+      clocks: { 'decision-not-to-publish': at },
+      open: ['non-publication-justified'],
+      withdraw: openObligations(state, ['lcspr-publication', 'report-to-panel']),
+      facts: { publish: 'not-published' },
+    }),
+  }),
+
+  'justification-sent-to-panel': rule({
+    roles: ['ssp', 'business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt }),
+    meets: 'non-publication-justified',
+  }),
+
+  // §14.4: public for at least a year; taken down earlier, the period is broken.
+  'publication-removed': rule({
+    roles: ['ssp'],
+    stages: ['action-plan', 'closed'],
+    schema: z.strictObject({ occurredAt, reason: rationale }),
+    requires: (state) => (state.clocks.publication ? undefined : 'the report has not been published'),
+    then: ({ state }) => ({ breach: openObligations(state, ['publication-kept']) }),
+  }),
+
+  'national-review-completed': rule({
+    roles: ['ssp'],
+    stages: ['national-review'],
+    schema: z.strictObject({ occurredAt, note: remark }),
+    then: () => ({ stage: 'action-plan' }),
+  }),
+
+  'other-review-completed': rule({
+    roles: ['ssp', 'ld-chair'],
+    stages: ['other-review'],
+    schema: z.strictObject({ occurredAt, note: remark }),
+    then: () => ({ stage: 'action-plan' }),
+  }),
+
+  // §10.6: the L&D Group's outcome for a learning referral.
+  'ld-decision': rule({
+    roles: ['ld-chair'],
+    stages: ['learning-review'],
+    schema: z.strictObject({ occurredAt, outcome: z.enum(LD_OUTCOMES), rationale }),
+    meets: 'ld-decision',
+    then: ({ payload, at }) => ({
+      stage: 'awaiting-ssp-approval',
+      clocks: { 'ld-decision': at },
+      open: ['ld-decision-approval'],
+      facts: { ldOutcome: payload.outcome },
+      detail: { outcome: payload.outcome },
+    }),
+  }),
+
+  // §10.7: the SSP approve the L&D Group's decision, or send it back.
+  'ssp-approval': rule({
+    roles: ['ssp'],
+    stages: ['awaiting-ssp-approval'],
+    schema: z.strictObject({ occurredAt, approved: z.boolean(), rationale }),
+    meets: 'ld-decision-approval',
+    then: ({ state, payload, at }) => {
+      if (!payload.approved) {
+        return { stage: 'learning-review', clocks: { 'learning-referred': at }, open: ['ld-decision'], detail: { approved: false } };
+      }
+      return { stage: state.facts.ldOutcome === 'no-further-action' ? 'no-further-action' : 'action-plan', detail: { approved: true } };
+    },
+  }),
+
+  // PROCESS.md "What changes a deadline": a later-known date recomputes every deadline counted from it.
+  'clock-corrected': rule({
+    roles: ['business-unit'],
+    stages: STAGES.filter((s) => s !== 'closed'),
+    schema: z.strictObject({
+      clock: z.enum(CLOCK_EVENTS),
+      correctedTo: z.union([date, instant]),
+      reason: rationale,
+    }),
+    requires: (state, payload) => {
+      if (payload.clock === 'planned-publication') return 'a new publication date is recorded with publication-delayed (§15.5)';
+      return state.clocks[payload.clock] ? undefined : `the clock ${payload.clock} has not started in this case`;
+    },
+    then: ({ payload }) => ({
+      corrected: { clock: payload.clock, to: payload.correctedTo, reason: payload.reason },
+      detail: { clock: payload.clock, correctedTo: payload.correctedTo },
+    }),
+  }),
+
+  'close-case': rule({
+    roles: ['ssp', 'ld-chair'],
+    stages: ['no-further-action', 'action-plan'],
+    schema: z.strictObject({ note: remark }),
+    requires: (state) => {
+      const open = Object.values(state.obligations).filter(isOpen).map((o) => o.id);
+      return open.length > 0 ? `obligations still open: ${open.sort().join(', ')}` : undefined;
+    },
+    then: () => ({ stage: 'closed' }),
+  }),
 } as const satisfies Record<string, DecisionRule>;
 
 export type DecisionName = keyof typeof DECISIONS;
@@ -38,6 +469,10 @@ export function isDecisionName(name: string): name is DecisionName {
   return Object.prototype.hasOwnProperty.call(DECISIONS, name);
 }
 
+export function decisionRule(name: DecisionName): DecisionRule {
+  return DECISIONS[name] as DecisionRule;
+}
+
 export function zodProblems(error: z.ZodError): Problem[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(body)',
@@ -45,56 +480,74 @@ export function zodProblems(error: z.ZodError): Problem[] {
   }));
 }
 
-export type DecisionCheck<K extends DecisionName> =
-  | { ok: true; payload: DecisionPayload<K> }
+export type DecisionCheck =
+  | { ok: true; payload: unknown }
   | { ok: false; type: Refusal; message: string; problems?: Problem[] };
 
 /**
  * Whether a decision fits the case now. Pure and synchronous: it runs inside the update
  * validator, so a refusal changes nothing and never reaches history.
  */
-export function checkDecision<K extends DecisionName>(
-  state: CaseState,
-  name: K,
-  actor: Actor,
-  raw: unknown,
-  now: number,
-): DecisionCheck<K> {
-  const rule: DecisionRule = DECISIONS[name];
+export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number): DecisionCheck {
+  const rule = decisionRule(name);
+  const ref = state.caseReference;
   if (!rule.roles.includes(actor.role)) {
     return { ok: false, type: 'RoleNotAllowed', message: `The role ${actor.role} may not record ${name}; allowed: ${rule.roles.join(', ')}` };
   }
+  if (state.stage === 'closed' && rule.stages !== ANY_STAGE && !rule.stages.includes('closed')) {
+    return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
+  }
   if (rule.meets) {
-    const obligation = state.obligations[rule.meets];
-    if (obligation && !(obligation.status === 'open' || obligation.status === 'missed')) {
-      return { ok: false, type: 'AlreadyMet', message: `${rule.meets} was already recorded for case ${state.caseReference}` };
+    const o = state.obligations[rule.meets];
+    if (o && (o.status === 'met' || o.status === 'met-late')) {
+      return { ok: false, type: 'AlreadyMet', message: `${rule.meets} was already recorded for case ${ref}` };
+    }
+    if (!o || !isOpen(o)) {
+      return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${rule.meets} is not required at stage ${state.stage}` };
     }
   }
-  if (!rule.stages.includes(state.stage)) {
-    return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${state.caseReference} at stage ${state.stage}` };
+  if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
+    return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}` };
+  }
+  if (rule.stages === ANY_STAGE && state.stage === 'closed') {
+    return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
   }
   const parsed = rule.schema.safeParse(raw);
   if (!parsed.success) {
     return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error) };
   }
-  const payload = parsed.data as DecisionPayload<K>;
-  const timeProblems = checkTimes(state, payload, now);
+  const timeProblems = checkTimes(state, parsed.data, now);
   if (timeProblems.length > 0) {
     return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: timeProblems };
   }
-  return { ok: true, payload };
+  const unmet = rule.requires?.(state, parsed.data);
+  if (unmet) return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} yet: ${unmet}` };
+  return { ok: true, payload: parsed.data };
 }
 
-/** Any instant a decision carries must lie between the referral's receipt and now. */
+/**
+ * Instants a decision carries lie between the referral's receipt and now; dates of things done
+ * ("…On") are not in the future. London runs at most an hour ahead of UTC, hence the hour.
+ */
 function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] {
   const problems: Problem[] = [];
-  if (payload && typeof payload === 'object') {
-    for (const [key, value] of Object.entries(payload)) {
-      if (!key.endsWith('At') || typeof value !== 'string') continue;
+  if (!payload || typeof payload !== 'object') return problems;
+  const londonToday = new Date(now + 3_600_000).toISOString().slice(0, 10);
+  for (const [key, value] of Object.entries(payload)) {
+    if (typeof value !== 'string') continue;
+    if (key.endsWith('At')) {
       const t = Date.parse(value);
       if (t > now) problems.push({ path: key, message: `${key} is in the future` });
       else if (t < Date.parse(state.receivedAt)) problems.push({ path: key, message: `${key} is before the referral was received` });
+    } else if ((key.endsWith('On') || key === 'correctedTo') && (value.length === 10 ? value > londonToday : Date.parse(value) > now)) {
+      problems.push({ path: key, message: `${key} is in the future` });
     }
   }
   return problems;
+}
+
+/** The instant a decision says it happened: its occurredAt, else now. */
+export function decisionTime(payload: unknown, now: number): string {
+  const at = (payload as { occurredAt?: unknown } | null)?.occurredAt;
+  return typeof at === 'string' ? new Date(at).toISOString() : new Date(now).toISOString();
 }

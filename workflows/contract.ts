@@ -2,7 +2,7 @@
 // tests alike, so that names and shapes are written once.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { CaseState } from '../domain/case';
+import type { CaseState, CaseStatus } from '../domain/case';
 import type { DecisionName } from '../domain/decisions';
 import type { ReferralForm } from '../domain/referral-form';
 import type { Actor } from '../domain/roles';
@@ -30,10 +30,10 @@ export interface DecisionRequest {
 
 /** One Temporal update per decision, named after it (the names show in the Temporal UI). */
 export function decisionUpdate(name: DecisionName) {
-  return defineUpdate<CaseState, [DecisionRequest]>(name);
+  return defineUpdate<CaseStatus, [DecisionRequest]>(name);
 }
 
-export const statusQuery = defineQuery<CaseState>('status');
+export const statusQuery = defineQuery<CaseStatus>('status');
 
 // Visibility for operations in the Temporal UI: never personal data.
 export const CASE_STAGE = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);

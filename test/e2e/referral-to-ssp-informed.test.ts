@@ -84,9 +84,9 @@ test('a referral starts a case; the Business Unit is told by email; recording "S
   expect(wrongRole.status).toBe(403);
   expect(wrongRole.body.error.code).toBe('RoleNotAllowed');
 
-  const badPayload = await request(app).post(`/cases/${ref}/decisions/ssp-informed`).set(bearer(TOKENS.businessUnit)).send({ informedAt: 'soon' });
+  const badPayload = await request(app).post(`/cases/${ref}/decisions/ssp-informed`).set(bearer(TOKENS.businessUnit)).send({ occurredAt: 'soon' });
   expect(badPayload.status).toBe(422);
-  expect(badPayload.body.error.problems[0].path).toBe('informedAt');
+  expect(badPayload.body.error.problems[0].path).toBe('occurredAt');
 
   const informed = await request(app)
     .post(`/cases/${ref}/decisions/ssp-informed`)
@@ -103,7 +103,7 @@ test('a referral starts a case; the Business Unit is told by email; recording "S
   const after = await request(app).get(`/cases/${ref}`).set(bearer(TOKENS.businessUnit));
   const kinds = after.body.register.map((e: { kind: string }) => e.kind);
   expect(kinds).toEqual(expect.arrayContaining(['referral-received', 'deadline-set', 'decision:ssp-informed', 'obligation-met']));
-  expect(after.body.timeline.map((t: { kind: string }) => t.kind)).toContain('ssp-informed');
+  expect(after.body.timeline.map((t: { kind: string }) => t.kind)).toContain('decision:ssp-informed');
 
   const description = await env.client.workflow.getHandle(workflowIdFor(ref)).describe();
   expect(description.typedSearchAttributes.get(CASE_STAGE)).toBe('awaiting-ssp-decision');

@@ -58,6 +58,10 @@ export const actors = {
   businessUnit: { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' },
   ssp: { id: 'ssp-la', role: 'ssp', agency: 'Local Authority' },
   referrer: { id: 'referrer-1', role: 'referrer', agency: 'Example Health Trust' },
+  rapidReviewChair: { id: 'rr-chair', role: 'rapid-review-chair', agency: 'Local Authority' },
+  ldChair: { id: 'ld-chair', role: 'ld-chair', agency: 'Learning and Development Group' },
+  reviewer: { id: 'reviewer-1', role: 'reviewer', agency: 'Independent reviewer' },
+  operations: { id: 'ops-1', role: 'operations', agency: 'Partnership IT' },
 } satisfies Record<string, Actor>;
 
 let counter = 0;

@@ -1,0 +1,123 @@
+// Time-skipping workflow tests: one test server per file (skipped time is global to it), a real
+// worker with the real activities, a real SMTP listener and a register in a temporary file.
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { CaseStatus } from '../../domain/case';
+import type { DecisionName } from '../../domain/decisions';
+import type { ReferralForm } from '../../domain/referral-form';
+import type { Actor } from '../../domain/roles';
+import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
+import type { RegisterDb } from '../../activities/register';
+import { createIncidentWorker } from '../../workers/incident-worker';
+import { decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { timeSkippingServerOption } from '../../scripts/servers';
+import { validReferralForm } from '../fixtures/referral-form';
+import { startSmtpCatcher, type SmtpCatcher } from './smtp';
+import { activityDeps, newCaseReference, tempRegister, workflowBundle } from './stack';
+
+export { actors, newCaseReference } from './stack';
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  smtp: SmtpCatcher;
+  register: RegisterDb;
+  stop(): Promise<void>;
+}
+
+export type CaseHandle = WorkflowHandle<typeof incidentWorkflow>;
+
+export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promise<Harness> {
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: timeSkippingServerOption() } });
+  const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_DATETIME: DATETIME, INDEXED_VALUE_TYPE_INT: INT } = temporal.api.enums.v1.IndexedValueType;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: { CaseStage: KEYWORD, NextDeadline: DATETIME, OverdueCount: INT },
+  });
+  const smtp = options.smtp ?? (await startSmtpCatcher());
+  const { register } = await tempRegister();
+  const worker: Worker = await createIncidentWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: activityDeps(register, smtp.url),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    env,
+    smtp,
+    register,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await smtp.close();
+      await register.destroy();
+      await env.teardown();
+    },
+  };
+}
+
+export interface CaseOptions {
+  caseReference?: string;
+  referral?: ReferralForm;
+  /** Defaults to the test server's now. */
+  receivedAt?: string;
+}
+
+/** Starts a case and waits until its opening deadlines are set. */
+export async function startCase(h: Harness, options: CaseOptions = {}): Promise<{ handle: CaseHandle; ref: string; status: CaseStatus }> {
+  const ref = options.caseReference ?? newCaseReference();
+  const receivedAt = options.receivedAt ?? new Date(await h.env.currentTimeMs()).toISOString();
+  const handle = await h.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIdFor(ref),
+    args: [{ start: { caseReference: ref, receivedAt, referral: options.referral ?? validReferralForm(), rulebookVersion: DEFAULT_RULEBOOK, receivedBy: { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' } } }],
+  });
+  const status = await waitFor(handle, (s) => s.obligations['ssp-decision'] !== undefined && s.timeline.some((t) => t.kind === 'referral-received-sent'));
+  return { handle, ref, status };
+}
+
+/** Polls the status query until the predicate holds (the opening runs asynchronously). */
+export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => boolean, timeoutMs = 15_000): Promise<CaseStatus> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    if (predicate(status)) return status;
+    if (Date.now() > until) throw new Error(`case did not reach the expected state; stage ${status.stage}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export function decide(handle: CaseHandle, name: DecisionName, actor: Actor, payload: Record<string, unknown> = {}): Promise<CaseStatus> {
+  return handle.executeUpdate(decisionUpdate(name), { args: [{ actor, payload }] });
+}
+
+/** The refusal's type (e.g. 'WrongStage'), or undefined if the decision was accepted. */
+export async function refusalOf(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+    throw err;
+  }
+  return undefined;
+}
+
+/**
+ * Skips the test server's clock to `offsetMs` after an instant (default: one hour after).
+ * Land well away from deadline instants: the test server can stall when a timer that has just
+ * fired is cancelled (TEMPORAL-NOTES.md).
+ */
+export async function skipPast(h: Harness, instant: string, offsetMs = 3_600_000): Promise<void> {
+  const target = Date.parse(instant) + offsetMs;
+  const now = await h.env.currentTimeMs();
+  if (target > now) await h.env.sleep(target - now);
+}
+
+/** Emails about a case, by subject prefix: "Reminder", "MISSED", "Target passed", ... */
+export function mailsFor(h: Harness, ref: string, prefix: string) {
+  return h.smtp.messages.filter((m) => m.subject.startsWith(`[${ref}] ${prefix}`));
+}
