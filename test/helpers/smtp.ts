@@ -23,13 +23,26 @@ function addresses(parsed: ParsedMail): string[] {
   return to.flatMap((a) => a.value.map((v) => v.address ?? ''));
 }
 
-export async function startSmtpCatcher(): Promise<SmtpCatcher> {
+export interface SmtpCatcherOptions {
+  /** Recipients this server refuses permanently (550), as a real relay refuses an unknown mailbox. */
+  refuse?: (address: string) => boolean;
+}
+
+export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promise<SmtpCatcher> {
   const messages: CapturedMail[] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (options.refuse?.(address.address)) {
+        const err = Object.assign(new Error('mailbox unavailable'), { responseCode: 550 });
+        callback(err);
+        return;
+      }
+      callback();
+    },
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (parsed) => {
