@@ -6,7 +6,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Deadline } from '../domain/case';
 import { endOfLondonDay, londonDateOf, londonInstant, type CountExplanation, type WorkingDayCalendar } from '../domain/calendar';
-import { obligationRule, type ReminderRule } from '../domain/rulebook';
+import { obligationRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
 import type { Mailbox } from '../domain/roles';
 import { renderNotice } from './notices';
 import { recordEntry, type RegisterDb } from './register';
@@ -18,6 +18,8 @@ export interface ActivityDependencies {
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
+  /** The partnership's own working days for steps the seed gives no limit (local policy). */
+  localPolicyWorkingDays?: Record<string, number>;
   /** Injected so tests can pin it; defaults to the wall clock. */
   now?: () => Date;
 }
@@ -40,11 +42,18 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     return londonInstant(day, rule.at);
   }
 
+  // Only rows the seed gives no limit may be changed by configuration: statute is not configurable.
+  function localPolicy(rule: ObligationRule): ObligationRule {
+    const days = deps.localPolicyWorkingDays?.[rule.id];
+    if (rule.statutory || days === undefined || rule.limit.kind !== 'working-days-after') return rule;
+    return { ...rule, limit: { kind: 'working-days-after', days } };
+  }
+
   return {
     // Deadline arithmetic depends on holiday data, so it runs here and not in the workflow: a
     // newer holiday list never changes the history of a running case on replay.
     async computeDeadline(request: DeadlineRequest): Promise<Deadline> {
-      const rule = obligationRule(request.rulebookVersion, request.obligationId);
+      const rule = localPolicy(obligationRule(request.rulebookVersion, request.obligationId));
       const clockDate = /^\d{4}-\d{2}-\d{2}$/.test(request.clock) ? request.clock : londonDateOf(request.clock);
       let counted: CountExplanation;
       switch (rule.limit.kind) {

@@ -45,6 +45,11 @@ export const partnershipSchema = z.strictObject({
   mailboxes: z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
   /** Days the partnership's offices are closed beyond bank holidays (PROCESS.md "How to count"). */
   closureDays: z.array(z.strictObject({ date: z.iso.date(), name: z.string().min(1) })).default([]),
+  /**
+   * Working days before a reminder for steps the seed gives no limit (local policy, never
+   * statute), overriding the rulebook's defaults: e.g. { "csprp-acknowledgement": 3 }.
+   */
+  localPolicyWorkingDays: z.record(z.string(), z.number().int().min(1).max(260)).default({}),
 });
 export type Partnership = z.infer<typeof partnershipSchema>;
 

@@ -15,5 +15,6 @@ export async function activityDependencies(env: Env): Promise<ActivityDependenci
     mailer: nodemailer.createTransport(env.SMTP_URL),
     mailFrom: env.MAIL_FROM,
     mailboxes: partnership.mailboxes,
+    localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }

@@ -35,6 +35,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
     mailer: nodemailer.createTransport(smtpUrl),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,
+    localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }
 
