@@ -381,7 +381,7 @@ export const DECISIONS = {
   // §14.4: public for at least a year; taken down earlier, the period is broken.
   'publication-removed': rule({
     roles: ['ssp'],
-    stages: ['action-plan', 'closed'],
+    stages: ['action-plan'],
     schema: z.strictObject({ occurredAt, reason: rationale }),
     requires: (state) => (state.clocks.publication ? undefined : 'the report has not been published'),
     then: ({ state }) => ({ breach: openObligations(state, ['publication-kept']) }),
@@ -494,9 +494,7 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   if (!rule.roles.includes(actor.role)) {
     return { ok: false, type: 'RoleNotAllowed', message: `The role ${actor.role} may not record ${name}; allowed: ${rule.roles.join(', ')}` };
   }
-  if (state.stage === 'closed' && rule.stages !== ANY_STAGE && !rule.stages.includes('closed')) {
-    return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
-  }
+  if (state.stage === 'closed') return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
   if (rule.meets) {
     const o = state.obligations[rule.meets];
     if (o && (o.status === 'met' || o.status === 'met-late')) {
@@ -508,9 +506,6 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   }
   if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
     return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}` };
-  }
-  if (rule.stages === ANY_STAGE && state.stage === 'closed') {
-    return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
   }
   const parsed = rule.schema.safeParse(raw);
   if (!parsed.success) {
