@@ -160,13 +160,16 @@ export function createApp(deps: AppDependencies): express.Express {
       return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
     }
     try {
-      const state = await bounded(() =>
-        deps.temporal.workflow.getHandle(workflowIdFor(ref)).executeUpdate(decisionUpdate(decision), {
+      const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
+      const result = await bounded(() =>
+        handle.executeUpdate(decisionUpdate(decision), {
           args: [{ actor: actorOf(res), payload: req.body ?? {} }],
           ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
         }),
       );
-      res.json(state);
+      // The update answers compactly (its result is kept in history); the person gets the whole case.
+      const status = await bounded(() => handle.query(statusQuery));
+      res.json({ ...status, duplicate: result.duplicate });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusal(err.cause.type)) {

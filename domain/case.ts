@@ -112,6 +112,28 @@ export interface CaseState {
   /** Rounds of reopened obligations, as they were when they closed. */
   pastRounds: ObligationState[];
   timeline: TimelineEntry[];
+  /**
+   * Update IDs (the API's Idempotency-Key) already applied, newest last. Temporal de-duplicates
+   * them only within one run; carried across continueAsNew so a retry is never applied twice.
+   */
+  processedUpdateIds?: string[];
+}
+
+/** How many applied update IDs a case remembers. */
+export const PROCESSED_UPDATE_IDS_KEPT = 1_000;
+
+/** What a decision answers: the case's stage and obligations, without the growing timeline. */
+export interface DecisionResult {
+  caseReference: string;
+  stage: Stage;
+  facts: CaseFacts;
+  obligations: Record<string, ObligationState>;
+  /** True when the same update ID had already been applied: nothing was done again. */
+  duplicate: boolean;
+}
+
+export function decisionResult(state: CaseState, duplicate = false): DecisionResult {
+  return { caseReference: state.caseReference, stage: state.stage, facts: state.facts, obligations: state.obligations, duplicate };
 }
 
 export function isOpen(o: ObligationState): boolean {

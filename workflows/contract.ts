@@ -2,7 +2,7 @@
 // tests alike, so that names and shapes are written once.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { CaseState, CaseStatus } from '../domain/case';
+import type { CaseState, CaseStatus, DecisionResult } from '../domain/case';
 import type { DecisionName } from '../domain/decisions';
 import type { ReferralForm } from '../domain/referral-form';
 import type { Actor } from '../domain/roles';
@@ -11,7 +11,10 @@ export { workflowIdFor } from '../domain/case';
 
 export const TASK_QUEUE = 'safeguarding-incidents';
 
-/** Starts a case. The form travels encrypted by the payload codec and never leaves the payloads. */
+/**
+ * Starts a case. The form lives only in payloads (never in IDs, search attributes or logs); a
+ * payload codec must encrypt them before real referrals are entered (README: not done yet).
+ */
 export interface ReferralStart {
   caseReference: string;
   /** When the Business Unit received the referral (ISO instant). */
@@ -30,7 +33,7 @@ export interface DecisionRequest {
 
 /** One Temporal update per decision, named after it (the names show in the Temporal UI). */
 export function decisionUpdate(name: DecisionName) {
-  return defineUpdate<CaseStatus, [DecisionRequest]>(name);
+  return defineUpdate<DecisionResult, [DecisionRequest]>(name);
 }
 
 export const statusQuery = defineQuery<CaseStatus>('status');

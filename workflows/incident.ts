@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   log,
   proxyActivities,
   proxyLocalActivities,
@@ -17,13 +18,16 @@ import {
 import type { IncidentActivities, NoticeKind } from '../activities/types';
 import {
   caseStatus,
+  decisionResult,
   dueWork,
   isOpen,
   nextDeadline,
   nextWakeAt,
   overdueCount,
+  PROCESSED_UPDATE_IDS_KEPT,
   type CaseState,
   type CaseStatus,
+  type DecisionResult,
   type ObligationState,
   type TimelineEntry,
 } from '../domain/case';
@@ -77,18 +81,32 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   // Every handler is registered before the first await: an update that arrives before its
   // handler exists is rejected.
   setHandler(statusQuery, () => caseStatus(state));
+  state.processedUpdateIds ??= [];
+  const processed = state.processedUpdateIds;
+  const alreadyApplied = () => {
+    const id = currentUpdateInfo()?.id;
+    return id !== undefined && processed.includes(id);
+  };
   for (const name of DECISION_NAMES) {
     setHandler(
       decisionUpdate(name),
-      async ({ actor, payload }: DecisionRequest) => {
+      async ({ actor, payload }: DecisionRequest): Promise<DecisionResult> => {
+        if (alreadyApplied()) return decisionResult(state, true);
+        const id = currentUpdateInfo()?.id;
+        if (id !== undefined) {
+          processed.push(id);
+          if (processed.length > PROCESSED_UPDATE_IDS_KEPT) processed.splice(0, processed.length - PROCESSED_UPDATE_IDS_KEPT);
+        }
         // Validated already; parsing again gives the typed payload (zod is deterministic).
         const parsed = decisionRule(name).schema.safeParse(payload);
         if (!parsed.success) throw ApplicationFailure.create({ type: 'InvalidDecision', message: `The ${name} decision is not valid`, nonRetryable: true });
         await applyDecision(name, actor, parsed.data);
-        return caseStatus(state);
+        return decisionResult(state);
       },
       {
         validator: ({ actor, payload }: DecisionRequest) => {
+          // A retry of a decision applied in an earlier run is answered, not refused.
+          if (alreadyApplied()) return;
           const check = checkDecision(state, name, actor, payload, Date.now());
           if (!check.ok) {
             throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });

@@ -1,6 +1,6 @@
 // Time-skipping workflow tests: one test server per file (skipped time is global to it), a real
 // worker with the real activities, a real SMTP listener and a register in a temporary file.
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -91,8 +91,20 @@ export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => 
   }
 }
 
-export function decide(handle: CaseHandle, name: DecisionName, actor: Actor, payload: Record<string, unknown> = {}): Promise<CaseStatus> {
-  return handle.executeUpdate(decisionUpdate(name), { args: [{ actor, payload }] });
+/** Records a decision, then answers the whole status (the update itself answers a compact result). */
+export async function decide(handle: CaseHandle, name: DecisionName, actor: Actor, payload: Record<string, unknown> = {}): Promise<CaseStatus> {
+  await handle.executeUpdate(decisionUpdate(name), { args: [{ actor, payload }] });
+  return handle.query(statusQuery);
+}
+
+/**
+ * A finished case's result. Not through the time-skipping client: its result() fast-forwards the
+ * test server's clock (by years, even for a completed workflow), which every later test in the
+ * file would then run in.
+ */
+export async function resultOf(h: Harness, handle: CaseHandle): Promise<CaseStatus> {
+  const client = new Client({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
+  return client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId).result();
 }
 
 /** The refusal's type (e.g. 'WrongStage'), or undefined if the decision was accepted. */

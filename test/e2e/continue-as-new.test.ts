@@ -1,0 +1,205 @@
+// Continue-as-new on the real dev server: a case in the 'lcspr' stage takes repeatable
+// 'review-progress' decisions until Temporal suggests continuing as new; the new run must carry the
+// whole case (stage, facts, timeline, open obligations and their deadlines) and re-arm its timer
+// for the next reminder or deadline, and it must take the next decision.
+import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { caseEntries, type RegisterDb } from '../../activities/register';
+import type { CaseStatus, ObligationState } from '../../domain/case';
+import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
+import { createIncidentWorker } from '../../workers/incident-worker';
+import { CASE_STAGE, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { devServerExecutableOption } from '../../scripts/servers';
+import { validReferralForm } from '../fixtures/referral-form';
+import { actors, decide, waitFor } from '../helpers/harness';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { activityDeps, newCaseReference, tempRegister, workflowBundle } from '../helpers/stack';
+
+const EventType = temporal.api.enums.v1.EventType;
+/** Far more than needed: the loop stops at the first continue-as-new. */
+const MAX_UPDATES = 1_500;
+
+let env: TestWorkflowEnvironment;
+let smtp: SmtpCatcher;
+let register: RegisterDb;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
+  });
+  smtp = await startSmtpCatcher();
+  ({ register } = await tempRegister());
+  worker = await createIncidentWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: activityDeps(register, smtp.url),
+    workflowBundle: await workflowBundle(),
+  });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await smtp?.close();
+  await register?.destroy();
+  await env?.teardown();
+});
+
+/** The instant the workflow must next wake for: an unsent reminder, an unwarned target, an unescalated deadline. */
+function nextWake(obligations: Record<string, ObligationState>): number {
+  const instants: number[] = [];
+  for (const o of Object.values(obligations)) {
+    if (o.status !== 'open' && o.status !== 'missed') continue;
+    for (const r of o.deadline.reminders) if (!o.remindersDone.includes(r)) instants.push(Date.parse(r));
+    if (o.deadline.target && !o.targetWarnedAt) instants.push(Date.parse(o.deadline.target.dueAt) + 1);
+    if (!o.escalatedAt) instants.push(Date.parse(o.deadline.dueAt) + 1);
+  }
+  return Math.min(...instants);
+}
+
+function millis(duration: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return Number(duration?.seconds ?? 0) * 1000 + Math.round((duration?.nanos ?? 0) / 1e6);
+}
+
+/** Starts a case and records in time every decision up to the LCSPR stage. */
+async function caseInLcspr() {
+  const ref = newCaseReference();
+  const handle = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIdFor(ref),
+    args: [{ start: { caseReference: ref, receivedAt: new Date().toISOString(), referral: validReferralForm(), rulebookVersion: DEFAULT_RULEBOOK, receivedBy: actors.businessUnit } }],
+  });
+  await waitFor(handle, (s) => s.obligations['ssp-decision'] !== undefined && s.timeline.some((t) => t.kind === 'referral-received-sent'));
+  await decide(handle, 'ssp-informed', actors.businessUnit);
+  await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: 'Serious harm, abuse suspected (test).' });
+  await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+  await decide(handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0002' });
+  await decide(handle, 'panel-acknowledgement', actors.businessUnit);
+  await decide(handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'lcspr', rationale: 'Learning for the partnership (test).' });
+  await decide(handle, 'rapid-review-report', actors.ssp, { levelOfReview: 'lcspr', rationale: 'LCSPR agreed (test).' });
+  const status = await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
+  return { ref, handle, firstRunId: handle.firstExecutionRunId, status };
+}
+
+async function progress(handle: WorkflowHandle<typeof incidentWorkflow>, n: number, updateId?: string): Promise<CaseStatus> {
+  await handle.executeUpdate(decisionUpdate('review-progress'), {
+    args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` } }],
+    ...(updateId ? { updateId } : {}),
+  });
+  return handle.query(statusQuery);
+}
+
+test('a case in the LCSPR stage continues as new when its history grows, keeping every deadline and timer', async () => {
+  const started = Date.now();
+  const { ref, handle, firstRunId, status: inLcspr } = await caseInLcspr();
+  expect(inLcspr.stage).toBe('lcspr');
+  expect(inLcspr.open.map((o) => o.id).sort()).toEqual(['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference']);
+
+  // Repeatable progress notes, one after another, until the run is replaced.
+  let updates = 0;
+  let lastFirstRun = await handle.describe();
+  let current = lastFirstRun;
+  while (current.runId === firstRunId && updates < MAX_UPDATES) {
+    lastFirstRun = current;
+    updates += 1;
+    const after = await progress(handle, updates);
+    expect(after.stage).toBe('lcspr');
+    current = await handle.describe();
+  }
+  const newRunId = current.runId;
+  expect(newRunId).not.toBe(firstRunId);
+
+  // The first run ended by continuing as new, into the run that now answers.
+  const firstRun = env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, firstRunId);
+  const firstDescription = await firstRun.describe();
+  expect(firstDescription.status.name).toBe('CONTINUED_AS_NEW');
+  const firstHistory = (await firstRun.fetchHistory()).events ?? [];
+  const lastEvent = firstHistory.at(-1);
+  expect(lastEvent?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+  expect(lastEvent?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId).toBe(newRunId);
+  // Not before Temporal suggested it: 4,096 events or 4 MB of history (TEMPORAL-NOTES.md).
+  expect(firstHistory.length >= 4_096 || (lastFirstRun.historySize ?? 0) >= 4 * 1024 * 1024).toBe(true);
+  console.info(
+    `continue-as-new after ${updates} review-progress updates; first run: ${firstHistory.length} events, ` +
+      `${firstDescription.historySize ?? '?'} bytes (just before the last update: ${lastFirstRun.historyLength} events, ${lastFirstRun.historySize ?? '?'} bytes)`,
+  );
+
+  // The new run holds the case exactly as the first run left it.
+  const newRun = env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, newRunId);
+  const before: CaseStatus = await firstRun.query(statusQuery);
+  const carried: CaseStatus = await newRun.query(statusQuery);
+  expect(before.timeline.filter((t) => t.kind === 'decision:review-progress')).toHaveLength(updates);
+  expect(carried.stage).toBe('lcspr');
+  expect(carried.facts).toEqual(before.facts);
+  expect(carried.clocks).toEqual(before.clocks);
+  expect(carried.timeline).toEqual(before.timeline);
+  expect(carried.open.map((o) => [o.id, o.dueAt])).toEqual(before.open.map((o) => [o.id, o.dueAt]));
+  expect(carried.open.map((o) => o.id).sort()).toEqual(['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference']);
+  expect(carried.obligations).toEqual(before.obligations);
+
+  // No timer lost: the new run sleeps until the next reminder or deadline instant.
+  const newHistory = (await newRun.fetchHistory()).events ?? [];
+  expect(newHistory[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId).toBe(firstRunId);
+  const wake = nextWake(carried.obligations);
+  expect(wake).toBeGreaterThan(Date.now());
+  const timers = newHistory.filter((e) => e.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
+  expect(timers.length).toBeGreaterThan(0);
+  const firesAt = timers.map((e) => {
+    const at = e.eventTime!;
+    return Number(at.seconds) * 1000 + Math.round((at.nanos ?? 0) / 1e6) + millis(e.timerStartedEventAttributes?.startToFireTimeout);
+  });
+  expect(Math.min(...firesAt.map((t) => Math.abs(t - wake)))).toBeLessThan(5_000);
+
+  // The next decision lands on the new run.
+  const commissioned = await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  expect(commissioned.obligations['reviewer-commissioned']!.status).toBe('met');
+  expect(commissioned.stage).toBe('lcspr');
+  expect((await handle.describe()).runId).toBe(newRunId);
+  const newRunEvents = (await newRun.fetchHistory()).events ?? [];
+  const accepted = newRunEvents.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+  expect(accepted.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toContain('reviewer-commissioned');
+
+  // Every progress note reached the register once: keys kept counting across the runs.
+  const entries = await caseEntries(register, ref);
+  expect(entries.filter((e) => e.kind === 'decision:review-progress')).toHaveLength(updates);
+  expect(entries.filter((e) => e.kind === 'decision:reviewer-commissioned')).toHaveLength(1);
+
+  // Only the new run is running; a plain client sees one open execution for the case.
+  const plain = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  expect((await plain.getHandle(handle.workflowId).describe()).status.name).toBe('RUNNING');
+  console.info(`continue-as-new test took ${Math.round((Date.now() - started) / 1000)} s`);
+});
+
+// TEMPORAL-NOTES.md: updateId de-duplicates only within one run. The API passes the HTTP
+// Idempotency-Key as the updateId, so a retried request must not be applied twice just because
+// the case continued as new in between; the workflow has to carry the processed IDs across.
+test('an idempotency key (updateId) already processed is not applied again after continue-as-new', async () => {
+  const { ref, handle, firstRunId } = await caseInLcspr();
+  const key = (n: number) => `${ref}-progress-${n}`;
+
+  // Within one run Temporal answers a repeated updateId with the first result.
+  await progress(handle, 1, key(1));
+  const repeated = await progress(handle, 1, key(1));
+  expect(repeated.timeline.filter((t) => t.kind === 'decision:review-progress').length).toBe(1);
+
+  let updates = 1;
+  while ((await handle.describe()).runId === firstRunId && updates < MAX_UPDATES) {
+    updates += 1;
+    await progress(handle, updates, key(updates));
+  }
+  expect((await handle.describe()).runId).not.toBe(firstRunId);
+
+  // The client retries the first request, with its key, after the case continued as new.
+  const retried = await progress(handle, 1, key(1));
+  const recorded = {
+    timeline: retried.timeline.filter((t) => t.kind === 'decision:review-progress').length,
+    register: (await caseEntries(register, ref)).filter((e) => e.kind === 'decision:review-progress').length,
+  };
+  expect(recorded).toEqual({ timeline: updates, register: updates });
+});

@@ -1,0 +1,211 @@
+// Records complete case histories for the replay test (test/replay/replay.test.ts). Not a
+// *.test.ts file, so `npm test` does not run it; run it on purpose when a new fixture is wanted:
+//   npx jest --runInBand --testMatch '**/test/replay/record-histories.ts'
+// Each path runs on the time-skipping server with the real worker, SMTP listener and register,
+// to closure, and its history is written to test/fixtures/histories/<path-name>.json with the
+// real workflow ID beside it in <path-name>.meta.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WorkflowClient } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { CaseStatus } from '../../domain/case';
+import { caseEntries } from '../../activities/register';
+import { statusQuery } from '../../workflows/contract';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { learningReferralForm } from '../fixtures/referral-form';
+import { actors, decide, mailsFor, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+
+const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
+
+// England and Wales bank holidays (gov.uk), substitute days included, for the years the
+// skipped clock passes through.
+const BANK_HOLIDAYS = new Set([
+  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
+  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
+  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
+  '2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26',
+]);
+
+function shiftDay(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function isWorkingDay(date: string): boolean {
+  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6 && !BANK_HOLIDAYS.has(date);
+}
+
+/** PROCESS.md: the clock date is day 0; the deadline is the Nth working day after it. */
+function workingDaysAfter(date: string, n: number): string {
+  let day = date;
+  for (let counted = 0; counted < n; ) {
+    day = shiftDay(day, 1);
+    if (isWorkingDay(day)) counted += 1;
+  }
+  return day;
+}
+
+/** PROCESS.md: same day N months later, or that month's last day. */
+function monthsAfter(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const index = m - 1 + n;
+  const year = y + Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}
+
+const londonDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+function londonDate(instant: string | number): string {
+  return londonDateFormat.format(new Date(instant));
+}
+
+/**
+ * The case's result once it has closed. Read through a plain client: the time-skipping client's
+ * result() unlocks time skipping, and the test server then jumps its clock about ten years even
+ * though the workflow has already completed, which would move every later case of this file.
+ */
+function closedResult(handle: CaseHandle): Promise<CaseStatus> {
+  const plain = new WorkflowClient({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
+  return plain.getHandle<typeof incidentWorkflow>(handle.workflowId).result();
+}
+
+async function save(pathName: string, handle: CaseHandle, description: string): Promise<void> {
+  const history = await handle.fetchHistory();
+  mkdirSync(HISTORIES, { recursive: true });
+  writeFileSync(path.join(HISTORIES, `${pathName}.json`), historyToJSON(history));
+  const meta = { workflowId: handle.workflowId, path: pathName, description, events: history.events?.length ?? 0 };
+  writeFileSync(path.join(HISTORIES, `${pathName}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+test('lcspr-published-closed: criteria met, notification missed then met late, Rapid Review past its target, LCSPR published, kept a year, closed', async () => {
+  const { handle, ref, status } = await startCase(h);
+  const received = londonDate(status.receivedAt);
+
+  expect((await decide(handle, 'ssp-informed', actors.businessUnit)).stage).toBe('awaiting-ssp-decision');
+  const decided = await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: 'Serious harm and abuse suspected (test).' });
+  expect(decided.stage).toBe('awaiting-national-notification');
+  await h.smtp.waitFor((m) => m.subject === `[${ref}] SSP decision: criteria-met`);
+  await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+
+  // §3, §5.2: 5 WD from the LA becoming aware (the referral's receipt). Let it pass.
+  const notification = decided.obligations['national-notification']!;
+  expect(notification.deadline.dueDate).toBe(workingDaysAfter(received, 5));
+  await skipPast(h, notification.deadline.dueAt);
+  const escalation = await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] MISSED - LA notifies the Child Safeguarding Practice Review Panel`));
+  expect(escalation.subject).toContain(`was due ${notification.deadline.dueDate}`);
+  await waitFor(handle, (s) => s.obligations['national-notification']?.status === 'missed');
+
+  const notified = await decide(handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0001' });
+  expect(notified.obligations['national-notification']!.status).toBe('met-late');
+  expect(notified.stage).toBe('awaiting-panel-acknowledgement');
+
+  const acknowledged = await decide(handle, 'panel-acknowledgement', actors.businessUnit);
+  expect(acknowledged.stage).toBe('rapid-review');
+  const ackDate = londonDate(acknowledged.clocks['csprp-acknowledgement']!);
+  const meeting = acknowledged.obligations['rapid-review-meeting']!;
+  expect(meeting.deadline.target?.dueDate).toBe(workingDaysAfter(ackDate, 10));
+  expect(meeting.deadline.dueDate).toBe(workingDaysAfter(ackDate, 15));
+
+  // §6.2: the 7-10 WD target passes; the 15 WD limit has not.
+  await skipPast(h, meeting.deadline.target!.dueAt);
+  await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Target passed - Rapid Review Panel meets`));
+  await waitFor(handle, (s) => s.obligations['rapid-review-meeting']?.targetWarnedAt !== undefined);
+
+  const held = await decide(handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'lcspr', rationale: 'Learning for the partnership (test).' });
+  expect(held.obligations['rapid-review-meeting']!.status).toBe('met');
+  expect(held.stage).toBe('awaiting-level-of-review');
+  const reported = await decide(handle, 'rapid-review-report', actors.ssp, { levelOfReview: 'lcspr', rationale: 'The Panel agreed an LCSPR (test).' });
+  expect(reported.stage).toBe('awaiting-panel-response');
+  const lcsprDecision = londonDate(reported.clocks['lcspr-decision']!);
+  expect(reported.obligations['lcspr-publication']!.deadline.dueDate).toBe(monthsAfter(lcsprDecision, 6));
+
+  expect((await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' })).stage).toBe('lcspr');
+  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
+  await decide(handle, 'review-progress', actors.reviewer, { summary: 'Practitioner events held (test).' });
+  expect((await decide(handle, 'draft-report-to-ld', actors.reviewer)).stage).toBe('lcspr-draft');
+
+  const today = londonDate(await h.env.currentTimeMs());
+  const planned = shiftDay(today, 42);
+  const signedOff = await decide(handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
+  expect(signedOff.stage).toBe('awaiting-publication');
+  const sent = await decide(handle, 'report-sent-to-panel', actors.ssp);
+  expect(sent.obligations['report-to-panel']!.status).toBe('met');
+
+  // Published on the planned day (noon UTC: well away from any reminder or deadline).
+  await skipPast(h, `${planned}T12:00:00.000Z`, 0);
+  const published = await decide(handle, 'published', actors.ssp, { publishedOn: planned });
+  expect(published.stage).toBe('action-plan');
+  expect(published.obligations['lcspr-publication']!.status).toBe('met');
+  const kept = published.obligations['publication-kept']!;
+  expect(kept.deadline.dueDate).toBe(monthsAfter(planned, 12));
+
+  // §14.4: a year public; reaching the date meets the minimum period.
+  await skipPast(h, kept.deadline.dueAt);
+  await waitFor(handle, (s) => s.obligations['publication-kept']?.status === 'met');
+  expect((await decide(handle, 'close-case', actors.ssp, { note: 'Action plan handed to the L&D Group (test).' })).stage).toBe('closed');
+  const final = await closedResult(handle);
+  expect(final.stage).toBe('closed');
+  expect(final.metLate.map((o) => o.id)).toContain('national-notification');
+  expect(final.open).toEqual([]);
+  expect(final.missed).toEqual([]);
+  const kinds = (await caseEntries(h.register, ref)).map((e) => e.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['obligation-missed', 'escalation-sent', 'obligation-met-late', 'target-passed', 'decision:published', 'decision:close-case']));
+
+  await save('lcspr-published-closed', handle, 'criteria met; national notification missed, escalated, met late; Rapid Review target passed; LCSPR, published, kept a year; closed');
+});
+
+test('learning-approved-closed: not met with learning, L&D decision, SSP approval overdue (local policy) then met late, action plan, closed', async () => {
+  const { handle, ref } = await startCase(h, { referral: learningReferralForm() });
+  await decide(handle, 'ssp-informed', actors.businessUnit);
+  const decided = await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'not-met-learning', rationale: 'No serious harm; learning about information sharing (test).' });
+  expect(decided.stage).toBe('learning-review');
+  await h.smtp.waitFor((m) => m.subject === `[${ref}] SSP decision: not-met-learning`);
+  await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+
+  const ld = await decide(handle, 'ld-decision', actors.ldChair, { outcome: 'multi-agency-audit', rationale: 'An audit of information sharing (test).' });
+  expect(ld.stage).toBe('awaiting-ssp-approval');
+  const approval = ld.obligations['ld-decision-approval']!;
+  expect(approval.deadline.dueDate).toBe(workingDaysAfter(londonDate(ld.clocks['ld-decision']!), 10));
+  expect(approval.deadline.statutory).toBe(false);
+
+  await skipPast(h, approval.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Overdue (local policy) - SSP approve the L&D Group's decision`));
+  expect(mailsFor(h, ref, 'MISSED')).toHaveLength(0);
+  await waitFor(handle, (s) => s.obligations['ld-decision-approval']?.status === 'missed');
+
+  const approved = await decide(handle, 'ssp-approval', actors.ssp, { approved: true, rationale: 'Agreed (test).' });
+  expect(approved.obligations['ld-decision-approval']!.status).toBe('met-late');
+  expect(approved.stage).toBe('action-plan');
+  expect((await decide(handle, 'close-case', actors.ldChair)).stage).toBe('closed');
+  const final = await closedResult(handle);
+  expect(final.stage).toBe('closed');
+  expect(final.open).toEqual([]);
+
+  await save('learning-approved-closed', handle, 'not met, learning; L&D decision; SSP approval overdue (local policy), escalated, met late; action plan; closed');
+});
+
+test('no-further-action-closed: not met, no learning, referrer told, closed', async () => {
+  const { handle, ref } = await startCase(h);
+  await decide(handle, 'ssp-informed', actors.businessUnit);
+  const decided = await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'not-met-no-further-action', rationale: 'Criteria not met, no learning (test).' });
+  expect(decided.stage).toBe('no-further-action');
+  await h.smtp.waitFor((m) => m.subject === `[${ref}] SSP decision: not-met-no-further-action`);
+  const feedback = await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+  expect(feedback.obligations['referrer-feedback']!.status).toBe('met');
+  expect((await decide(handle, 'close-case', actors.ssp)).stage).toBe('closed');
+  const final = await closedResult(handle);
+  expect(final.stage).toBe('closed');
+  expect((await handle.query(statusQuery)).stage).toBe('closed');
+
+  await save('no-further-action-closed', handle, 'not met, no further action; referrer feedback; closed');
+});
