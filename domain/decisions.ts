@@ -520,14 +520,17 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   return { ok: true, payload: parsed.data };
 }
 
+// Only validators use it (never replayed), so the host's time zone data cannot change history.
+const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /**
  * Instants a decision carries lie between the referral's receipt and now; dates of things done
- * ("…On") are not in the future. London runs at most an hour ahead of UTC, hence the hour.
+ * ("…On", a corrected clock) are not in the future of today in London.
  */
 function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] {
   const problems: Problem[] = [];
   if (!payload || typeof payload !== 'object') return problems;
-  const londonToday = new Date(now + 3_600_000).toISOString().slice(0, 10);
+  const londonToday = londonDate.format(new Date(now));
   for (const [key, value] of Object.entries(payload)) {
     if (typeof value !== 'string') continue;
     if (key.endsWith('At')) {
