@@ -128,6 +128,15 @@ export const DECISIONS = {
     meets: 'referrer-feedback',
   }),
 
+  // §5.6, §10.1: normally met by the automatic email at the SSP decision; if the L&D Chair's
+  // mailbox refused it, the Business Unit shares the details another way and records it here.
+  'shared-with-ld-chair': rule({
+    roles: ['business-unit'],
+    stages: ANY_STAGE,
+    schema: z.strictObject({ occurredAt, note: remark }),
+    meets: 'ld-informed',
+  }),
+
   // §5.3: the death of a looked-after child is notified whatever the criteria decision.
   'looked-after-death-notified': rule({
     roles: ['business-unit'],

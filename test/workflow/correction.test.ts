@@ -1,0 +1,345 @@
+// Corrected clock dates (PROCESS.md "What changes a deadline"): the Business Unit records a
+// later-known date for a clock; every deadline counted from it is recomputed, the old one is
+// kept, and the case escalates or reopens as the new deadline says. Expected dates are worked
+// out here from PROCESS.md's rules and the bank holiday list.
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { caseEntries } from '../../activities/register';
+import type { Actor } from '../../domain/roles';
+import { DSP_1_5 } from '../../domain/rulebook';
+import { statusQuery } from '../../workflows/contract';
+import { actors, decide, mailsFor, refusalOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+// ---- Expected dates, worked out here from PROCESS.md "How to count" and the gov.uk list of
+// England and Wales bank holidays: independent of domain/calendar.ts and date-holidays.
+const BANK_HOLIDAYS: ReadonlySet<string> = new Set([
+  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
+  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
+  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
+  '2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26',
+  '2030-01-01', '2030-04-19', '2030-04-22', '2030-05-06', '2030-05-27', '2030-08-26', '2030-12-25', '2030-12-26',
+]);
+const DAY_MS = 86_400_000;
+const dayMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+
+function notWorking(date: string): 'weekend' | 'bank holiday' | undefined {
+  if (Number(date.slice(0, 4)) > 2030) throw new Error(`the expected-date helper has no bank holidays for ${date}`);
+  const weekday = new Date(dayMs(date)).getUTCDay();
+  if (weekday === 0 || weekday === 6) return 'weekend';
+  return BANK_HOLIDAYS.has(date) ? 'bank holiday' : undefined;
+}
+
+type Limit = { workingDaysAfter: number } | { workingDaysBefore: number } | { monthsAfter: number };
+interface Counted {
+  dueDate: string;
+  /** Days passed over while counting, in calendar order, as [date, reason]. */
+  skipped: Array<[string, string]>;
+}
+
+/** "Within N WD of X": X is day 0; "at least N WD before Y": back from Y; "N months from X". */
+function count(from: string, limit: Limit): Counted {
+  if ('monthsAfter' in limit) {
+    const [y, m, d] = from.split('-').map(Number) as [number, number, number];
+    const index = m - 1 + limit.monthsAfter;
+    const year = y + Math.floor(index / 12);
+    const month = ((index % 12) + 12) % 12;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    return { dueDate: isoDay(Date.UTC(year, month, Math.min(d, lastDay))), skipped: [] };
+  }
+  const step = 'workingDaysAfter' in limit ? DAY_MS : -DAY_MS;
+  const n = 'workingDaysAfter' in limit ? limit.workingDaysAfter : limit.workingDaysBefore;
+  const skipped: Array<[string, string]> = [];
+  let t = dayMs(from);
+  for (let counted = 0; counted < n; ) {
+    t += step;
+    const why = notWorking(isoDay(t));
+    if (why) skipped.push([isoDay(t), why]);
+    else counted += 1;
+  }
+  skipped.sort((a, b) => a[0].localeCompare(b[0]));
+  return { dueDate: isoDay(t), skipped };
+}
+
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+/** London wall-clock time of an instant, 'YYYY-MM-DDTHH:MM:SS'. */
+function londonWall(ms: number): string {
+  const p = Object.fromEntries(LONDON.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+}
+function londonDate(instant: string | number): string {
+  return londonWall(typeof instant === 'string' ? Date.parse(instant) : instant).slice(0, 10);
+}
+/** The instant London's clocks (GMT or BST) show `time` ('HH:MM:SS[.mmm]') on `date`. */
+function londonInstant(date: string, time: string): string {
+  const wall = Date.parse(`${date}T${time}Z`);
+  for (const offset of [0, 3_600_000]) {
+    if (londonWall(wall - offset) === `${date}T${time.slice(0, 8)}`) return new Date(wall - offset).toISOString();
+  }
+  throw new Error(`no London instant for ${date} ${time}`);
+}
+const endOfDay = (date: string): string => londonInstant(date, '23:59:59.999');
+
+// ---- Helpers.
+const RATIONALE = 'Test rationale: considered against the criteria in the procedure';
+const REASON = 'Test reason: the police told the local authority earlier than the referral says';
+const NOTIFICATION = DSP_1_5.obligations['national-notification']!.obligation;
+
+async function registerKinds(ref: string, obligationId: string, wanted: string[]): Promise<string[]> {
+  const until = Date.now() + 10_000;
+  for (;;) {
+    const kinds = (await caseEntries(h.register, ref)).filter((e) => e.obligationId === obligationId).map((e) => e.kind);
+    if (wanted.every((k) => kinds.includes(k)) || Date.now() > until) return kinds;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function today(): Promise<string> {
+  return londonDate(await h.env.currentTimeMs());
+}
+
+/** Skips to 10:00 London on the next working day (today, if it is one and 10:00 is still ahead). */
+async function skipToWorkingMorning(): Promise<string> {
+  const now = await h.env.currentTimeMs();
+  let day = londonDate(now);
+  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = isoDay(dayMs(day) + DAY_MS);
+  await skipPast(h, londonInstant(day, '10:00:00'), 0);
+  return day;
+}
+
+async function caseAwaitingNotification() {
+  const c = await startCase(h);
+  await decide(c.handle, 'ssp-informed', actors.businessUnit);
+  const status = await decide(c.handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: RATIONALE });
+  expect(status.obligations['national-notification']!.status).toBe('open');
+  return { ...c, status };
+}
+
+function correct(handle: CaseHandle, clock: string, correctedTo: string, actor: Actor = actors.businessUnit) {
+  return decide(handle, 'clock-corrected', actor, { clock, correctedTo, reason: REASON });
+}
+
+/** A refusal's type and message (the message says what to do instead). */
+async function refusal(promise: Promise<unknown>): Promise<{ type?: string; message: string } | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { type: err.cause.type ?? undefined, message: err.cause.message };
+    throw err;
+  }
+}
+
+// ---- Tests.
+
+test('la-became-aware corrected earlier: national-notification moves earlier, the old deadline is kept, escalation comes at the new one', async () => {
+  const day = await skipToWorkingMorning();
+  const c = await caseAwaitingNotification();
+  const before = c.status.obligations['national-notification']!;
+  expect(before.deadline.dueDate).toBe(count(day, { workingDaysAfter: 5 }).dueDate);
+  const feedbackBefore = c.status.obligations['referrer-feedback']!.deadline;
+
+  const correctedTo = count(day, { workingDaysBefore: 2 }).dueDate;
+  const after = await correct(c.handle, 'la-became-aware', correctedTo);
+  const o = after.obligations['national-notification']!;
+  const expected = count(correctedTo, { workingDaysAfter: 5 });
+  expect(o.status).toBe('open');
+  expect(o.deadline.clock).toEqual({ event: 'la-became-aware', date: correctedTo });
+  expect(o.deadline.dueDate).toBe(expected.dueDate);
+  expect(o.deadline.dueAt).toBe(endOfDay(expected.dueDate));
+  expect(o.deadline.skipped.map((s) => [s.date, s.reason])).toEqual(expected.skipped);
+  expect(o.deadline.dueDate < before.deadline.dueDate).toBe(true);
+  expect(o.deadline.dueDate >= day).toBe(true);
+  expect(o.previousDeadlines).toEqual([before.deadline]);
+  expect(after.open.find((v) => v.id === 'national-notification')?.previousDeadlines).toEqual([{ dueDate: before.deadline.dueDate, rule: before.deadline.rule }]);
+  expect(after.clocks['la-became-aware']).toBe(correctedTo);
+  expect(after.clockCorrections).toEqual([{ clock: 'la-became-aware', from: c.status.clocks['la-became-aware'], to: correctedTo, at: expect.any(String), reason: REASON }]);
+  // Deadlines counted from other clocks are untouched.
+  expect(after.obligations['referrer-feedback']!.deadline).toEqual(feedbackBefore);
+  expect(after.obligations['referrer-feedback']!.previousDeadlines).toEqual([]);
+
+  const recomputed = (await caseEntries(h.register, c.ref)).filter((e) => e.kind === 'deadline-recomputed');
+  expect(recomputed.map((e) => e.obligationId)).toEqual(['national-notification']);
+  expect(recomputed[0]!.detail).toMatchObject({ dueDate: expected.dueDate, previousDueDate: before.deadline.dueDate });
+
+  await skipPast(h, o.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
+  const missed = await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
+  expect(Date.parse(missed.obligations['national-notification']!.escalatedAt!)).toBeLessThan(Date.parse(before.deadline.dueAt));
+  // Nothing went out against the old deadline.
+  expect(h.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref}]`) && m.subject.includes(NOTIFICATION) && m.subject.includes(before.deadline.dueDate))).toHaveLength(0);
+});
+
+test('la-became-aware corrected to a date whose deadline has already passed: escalates at once', async () => {
+  const day = await skipToWorkingMorning();
+  const c = await caseAwaitingNotification();
+  const correctedTo = count(day, { workingDaysBefore: 8 }).dueDate;
+  const expected = count(correctedTo, { workingDaysAfter: 5 });
+  expect(expected.dueDate < day).toBe(true);
+
+  const after = await correct(c.handle, 'la-became-aware', correctedTo);
+  const o = after.obligations['national-notification']!;
+  expect(o.deadline.dueDate).toBe(expected.dueDate);
+  expect(o.previousDeadlines).toHaveLength(1);
+
+  // No time skipped: the passed deadline is acted on straight away.
+  const escalation = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
+  expect(escalation.text).toContain(o.deadline.rule);
+  const missed = await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
+  expect(missed.missed.map((v) => v.id)).toContain('national-notification');
+  expect(Date.parse(missed.obligations['national-notification']!.escalatedAt!)).toBeLessThan(Date.parse(endOfDay(day)));
+  // Reminders for a deadline already passed are not sent late.
+  expect(mailsFor(h, c.ref, `Reminder - ${NOTIFICATION}:`)).toHaveLength(0);
+  expect(await registerKinds(c.ref, 'national-notification', ['deadline-recomputed', 'obligation-missed', 'escalation-sent'])).toEqual(
+    expect.arrayContaining(['deadline-recomputed', 'obligation-missed', 'escalation-sent']),
+  );
+});
+
+test('referral-received corrected: ssp-informed and ssp-decision move together', async () => {
+  const day = await skipToWorkingMorning();
+  const { handle, ref, status } = await startCase(h);
+  const informed = status.obligations['ssp-informed']!;
+  const decision = status.obligations['ssp-decision']!;
+
+  const correctedTo = count(day, { workingDaysBefore: 1 }).dueDate;
+  const after = await correct(handle, 'referral-received', correctedTo);
+  const newInformed = after.obligations['ssp-informed']!;
+  const newDecision = after.obligations['ssp-decision']!;
+  for (const [o, old, days] of [
+    [newInformed, informed, 1],
+    [newDecision, decision, 5],
+  ] as const) {
+    const expected = count(correctedTo, { workingDaysAfter: days });
+    expect(o.status).toBe('open');
+    expect(o.deadline.clock).toEqual({ event: 'referral-received', date: correctedTo });
+    expect(o.deadline.dueDate).toBe(expected.dueDate);
+    expect(o.deadline.skipped.map((s) => [s.date, s.reason])).toEqual(expected.skipped);
+    expect(o.deadline.dueDate < old.deadline.dueDate).toBe(true);
+    expect(o.previousDeadlines).toEqual([old.deadline]);
+  }
+  // 1 WD after the previous working day is today.
+  expect(newInformed.deadline.dueDate).toBe(day);
+  expect(after.clockCorrections).toEqual([{ clock: 'referral-received', from: status.receivedAt, to: correctedTo, at: expect.any(String), reason: REASON }]);
+  // The referral's own receipt time (decisions may not predate it) does not change.
+  expect(after.receivedAt).toBe(status.receivedAt);
+  const recomputed = (await caseEntries(h.register, ref)).filter((e) => e.kind === 'deadline-recomputed').map((e) => e.obligationId);
+  expect(recomputed.sort()).toEqual(['ssp-decision', 'ssp-informed']);
+
+  await skipPast(h, newInformed.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject === `[${ref}] MISSED - ${DSP_1_5.obligations['ssp-informed']!.obligation}: was due ${day}`);
+});
+
+test('a correction that moves a missed deadline into the future reopens the obligation; it escalates again at the new deadline', async () => {
+  await skipToWorkingMorning();
+  const c = await caseAwaitingNotification();
+  const first = c.status.obligations['national-notification']!;
+  await skipPast(h, first.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${first.deadline.dueDate}`);
+  await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
+
+  // The LA in fact became aware later than the referral arrived: today.
+  const correctedTo = await today();
+  const expected = count(correctedTo, { workingDaysAfter: 5 });
+  const after = await correct(c.handle, 'la-became-aware', correctedTo);
+  const o = after.obligations['national-notification']!;
+  expect(o.status).toBe('open');
+  expect(o.escalatedAt).toBeUndefined();
+  expect(o.deadline.dueDate).toBe(expected.dueDate);
+  expect(o.previousDeadlines).toEqual([first.deadline]);
+  expect(after.open.map((v) => v.id)).toContain('national-notification');
+  expect(after.missed.map((v) => v.id)).not.toContain('national-notification');
+  expect(await registerKinds(c.ref, 'national-notification', ['deadline-recomputed'])).toContain('deadline-recomputed');
+
+  await skipPast(h, o.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
+  const again = await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
+  expect(again.obligations['national-notification']!.deadline.dueDate).toBe(expected.dueDate);
+  expect(mailsFor(h, c.ref, `MISSED - ${NOTIFICATION}:`)).toHaveLength(2);
+  const missedRows = (await caseEntries(h.register, c.ref)).filter((e) => e.obligationId === 'national-notification' && e.kind === 'obligation-missed');
+  expect(missedRows).toHaveLength(2);
+});
+
+test('refusals: a clock not started, a future date, a role other than the Business Unit; nothing changes', async () => {
+  const day = await skipToWorkingMorning();
+  const { handle, status } = await startCase(h);
+  const tomorrow = isoDay(dayMs(day) + DAY_MS);
+
+  expect(await refusalOf(correct(handle, 'lcspr-decision', day))).toBe('WrongStage');
+  expect(await refusalOf(correct(handle, 'ssp-decision', day))).toBe('WrongStage');
+  expect(await refusalOf(correct(handle, 'referral-received', tomorrow))).toBe('InvalidDecision');
+  const inTwoHours = new Date((await h.env.currentTimeMs()) + 2 * 3_600_000).toISOString();
+  expect(await refusalOf(correct(handle, 'referral-received', inTwoHours))).toBe('InvalidDecision');
+  expect(await refusalOf(correct(handle, 'referral-received', day, actors.ssp))).toBe('RoleNotAllowed');
+  expect(await refusalOf(correct(handle, 'referral-received', day, actors.referrer))).toBe('RoleNotAllowed');
+  expect(await refusalOf(decide(handle, 'clock-corrected', actors.businessUnit, { clock: 'referral-received', correctedTo: day }))).toBe('InvalidDecision');
+
+  const after = await handle.query(statusQuery);
+  expect(after.clockCorrections).toEqual([]);
+  expect(after.clocks).toEqual(status.clocks);
+  expect(after.obligations['ssp-decision']!.deadline).toEqual(status.obligations['ssp-decision']!.deadline);
+  expect(after.timeline.filter((t) => t.kind === 'decision:clock-corrected')).toHaveLength(0);
+});
+
+test('refusal: the planned publication date is not corrected but moved with publication-delayed', async () => {
+  const c = await caseAwaitingNotification();
+  const { handle } = c;
+  await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+  await decide(handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0003' });
+  await decide(handle, 'panel-acknowledgement', actors.businessUnit);
+  await decide(handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'lcspr', rationale: RATIONALE });
+  await decide(handle, 'rapid-review-report', actors.ssp, { levelOfReview: 'lcspr', rationale: RATIONALE });
+  await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
+  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
+  await decide(handle, 'draft-report-to-ld', actors.reviewer);
+  const day = await today();
+  const planned = count(day, { workingDaysAfter: 15 }).dueDate;
+  const signed = await decide(handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
+  const report = signed.obligations['report-to-panel']!;
+
+  const refused = await refusal(correct(handle, 'planned-publication', day));
+  expect(refused?.type).toBe('WrongStage');
+  expect(refused?.message).toContain('publication-delayed');
+  expect((await handle.query(statusQuery)).clockCorrections).toEqual([]);
+
+  const later = count(planned, { workingDaysAfter: 10 }).dueDate;
+  const delayed = await decide(handle, 'publication-delayed', actors.ssp, { reason: 'Test reason: criminal proceedings are ongoing', newPlannedPublicationDate: later });
+  expect(delayed.clockCorrections).toEqual([{ clock: 'planned-publication', from: planned, to: later, at: expect.any(String), reason: expect.any(String) }]);
+  const moved = delayed.obligations['report-to-panel']!;
+  expect(moved.deadline.dueDate).toBe(count(later, { workingDaysBefore: 7 }).dueDate);
+  expect(moved.previousDeadlines).toEqual([report.deadline]);
+  expect(delayed.obligations['publication-delay-explained']!.status).toBe('open');
+});
+
+test("refusal: a date that is tomorrow in London is refused in the last hour of a winter (GMT) day too", async () => {
+  // 23:30 London on the next day London keeps GMT, when UTC and London share the date.
+  const now = await h.env.currentTimeMs();
+  let day = londonDate(now);
+  let at = londonInstant(day, '23:30:00');
+  while (Date.parse(at) <= now || !at.endsWith('T23:30:00.000Z')) {
+    day = isoDay(dayMs(day) + DAY_MS);
+    at = londonInstant(day, '23:30:00');
+  }
+  await skipPast(h, at, 0);
+  const { handle } = await startCase(h);
+  const tomorrow = isoDay(dayMs(day) + DAY_MS);
+  expect(await refusalOf(correct(handle, 'referral-received', tomorrow))).toBe('InvalidDecision');
+  expect((await handle.query(statusQuery)).clockCorrections).toEqual([]);
+});
