@@ -116,8 +116,15 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
         .execute();
       const row = await register.selectFrom('outbox').select(['status']).where('notice_key', '=', notice.key).executeTakeFirstOrThrow();
       if (row.status === 'sent') return { messageId, duplicate: true };
+      let refused = 0;
+      let refusedCodes = '';
       try {
-        await deps.mailer.sendMail({ from: deps.mailFrom, to: recipients, subject: rendered.subject, text: rendered.text, messageId });
+        const info = (await deps.mailer.sendMail({ from: deps.mailFrom, to: recipients, subject: rendered.subject, text: rendered.text, messageId })) as {
+          rejected?: unknown[];
+          rejectedErrors?: Array<{ responseCode?: number }>;
+        };
+        refused = info.rejected?.length ?? 0;
+        refusedCodes = [...new Set((info.rejectedErrors ?? []).map((e) => e.responseCode).filter((c) => c !== undefined))].join(', ');
       } catch (err) {
         const permanent = isPermanentSmtpFailure(err);
         const reason = permanent ? `SMTP refused the message (${(err as { responseCode?: number }).responseCode})` : 'SMTP unavailable';
@@ -132,10 +139,16 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       }
       await register
         .updateTable('outbox')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), status: 'sent', sent_at: now().toISOString(), last_error: null }))
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          status: 'sent',
+          sent_at: now().toISOString(),
+          // Sent to the others: not a failure to retry, but nobody may stay unaware of the refusal.
+          last_error: refused > 0 ? `SMTP refused ${refused} recipient(s)${refusedCodes ? ` (${refusedCodes})` : ''}` : null,
+        }))
         .where('notice_key', '=', notice.key)
         .execute();
-      return { messageId, duplicate: false };
+      return { messageId, duplicate: false, ...(refused > 0 ? { refused } : {}) };
     },
   };
 }

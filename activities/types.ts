@@ -44,6 +44,8 @@ export interface Notice {
 export interface NoticeResult {
   messageId: string;
   duplicate: boolean;
+  /** Recipients the relay refused while accepting the others. */
+  refused?: number;
 }
 
 export interface IncidentActivities {

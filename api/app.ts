@@ -90,6 +90,14 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.use(authenticate(deps.users));
 
+  // Bodies are JSON: anything else would be read as an empty decision.
+  app.use((req, res, next) => {
+    if (req.method === 'POST' && !req.is('application/json')) {
+      return sendError(res, 415, 'UnsupportedMediaType', 'Send the body as application/json');
+    }
+    next();
+  });
+
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendError(res, 422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error));
@@ -161,7 +169,7 @@ export function createApp(deps: AppDependencies): express.Express {
     }
     try {
       const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
-      const result = await bounded(() =>
+      await bounded(() =>
         handle.executeUpdate(decisionUpdate(decision), {
           args: [{ actor: actorOf(res), payload: req.body ?? {} }],
           ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
@@ -169,7 +177,7 @@ export function createApp(deps: AppDependencies): express.Express {
       );
       // The update answers compactly (its result is kept in history); the person gets the whole case.
       const status = await bounded(() => handle.query(statusQuery));
-      res.json({ ...status, duplicate: result.duplicate });
+      res.json(status);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusal(err.cause.type)) {

@@ -151,7 +151,8 @@ export function nextWakeAt(state: CaseState): number | undefined {
   for (const o of Object.values(state.obligations)) {
     if (!isOpen(o)) continue;
     const candidates = o.deadline.reminders.filter((r) => !o.remindersDone.includes(r)).map((r) => Date.parse(r));
-    if (o.deadline.target && !o.targetWarnedAt) candidates.push(Date.parse(o.deadline.target.dueAt) + 1);
+    // Once escalated, the target is moot: waking for it would find nothing to do, again and again.
+    if (o.deadline.target && !o.targetWarnedAt && !o.escalatedAt) candidates.push(Date.parse(o.deadline.target.dueAt) + 1);
     if (!o.escalatedAt) candidates.push(afterDue(o));
     for (const c of candidates) if (next === undefined || c < next) next = c;
   }

@@ -483,10 +483,13 @@ export function decisionRule(name: DecisionName): DecisionRule {
 }
 
 export function zodProblems(error: z.ZodError): Problem[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.') || '(body)',
-    message: issue.message,
-  }));
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+  return error.issues.flatMap((issue) =>
+    // One problem per unknown key, at that key, so a typo is pointed at where it is.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }
 
 export type DecisionCheck =

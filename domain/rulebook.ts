@@ -200,7 +200,8 @@ export const DSP_1_5: Rulebook = {
     {
       id: 'rapid-review-meeting',
       obligation: 'Rapid Review Panel meets',
-      owner: 'rapid-review-chair',
+      // The SSP convene it (§6.2); its chair records it and hears the reminders.
+      owner: 'ssp',
       remind: 'rapid-review-chair',
       clock: 'csprp-acknowledgement',
       limit: { kind: 'working-days-after', days: 15 },

@@ -263,9 +263,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   async function notify(kind: NoticeKind, o: ObligationState, to: Mailbox[], instant = o.deadline.dueAt, outcome?: string): Promise<boolean> {
     const key = `${ref}:${o.id}:${o.round}:${kind}:${instant}`;
     try {
-      await sendNotice({ key, caseReference: ref, kind, to, deadline: o.deadline, ...(outcome ? { outcome } : {}) });
+      const sent = await sendNotice({ key, caseReference: ref, kind, to, deadline: o.deadline, ...(outcome ? { outcome } : {}) });
       note({ at: nowIso(), kind: `${kind}-sent`, obligationId: o.id });
-      await record(`${kind}-sent`, `${o.id}:${o.round}:${kind}:${instant}:sent`, { obligationId: o.id, detail: { to: to.join(', ') } });
+      await record(`${kind}-sent`, `${o.id}:${o.round}:${kind}:${instant}:sent`, {
+        obligationId: o.id,
+        detail: { to: to.join(', '), ...(sent.refused ? { refusedRecipients: sent.refused } : {}) },
+      });
       return true;
     } catch (err) {
       // A refused address must not end a two-year case: record it and go on.
