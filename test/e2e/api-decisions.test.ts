@@ -1,29 +1,19 @@
 // Every decision through the real API (supertest) on the real Temporal dev server, with a real
 // worker, a real SMTP listener and a register in a temporary SQLite file: who may post, what is
 // refused and how, that refusals change nothing and never echo what was sent, and idempotency.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { Express } from 'express';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
-import type { Users } from '../../config';
-import type { RegisterDb } from '../../activities/register';
 import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
 import { DECISION_NAMES, decisionRule, type DecisionName } from '../../domain/decisions';
 import { ROLES, type Role } from '../../domain/roles';
-import { devServerExecutableOption } from '../../scripts/servers';
-import { createIncidentWorker } from '../../workers/incident-worker';
-import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { activityDeps, newCaseReference, tempRegister, workflowBundle } from '../helpers/stack';
+import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { startSmtpCatcher } from '../helpers/smtp';
+import { newCaseReference } from '../helpers/stack';
 
 /** One signed-in person per role. */
 const TOKENS = Object.fromEntries(ROLES.map((role) => [role, `e2e-decisions-${role}-token`])) as Record<Role, string>;
-const users: Users = {
-  users: ROLES.map((role) => ({ id: `${role}-1`, role, agency: `Test ${role}`, tokenSha256: tokenHash(TOKENS[role]) })),
-};
+const PEOPLE = ROLES.map((role) => ({ id: `${role}-1`, role, agency: `Test ${role}`, token: TOKENS[role] }));
 const bearer = (role: Role) => ({ Authorization: `Bearer ${TOKENS[role]}` });
 
 /** Put in every free-text field: no response may carry it back. */
@@ -71,36 +61,12 @@ function validPayload(name: DecisionName): Record<string, unknown> {
 
 const allowedRole = (name: DecisionName): Role => decisionRule(name).roles[0]!;
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-let register: RegisterDb;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
-
+let stack: DevStack;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
-  });
-  smtp = await startSmtpCatcher();
-  ({ register } = await tempRegister());
-  worker = await createIncidentWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: activityDeps(register, smtp.url),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
-  const mailer = nodemailer.createTransport(smtp.url);
-  app = createApp({ temporal: env.client, register, users, smtpReachable: () => mailer.verify() });
+  stack = await startDevStack({ people: PEOPLE });
 });
-
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 interface CaseBody {
@@ -112,13 +78,13 @@ interface CaseBody {
 }
 
 function getCase(ref: string) {
-  return request(app).get(`/cases/${ref}`).set(bearer('business-unit'));
+  return request(stack.app).get(`/cases/${ref}`).set(bearer('business-unit'));
 }
 
 /** Starts a case through the API and waits (by reading it) until its opening deadlines are set. */
 async function newCase(): Promise<string> {
   const ref = newCaseReference();
-  const created = await request(app).post('/referrals').set(bearer('business-unit')).send({ caseReference: ref, referral: validReferralForm() });
+  const created = await request(stack.app).post('/referrals').set(bearer('business-unit')).send({ caseReference: ref, referral: validReferralForm() });
   expect(created.status).toBe(201);
   const until = Date.now() + 15_000;
   for (;;) {
@@ -141,7 +107,7 @@ async function snapshot(ref: string): Promise<unknown> {
 }
 
 function post(ref: string, name: string, role?: Role) {
-  const req = request(app).post(`/cases/${ref}/decisions/${name}`);
+  const req = request(stack.app).post(`/cases/${ref}/decisions/${name}`);
   return role ? req.set(bearer(role)) : req;
 }
 
@@ -161,7 +127,7 @@ describe('refused before reaching the case', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('Unauthenticated');
     expectNoEcho(res);
-    const wrong = await request(app).post(`/cases/${ref}/decisions/${name}`).set({ Authorization: 'Bearer not-a-token' }).send(validPayload(name));
+    const wrong = await request(stack.app).post(`/cases/${ref}/decisions/${name}`).set({ Authorization: 'Bearer not-a-token' }).send(validPayload(name));
     expect(wrong.status).toBe(401);
   });
 
@@ -326,7 +292,7 @@ test('health reports 503 with smtp:false when the SMTP server is down', async ()
   const url = gone.url;
   await gone.close();
   const mailer = nodemailer.createTransport(url);
-  const degraded = createApp({ temporal: env.client, register, users, smtpReachable: () => mailer.verify() });
+  const degraded = createApp({ temporal: stack.env.client, register: stack.register, users: stack.users, smtpReachable: () => mailer.verify() });
   const res = await request(degraded).get('/health');
   expect(res.status).toBe(503);
   expect(res.body).toEqual({ status: 'degraded', temporal: true, database: true, smtp: false });

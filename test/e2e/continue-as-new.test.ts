@@ -4,51 +4,26 @@
 // for the next reminder or deadline, and it must take the next decision.
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import { caseEntries, type RegisterDb } from '../../activities/register';
+import { caseEntries } from '../../activities/register';
 import type { CaseStatus, ObligationState } from '../../domain/case';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
-import { createIncidentWorker } from '../../workers/incident-worker';
-import { CASE_STAGE, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import { decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
 import type { incidentWorkflow } from '../../workflows/incident';
-import { devServerExecutableOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
+import { startDevStack, type DevStack } from '../helpers/dev-stack';
 import { actors, decide, waitFor } from '../helpers/harness';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { activityDeps, newCaseReference, tempRegister, workflowBundle } from '../helpers/stack';
+import { newCaseReference } from '../helpers/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
 /** Far more than needed: the loop stops at the first continue-as-new. */
 const MAX_UPDATES = 1_500;
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-let register: RegisterDb;
-let worker: Worker;
-let running: Promise<void>;
-
+let stack: DevStack;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
-  });
-  smtp = await startSmtpCatcher();
-  ({ register } = await tempRegister());
-  worker = await createIncidentWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: activityDeps(register, smtp.url),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
+  stack = await startDevStack();
 });
-
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 /** The instant the workflow must next wake for: an unsent reminder, an unwarned target, an unescalated deadline. */
@@ -70,7 +45,7 @@ function millis(duration: { seconds?: unknown; nanos?: number | null } | null | 
 /** Starts a case and records in time every decision up to the LCSPR stage. */
 async function caseInLcspr() {
   const ref = newCaseReference();
-  const handle = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+  const handle = await stack.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(ref),
     args: [{ start: { caseReference: ref, receivedAt: new Date().toISOString(), referral: validReferralForm(), rulebookVersion: DEFAULT_RULEBOOK, receivedBy: actors.businessUnit } }],
@@ -116,7 +91,7 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   expect(newRunId).not.toBe(firstRunId);
 
   // The first run ended by continuing as new, into the run that now answers.
-  const firstRun = env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, firstRunId);
+  const firstRun = stack.env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, firstRunId);
   const firstDescription = await firstRun.describe();
   expect(firstDescription.status.name).toBe('CONTINUED_AS_NEW');
   const firstHistory = (await firstRun.fetchHistory()).events ?? [];
@@ -131,7 +106,7 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   );
 
   // The new run holds the case exactly as the first run left it.
-  const newRun = env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, newRunId);
+  const newRun = stack.env.client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId, newRunId);
   const before: CaseStatus = await firstRun.query(statusQuery);
   const carried: CaseStatus = await newRun.query(statusQuery);
   expect(before.timeline.filter((t) => t.kind === 'decision:review-progress')).toHaveLength(updates);
@@ -166,12 +141,12 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   expect(accepted.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toContain('reviewer-commissioned');
 
   // Every progress note reached the register once: keys kept counting across the runs.
-  const entries = await caseEntries(register, ref);
+  const entries = await caseEntries(stack.register, ref);
   expect(entries.filter((e) => e.kind === 'decision:review-progress')).toHaveLength(updates);
   expect(entries.filter((e) => e.kind === 'decision:reviewer-commissioned')).toHaveLength(1);
 
   // Only the new run is running; a plain client sees one open execution for the case.
-  const plain = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const plain = new WorkflowClient({ connection: stack.env.connection, namespace: stack.env.namespace ?? 'default' });
   expect((await plain.getHandle(handle.workflowId).describe()).status.name).toBe('RUNNING');
   console.info(`continue-as-new test took ${Math.round((Date.now() - started) / 1000)} s`);
 });
@@ -199,7 +174,7 @@ test('an idempotency key (updateId) already processed is not applied again after
   const retried = await progress(handle, 1, key(1));
   const recorded = {
     timeline: retried.timeline.filter((t) => t.kind === 'decision:review-progress').length,
-    register: (await caseEntries(register, ref)).filter((e) => e.kind === 'decision:review-progress').length,
+    register: (await caseEntries(stack.register, ref)).filter((e) => e.kind === 'decision:review-progress').length,
   };
   expect(recorded).toEqual({ timeline: updates, register: updates });
 });

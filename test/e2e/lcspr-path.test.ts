@@ -2,23 +2,14 @@
 // dev server and a real SMTP listener: referral, SSP decision (criteria met), notification,
 // Rapid Review, the Panel's local-review response, the review, sign-off, the report to the
 // Panel, publication and the action plan. Decisions are made in time only (no time skipping here).
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
-import type { Express } from 'express';
-import nodemailer from 'nodemailer';
 import request from 'supertest';
-import type { Users } from '../../config';
-import type { RegisterDb } from '../../activities/register';
-import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
 import type { CaseStatus, ObligationView } from '../../domain/case';
 import type { Role } from '../../domain/roles';
-import { createIncidentWorker } from '../../workers/incident-worker';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, workflowIdFor } from '../../workflows/contract';
-import { devServerExecutableOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { newCaseReference, tempRegister, activityDeps, workflowBundle } from '../helpers/stack';
+import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { londonDate, monthsAfter, shiftDays, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
+import { newCaseReference } from '../helpers/stack';
 
 const ROLE_IDS: Record<Role, string> = {
   referrer: 'referrer-1',
@@ -31,76 +22,18 @@ const ROLE_IDS: Record<Role, string> = {
   operations: 'ops-1',
 };
 const tokenOf = (role: Role) => `e2e-lcspr-${role}-token`;
-const users: Users = {
-  users: (Object.keys(ROLE_IDS) as Role[]).map((role) => ({ id: ROLE_IDS[role], role, agency: `Test agency (${role})`, tokenSha256: tokenHash(tokenOf(role)) })),
-};
+const PEOPLE = (Object.keys(ROLE_IDS) as Role[]).map((role) => ({ id: ROLE_IDS[role], role, agency: `Test agency (${role})`, token: tokenOf(role) }));
 
-// England and Wales bank holidays (gov.uk), substitute days included.
-const BANK_HOLIDAYS = new Set([
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
-  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
-]);
-const shiftDay = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-function isWorkingDay(date: string): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !BANK_HOLIDAYS.has(date);
-}
-/** PROCESS.md "How to count": N working days after (or before) a date, the date itself being day 0. */
-function workingDays(date: string, n: number): string {
-  const step = n < 0 ? -1 : 1;
-  let day = date;
-  for (let counted = 0; counted < Math.abs(n); ) {
-    day = shiftDay(day, step);
-    if (isWorkingDay(day)) counted += 1;
-  }
-  return day;
-}
-function monthsAfter(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = m - 1 + n;
-  const year = y + Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-const londonDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const londonDate = (instant: string | number) => londonDateFormat.format(new Date(instant));
-
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-let register: RegisterDb;
-let worker: Worker;
-let running: Promise<void>;
-let app: Express;
-
+let stack: DevStack;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
-  });
-  smtp = await startSmtpCatcher();
-  ({ register } = await tempRegister());
-  worker = await createIncidentWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: activityDeps(register, smtp.url),
-    workflowBundle: await workflowBundle(),
-  });
-  running = worker.run();
-  const mailer = nodemailer.createTransport(smtp.url);
-  app = createApp({ temporal: env.client, register, users, smtpReachable: () => mailer.verify() });
+  stack = await startDevStack({ people: PEOPLE });
 });
-
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await smtp?.close();
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 function post(ref: string, decision: string, role: Role, body: Record<string, unknown> = {}) {
-  return request(app).post(`/cases/${ref}/decisions/${decision}`).set('Authorization', `Bearer ${tokenOf(role)}`).send(body);
+  return request(stack.app).post(`/cases/${ref}/decisions/${decision}`).set('Authorization', `Bearer ${tokenOf(role)}`).send(body);
 }
 
 /** Records a decision that must be accepted, and checks the stage the case is then in. */
@@ -112,14 +45,14 @@ async function decideOk(ref: string, decision: string, role: Role, body: Record<
 
 test('LCSPR path through the API: referral to publication and the action plan, with emails, refusals, explanations, register and visibility', async () => {
   const ref = newCaseReference();
-  const created = await request(app).post('/referrals').set('Authorization', `Bearer ${tokenOf('business-unit')}`).send({ caseReference: ref, referral: validReferralForm() });
+  const created = await request(stack.app).post('/referrals').set('Authorization', `Bearer ${tokenOf('business-unit')}`).send({ caseReference: ref, referral: validReferralForm() });
   expect(created.status).toBe(201);
   const received = londonDate(created.body.receivedAt);
 
   // The Business Unit's receipt: 1 WD from receipt to inform the SSP (§4.6, §5.1).
-  const receipt = await smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Referral received`));
+  const receipt = await stack.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Referral received`));
   expect(receipt.to).toEqual(['business-unit@partnership.example.org']);
-  expect(receipt.subject).toBe(`[${ref}] Referral received - Business Unit informs the Statutory Safeguarding Partners: due ${workingDays(received, 1)}`);
+  expect(receipt.subject).toBe(`[${ref}] Referral received - Business Unit informs the Statutory Safeguarding Partners: due ${workingDaysAfter(received, 1)}`);
   expect(receipt.text).not.toContain('Test Child');
 
   // A decision that does not fit the stage: 409 with its refusal code, nothing changes.
@@ -139,11 +72,11 @@ test('LCSPR path through the API: referral to publication and the action plan, w
 
   const decided = await decideOk(ref, 'ssp-decision', 'ssp', { outcome: 'criteria-met', rationale: 'Abuse suspected, serious harm (test).' }, 'awaiting-national-notification');
   const decisionDay = londonDate(decided.clocks['ssp-decision']!);
-  expect(decided.obligations['national-notification']!.deadline.dueDate).toBe(workingDays(received, 5));
-  expect(decided.obligations['referrer-feedback']!.deadline.dueDate).toBe(workingDays(decisionDay, 5));
+  expect(decided.obligations['national-notification']!.deadline.dueDate).toBe(workingDaysAfter(received, 5));
+  expect(decided.obligations['referrer-feedback']!.deadline.dueDate).toBe(workingDaysAfter(decisionDay, 5));
 
   // §5.6, §10.1: the decision goes to the L&D Chair at once, without personal details.
-  const toLd = await smtp.waitFor((m) => m.subject === `[${ref}] SSP decision: criteria-met`);
+  const toLd = await stack.smtp.waitFor((m) => m.subject === `[${ref}] SSP decision: criteria-met`);
   expect(toLd.to).toEqual(['ld-chair@partnership.example.org']);
   expect(toLd.text).not.toContain('Test Child');
 
@@ -152,11 +85,11 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   const acknowledged = await decideOk(ref, 'panel-acknowledgement', 'business-unit', {}, 'rapid-review');
   const ackDay = londonDate(acknowledged.clocks['csprp-acknowledgement']!);
   const meeting = acknowledged.obligations['rapid-review-meeting']!.deadline;
-  expect(meeting.dueDate).toBe(workingDays(ackDay, 15));
-  expect(meeting.target?.dueDate).toBe(workingDays(ackDay, 10));
-  expect(acknowledged.obligations['rapid-review-report']!.deadline.dueDate).toBe(workingDays(ackDay, 15));
+  expect(meeting.dueDate).toBe(workingDaysAfter(ackDay, 15));
+  expect(meeting.target?.dueDate).toBe(workingDaysAfter(ackDay, 10));
+  expect(acknowledged.obligations['rapid-review-report']!.deadline.dueDate).toBe(workingDaysAfter(ackDay, 15));
 
-  const scheduled = await decideOk(ref, 'rapid-review-scheduled', 'rapid-review-chair', { meetingDate: workingDays(ackDay, 7) }, 'rapid-review');
+  const scheduled = await decideOk(ref, 'rapid-review-scheduled', 'rapid-review-chair', { meetingDate: workingDaysAfter(ackDay, 7) }, 'rapid-review');
   expect(scheduled.timeline.at(-1)).toMatchObject({ kind: 'decision:rapid-review-scheduled', detail: { warning: 'none' } });
   await decideOk(ref, 'rapid-review-held', 'rapid-review-chair', { recommendation: 'lcspr', rationale: 'Learning for the partnership (test).' }, 'awaiting-level-of-review');
   const reported = await decideOk(ref, 'rapid-review-report', 'ssp', { levelOfReview: 'lcspr', rationale: 'An LCSPR (test).' }, 'awaiting-panel-response');
@@ -176,10 +109,10 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   await decideOk(ref, 'review-progress', 'reviewer', { summary: 'Practitioner event held (test).' }, 'lcspr');
   await decideOk(ref, 'draft-report-to-ld', 'reviewer', {}, 'lcspr-draft');
 
-  const planned = shiftDay(londonDate(Date.now()), 60);
+  const planned = shiftDays(londonDate(Date.now()), 60);
   const signedOff = await decideOk(ref, 'ssp-sign-off', 'ssp', { plannedPublicationDate: planned, publish: 'full-report' }, 'awaiting-publication');
   // §14.7: at least 7 WD before the planned publication.
-  expect(signedOff.obligations['report-to-panel']!.deadline.dueDate).toBe(workingDays(planned, -7));
+  expect(signedOff.obligations['report-to-panel']!.deadline.dueDate).toBe(workingDaysBefore(planned, 7));
   const sent = await decideOk(ref, 'report-sent-to-panel', 'ssp', {}, 'awaiting-publication');
   expect(sent.obligations['report-to-panel']!.status).toBe('met');
 
@@ -192,7 +125,7 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   expect(again.body.error.code).toBe('WrongStage');
 
   // The case as a person reads it: every obligation with how its deadline was counted.
-  const shown = await request(app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
+  const shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
   expect(shown.status).toBe(200);
   expect(shown.body.stage).toBe('action-plan');
   const open = shown.body.open as ObligationView[];
@@ -256,7 +189,7 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   expect(entries).toContainEqual(expect.objectContaining({ kind: 'ssp-decision-shared-sent', obligationId: 'ld-informed' }));
 
   // Operations see the stage in Temporal's visibility (upserted just after the decision).
-  const handle = env.client.workflow.getHandle(workflowIdFor(ref));
+  const handle = stack.env.client.workflow.getHandle(workflowIdFor(ref));
   const until = Date.now() + 10_000;
   let stage = (await handle.describe()).typedSearchAttributes.get(CASE_STAGE);
   while (stage !== 'action-plan' && Date.now() < until) {

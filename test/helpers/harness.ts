@@ -4,20 +4,18 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { CaseStatus } from '../../domain/case';
 import type { DecisionName } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
 import type { Actor } from '../../domain/roles';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
 import type { RegisterDb } from '../../activities/register';
-import { createIncidentWorker } from '../../workers/incident-worker';
 import { decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { timeSkippingServerOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
-import { activityDeps, newCaseReference, tempRegister, workflowBundle } from './stack';
+import { newCaseReference, runIncidentWorker, tempRegister } from './stack';
 
 export { actors, newCaseReference } from './stack';
 
@@ -39,20 +37,13 @@ export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promis
   });
   const smtp = options.smtp ?? (await startSmtpCatcher());
   const { register } = await tempRegister();
-  const worker: Worker = await createIncidentWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    activities: activityDeps(register, smtp.url),
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
+  const worker = await runIncidentWorker(env, register, smtp.url);
   return {
     env,
     smtp,
     register,
     async stop() {
-      worker.shutdown();
-      await running;
+      await worker.stop();
       await smtp.close();
       await register.destroy();
       await env.teardown();
@@ -107,15 +98,27 @@ export async function resultOf(h: Harness, handle: CaseHandle): Promise<CaseStat
   return client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId).result();
 }
 
-/** The refusal's type (e.g. 'WrongStage'), or undefined if the decision was accepted. */
-export async function refusalOf(promise: Promise<unknown>): Promise<string | undefined> {
+/** The refusal's type and message (the message says what to do instead), or undefined if the decision was accepted. */
+export async function refusal(promise: Promise<unknown>): Promise<{ type: string | undefined; message: string } | undefined> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { type: err.cause.type ?? undefined, message: err.cause.message };
     throw err;
   }
   return undefined;
+}
+
+/** The refusal's type (e.g. 'WrongStage'), or undefined if the decision was accepted. */
+export async function refusalOf(promise: Promise<unknown>): Promise<string | undefined> {
+  return (await refusal(promise))?.type;
+}
+
+/** A refused decision changes nothing in the case. */
+export async function expectRefused(handle: CaseHandle, attempt: () => Promise<unknown>, type: string): Promise<void> {
+  const before = await handle.query(statusQuery);
+  expect(await refusalOf(attempt())).toBe(type);
+  expect(await handle.query(statusQuery)).toEqual(before);
 }
 
 /**

@@ -4,12 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
+import { createIncidentWorker } from '../../workers/incident-worker';
 
 // Worker state changes at INFO drown test output; warnings and errors still show.
 try {
@@ -44,6 +46,23 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
   return bundle;
+}
+
+/** A real incident worker on the test environment, with the real activities, running until stopped. */
+export async function runIncidentWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string): Promise<{ stop(): Promise<void> }> {
+  const worker = await createIncidentWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    activities: activityDeps(register, smtpUrl),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
 }
 
 const quietLogger = {

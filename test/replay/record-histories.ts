@@ -6,69 +6,14 @@
 // real workflow ID beside it in <path-name>.meta.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { WorkflowClient } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { CaseStatus } from '../../domain/case';
 import { caseEntries } from '../../activities/register';
 import { statusQuery } from '../../workflows/contract';
-import type { incidentWorkflow } from '../../workflows/incident';
 import { learningReferralForm } from '../fixtures/referral-form';
-import { actors, decide, mailsFor, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+import { londonDate, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
+import { actors, decide, mailsFor, resultOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
 
 const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
-
-// England and Wales bank holidays (gov.uk), substitute days included, for the years the
-// skipped clock passes through.
-const BANK_HOLIDAYS = new Set([
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
-  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
-  '2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26',
-]);
-
-function shiftDay(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function isWorkingDay(date: string): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !BANK_HOLIDAYS.has(date);
-}
-
-/** PROCESS.md: the clock date is day 0; the deadline is the Nth working day after it. */
-function workingDaysAfter(date: string, n: number): string {
-  let day = date;
-  for (let counted = 0; counted < n; ) {
-    day = shiftDay(day, 1);
-    if (isWorkingDay(day)) counted += 1;
-  }
-  return day;
-}
-
-/** PROCESS.md: same day N months later, or that month's last day. */
-function monthsAfter(date: string, n: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const index = m - 1 + n;
-  const year = y + Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
-const londonDateFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-function londonDate(instant: string | number): string {
-  return londonDateFormat.format(new Date(instant));
-}
-
-/**
- * The case's result once it has closed. Read through a plain client: the time-skipping client's
- * result() unlocks time skipping, and the test server then jumps its clock about ten years even
- * though the workflow has already completed, which would move every later case of this file.
- */
-function closedResult(handle: CaseHandle): Promise<CaseStatus> {
-  const plain = new WorkflowClient({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
-  return plain.getHandle<typeof incidentWorkflow>(handle.workflowId).result();
-}
 
 async function save(pathName: string, handle: CaseHandle, description: string): Promise<void> {
   const history = await handle.fetchHistory();
@@ -135,7 +80,7 @@ test('lcspr-published-closed: criteria met, notification missed then met late, R
   expect((await decide(handle, 'draft-report-to-ld', actors.reviewer)).stage).toBe('lcspr-draft');
 
   const today = londonDate(await h.env.currentTimeMs());
-  const planned = shiftDay(today, 42);
+  const planned = shiftDays(today, 42);
   const signedOff = await decide(handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
   expect(signedOff.stage).toBe('awaiting-publication');
   const sent = await decide(handle, 'report-sent-to-panel', actors.ssp);
@@ -153,7 +98,7 @@ test('lcspr-published-closed: criteria met, notification missed then met late, R
   await skipPast(h, kept.deadline.dueAt);
   await waitFor(handle, (s) => s.obligations['publication-kept']?.status === 'met');
   expect((await decide(handle, 'close-case', actors.ssp, { note: 'Action plan handed to the L&D Group (test).' })).stage).toBe('closed');
-  const final = await closedResult(handle);
+  const final = await resultOf(h, handle);
   expect(final.stage).toBe('closed');
   expect(final.metLate.map((o) => o.id)).toContain('national-notification');
   expect(final.open).toEqual([]);
@@ -187,7 +132,7 @@ test('learning-approved-closed: not met with learning, L&D decision, SSP approva
   expect(approved.obligations['ld-decision-approval']!.status).toBe('met-late');
   expect(approved.stage).toBe('action-plan');
   expect((await decide(handle, 'close-case', actors.ldChair)).stage).toBe('closed');
-  const final = await closedResult(handle);
+  const final = await resultOf(h, handle);
   expect(final.stage).toBe('closed');
   expect(final.open).toEqual([]);
 
@@ -203,7 +148,7 @@ test('no-further-action-closed: not met, no learning, referrer told, closed', as
   const feedback = await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
   expect(feedback.obligations['referrer-feedback']!.status).toBe('met');
   expect((await decide(handle, 'close-case', actors.ssp)).stage).toBe('closed');
-  const final = await closedResult(handle);
+  const final = await resultOf(h, handle);
   expect(final.stage).toBe('closed');
   expect((await handle.query(statusQuery)).stage).toBe('closed');
 

@@ -2,13 +2,14 @@
 // later-known date for a clock; every deadline counted from it is recomputed, the old one is
 // kept, and the case escalates or reopens as the new deadline says. Expected dates are worked
 // out here from PROCESS.md's rules and the bank holiday list.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { caseEntries } from '../../activities/register';
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
-import { actors, decide, mailsFor, refusalOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+import { caseAwaitingNotification, RATIONALE, today } from '../helpers/drive';
+import { count, endOfDay, londonDate, londonInstant, notWorking, shiftDays } from '../helpers/expected-dates';
+import { actors, decide, mailsFor, refusal, refusalOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+import { registerKinds } from '../helpers/obligations';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,140 +19,35 @@ afterAll(async () => {
   await h?.stop();
 });
 
-// ---- Expected dates, worked out here from PROCESS.md "How to count" and the gov.uk list of
-// England and Wales bank holidays: independent of domain/calendar.ts and date-holidays.
-const BANK_HOLIDAYS: ReadonlySet<string> = new Set([
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
-  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
-  '2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26',
-  '2030-01-01', '2030-04-19', '2030-04-22', '2030-05-06', '2030-05-27', '2030-08-26', '2030-12-25', '2030-12-26',
-]);
-const DAY_MS = 86_400_000;
-const dayMs = (date: string): number => Date.parse(`${date}T00:00:00Z`);
-const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-function notWorking(date: string): 'weekend' | 'bank holiday' | undefined {
-  if (Number(date.slice(0, 4)) > 2030) throw new Error(`the expected-date helper has no bank holidays for ${date}`);
-  const weekday = new Date(dayMs(date)).getUTCDay();
-  if (weekday === 0 || weekday === 6) return 'weekend';
-  return BANK_HOLIDAYS.has(date) ? 'bank holiday' : undefined;
-}
-
-type Limit = { workingDaysAfter: number } | { workingDaysBefore: number } | { monthsAfter: number };
-interface Counted {
-  dueDate: string;
-  /** Days passed over while counting, in calendar order, as [date, reason]. */
-  skipped: Array<[string, string]>;
-}
-
-/** "Within N WD of X": X is day 0; "at least N WD before Y": back from Y; "N months from X". */
-function count(from: string, limit: Limit): Counted {
-  if ('monthsAfter' in limit) {
-    const [y, m, d] = from.split('-').map(Number) as [number, number, number];
-    const index = m - 1 + limit.monthsAfter;
-    const year = y + Math.floor(index / 12);
-    const month = ((index % 12) + 12) % 12;
-    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-    return { dueDate: isoDay(Date.UTC(year, month, Math.min(d, lastDay))), skipped: [] };
-  }
-  const step = 'workingDaysAfter' in limit ? DAY_MS : -DAY_MS;
-  const n = 'workingDaysAfter' in limit ? limit.workingDaysAfter : limit.workingDaysBefore;
-  const skipped: Array<[string, string]> = [];
-  let t = dayMs(from);
-  for (let counted = 0; counted < n; ) {
-    t += step;
-    const why = notWorking(isoDay(t));
-    if (why) skipped.push([isoDay(t), why]);
-    else counted += 1;
-  }
-  skipped.sort((a, b) => a[0].localeCompare(b[0]));
-  return { dueDate: isoDay(t), skipped };
-}
-
-const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-/** London wall-clock time of an instant, 'YYYY-MM-DDTHH:MM:SS'. */
-function londonWall(ms: number): string {
-  const p = Object.fromEntries(LONDON.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
-}
-function londonDate(instant: string | number): string {
-  return londonWall(typeof instant === 'string' ? Date.parse(instant) : instant).slice(0, 10);
-}
-/** The instant London's clocks (GMT or BST) show `time` ('HH:MM:SS[.mmm]') on `date`. */
-function londonInstant(date: string, time: string): string {
-  const wall = Date.parse(`${date}T${time}Z`);
-  for (const offset of [0, 3_600_000]) {
-    if (londonWall(wall - offset) === `${date}T${time.slice(0, 8)}`) return new Date(wall - offset).toISOString();
-  }
-  throw new Error(`no London instant for ${date} ${time}`);
-}
-const endOfDay = (date: string): string => londonInstant(date, '23:59:59.999');
-
 // ---- Helpers.
-const RATIONALE = 'Test rationale: considered against the criteria in the procedure';
 const REASON = 'Test reason: the police told the local authority earlier than the referral says';
 const NOTIFICATION = DSP_1_5.obligations['national-notification']!.obligation;
-
-async function registerKinds(ref: string, obligationId: string, wanted: string[]): Promise<string[]> {
-  const until = Date.now() + 10_000;
-  for (;;) {
-    const kinds = (await caseEntries(h.register, ref)).filter((e) => e.obligationId === obligationId).map((e) => e.kind);
-    if (wanted.every((k) => kinds.includes(k)) || Date.now() > until) return kinds;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function today(): Promise<string> {
-  return londonDate(await h.env.currentTimeMs());
-}
 
 /** Skips to 10:00 London on the next working day (today, if it is one and 10:00 is still ahead). */
 async function skipToWorkingMorning(): Promise<string> {
   const now = await h.env.currentTimeMs();
   let day = londonDate(now);
-  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = isoDay(dayMs(day) + DAY_MS);
+  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = shiftDays(day, 1);
   await skipPast(h, londonInstant(day, '10:00:00'), 0);
   return day;
 }
 
-async function caseAwaitingNotification() {
-  const c = await startCase(h);
-  await decide(c.handle, 'ssp-informed', actors.businessUnit);
-  const status = await decide(c.handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: RATIONALE });
-  expect(status.obligations['national-notification']!.status).toBe('open');
-  return { ...c, status };
+/** A case awaiting the national notification (criteria met), whose deadline the corrections move. */
+async function caseWithNotificationOpen() {
+  const c = await caseAwaitingNotification(h);
+  expect(c.status.obligations['national-notification']!.status).toBe('open');
+  return c;
 }
 
 function correct(handle: CaseHandle, clock: string, correctedTo: string, actor: Actor = actors.businessUnit) {
   return decide(handle, 'clock-corrected', actor, { clock, correctedTo, reason: REASON });
 }
 
-/** A refusal's type and message (the message says what to do instead). */
-async function refusal(promise: Promise<unknown>): Promise<{ type?: string; message: string } | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { type: err.cause.type ?? undefined, message: err.cause.message };
-    throw err;
-  }
-}
-
 // ---- Tests.
 
 test('la-became-aware corrected earlier: national-notification moves earlier, the old deadline is kept, escalation comes at the new one', async () => {
   const day = await skipToWorkingMorning();
-  const c = await caseAwaitingNotification();
+  const c = await caseWithNotificationOpen();
   const before = c.status.obligations['national-notification']!;
   expect(before.deadline.dueDate).toBe(count(day, { workingDaysAfter: 5 }).dueDate);
   const feedbackBefore = c.status.obligations['referrer-feedback']!.deadline;
@@ -189,7 +85,7 @@ test('la-became-aware corrected earlier: national-notification moves earlier, th
 
 test('la-became-aware corrected to a date whose deadline has already passed: escalates at once', async () => {
   const day = await skipToWorkingMorning();
-  const c = await caseAwaitingNotification();
+  const c = await caseWithNotificationOpen();
   const correctedTo = count(day, { workingDaysBefore: 8 }).dueDate;
   const expected = count(correctedTo, { workingDaysAfter: 5 });
   expect(expected.dueDate < day).toBe(true);
@@ -207,7 +103,7 @@ test('la-became-aware corrected to a date whose deadline has already passed: esc
   expect(Date.parse(missed.obligations['national-notification']!.escalatedAt!)).toBeLessThan(Date.parse(endOfDay(day)));
   // Reminders for a deadline already passed are not sent late.
   expect(mailsFor(h, c.ref, `Reminder - ${NOTIFICATION}:`)).toHaveLength(0);
-  expect(await registerKinds(c.ref, 'national-notification', ['deadline-recomputed', 'obligation-missed', 'escalation-sent'])).toEqual(
+  expect(await registerKinds(h, c.ref, 'national-notification', ['deadline-recomputed', 'obligation-missed', 'escalation-sent'])).toEqual(
     expect.arrayContaining(['deadline-recomputed', 'obligation-missed', 'escalation-sent']),
   );
 });
@@ -248,14 +144,14 @@ test('referral-received corrected: ssp-informed and ssp-decision move together',
 
 test('a correction that moves a missed deadline into the future reopens the obligation; it escalates again at the new deadline', async () => {
   await skipToWorkingMorning();
-  const c = await caseAwaitingNotification();
+  const c = await caseWithNotificationOpen();
   const first = c.status.obligations['national-notification']!;
   await skipPast(h, first.deadline.dueAt);
   await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${first.deadline.dueDate}`);
   await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
 
   // The LA in fact became aware later than the referral arrived: today.
-  const correctedTo = await today();
+  const correctedTo = await today(h);
   const expected = count(correctedTo, { workingDaysAfter: 5 });
   const after = await correct(c.handle, 'la-became-aware', correctedTo);
   const o = after.obligations['national-notification']!;
@@ -265,7 +161,7 @@ test('a correction that moves a missed deadline into the future reopens the obli
   expect(o.previousDeadlines).toEqual([first.deadline]);
   expect(after.open.map((v) => v.id)).toContain('national-notification');
   expect(after.missed.map((v) => v.id)).not.toContain('national-notification');
-  expect(await registerKinds(c.ref, 'national-notification', ['deadline-recomputed'])).toContain('deadline-recomputed');
+  expect(await registerKinds(h, c.ref, 'national-notification', ['deadline-recomputed'])).toContain('deadline-recomputed');
 
   await skipPast(h, o.deadline.dueAt);
   await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
@@ -279,7 +175,7 @@ test('a correction that moves a missed deadline into the future reopens the obli
 test('refusals: a clock not started, a future date, a role other than the Business Unit; nothing changes', async () => {
   const day = await skipToWorkingMorning();
   const { handle, status } = await startCase(h);
-  const tomorrow = isoDay(dayMs(day) + DAY_MS);
+  const tomorrow = shiftDays(day, 1);
 
   expect(await refusalOf(correct(handle, 'lcspr-decision', day))).toBe('WrongStage');
   expect(await refusalOf(correct(handle, 'ssp-decision', day))).toBe('WrongStage');
@@ -298,7 +194,7 @@ test('refusals: a clock not started, a future date, a role other than the Busine
 });
 
 test('refusal: the planned publication date is not corrected but moved with publication-delayed', async () => {
-  const c = await caseAwaitingNotification();
+  const c = await caseWithNotificationOpen();
   const { handle } = c;
   await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
   await decide(handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0003' });
@@ -309,7 +205,7 @@ test('refusal: the planned publication date is not corrected but moved with publ
   await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
   await decide(handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   await decide(handle, 'draft-report-to-ld', actors.reviewer);
-  const day = await today();
+  const day = await today(h);
   const planned = count(day, { workingDaysAfter: 15 }).dueDate;
   const signed = await decide(handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
   const report = signed.obligations['report-to-panel']!;
@@ -334,12 +230,12 @@ test("refusal: a date that is tomorrow in London is refused in the last hour of 
   let day = londonDate(now);
   let at = londonInstant(day, '23:30:00');
   while (Date.parse(at) <= now || !at.endsWith('T23:30:00.000Z')) {
-    day = isoDay(dayMs(day) + DAY_MS);
+    day = shiftDays(day, 1);
     at = londonInstant(day, '23:30:00');
   }
   await skipPast(h, at, 0);
   const { handle } = await startCase(h);
-  const tomorrow = isoDay(dayMs(day) + DAY_MS);
+  const tomorrow = shiftDays(day, 1);
   expect(await refusalOf(correct(handle, 'referral-received', tomorrow))).toBe('InvalidDecision');
   expect((await handle.query(statusQuery)).clockCorrections).toEqual([]);
 });

@@ -1,214 +1,21 @@
 // One time-skipping test per path through PROCESS.md's map, notification route (criteria met):
 // from the referral to where the branch ends, through the real decisions, each made by the role
 // domain/decisions.ts allows. Expected deadlines are worked out here from PROCESS.md "How to
-// count" with this file's own calendar (England and Wales bank holidays written out below),
-// never taken from the code's output.
-import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { caseEntries } from '../../activities/register';
+// count" with the tests' own calendar (helpers/expected-dates.ts: England and Wales bank holidays
+// written out), never taken from the code's output.
 import type { CaseStatus } from '../../domain/case';
-import type { ReferralForm } from '../../domain/referral-form';
-import type { Actor } from '../../domain/roles';
-import type { ClockEvent } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
-import type { incidentWorkflow } from '../../workflows/incident';
-import { validReferralForm } from '../fixtures/referral-form';
-import {
-  actors,
-  decide,
-  mailsFor,
-  refusalOf,
-  skipPast,
-  startCase,
-  startHarness,
-  waitFor,
-  type CaseHandle,
-  type Harness,
-} from '../helpers/harness';
-
-// --- The calendar, from PROCESS.md "How to count" (independent of domain/calendar.ts) ----------
-
-/** England and Wales bank holidays (gov.uk), substitute days included. */
-const BANK_HOLIDAYS = new Set([
-  '2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28',
-  '2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28',
-  '2028-01-03', '2028-04-14', '2028-04-17', '2028-05-01', '2028-05-29', '2028-08-28', '2028-12-25', '2028-12-26',
-  '2029-01-01', '2029-03-30', '2029-04-02', '2029-05-07', '2029-05-28', '2029-08-27', '2029-12-25', '2029-12-26',
-  '2030-01-01', '2030-04-19', '2030-04-22', '2030-05-06', '2030-05-27', '2030-08-26', '2030-12-25', '2030-12-26',
-]);
-
-function shiftDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function isWorkingDay(date: string): boolean {
-  if (date < '2026-01-01' || date > '2030-12-31') throw new Error(`this test's bank holiday list does not cover ${date}`);
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !BANK_HOLIDAYS.has(date);
-}
-
-/** N working days after (step 1) or before (step -1) a date; the non-working days passed over. */
-function countWorkingDays(from: string, n: number, step: 1 | -1): { date: string; skipped: string[] } {
-  let date = from;
-  const skipped: string[] = [];
-  for (let counted = 0; counted < n; ) {
-    date = shiftDays(date, step);
-    if (isWorkingDay(date)) counted += 1;
-    else skipped.push(date);
-  }
-  return { date, skipped: step === 1 ? skipped : skipped.reverse() };
-}
-
-const workingDaysAfter = (from: string, n: number) => countWorkingDays(from, n, 1).date;
-const workingDaysBefore = (from: string, n: number) => countWorkingDays(from, n, -1).date;
-
-/** Same day N months later, or that month's last day. */
-function monthsAfter(from: string, n: number): string {
-  const [y, m, d] = from.split('-').map(Number) as [number, number, number];
-  const index = m - 1 + n;
-  const year = y + Math.floor(index / 12);
-  const month = ((index % 12) + 12) % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${year}-${String(month + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}
-
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-function londonDate(instant: string | number): string {
-  return LONDON_DATE.format(new Date(instant));
-}
-
-/** The last millisecond of a London day (23:59:59.999 GMT or BST), as an ISO instant. */
-function endOfLondonDay(date: string): string {
-  for (const hour of ['23', '22']) {
-    const candidate = `${date}T${hour}:59:59.999Z`;
-    if (londonDate(candidate) === date && londonDate(Date.parse(candidate) + 1) !== date) return candidate;
-  }
-  throw new Error(`no end of day found for ${date}`);
-}
-
-type Limit = { after: number } | { before: number } | { months: number };
-
-/** The obligation's deadline is the one PROCESS.md gives for its clock and limit. */
-function expectDeadline(s: CaseStatus, id: string, clock: ClockEvent, from: string, limit: Limit, statutory = true) {
-  const o = s.obligations[id];
-  if (!o) throw new Error(`obligation ${id} is not in the case`);
-  let due: string;
-  let skipped: string[] = [];
-  let rule: string;
-  if ('after' in limit) {
-    ({ date: due, skipped } = countWorkingDays(from, limit.after, 1));
-    rule = `${limit.after} working day${limit.after === 1 ? '' : 's'} after ${from} (${clock})`;
-  } else if ('before' in limit) {
-    ({ date: due, skipped } = countWorkingDays(from, limit.before, -1));
-    rule = `${limit.before} working days before ${from} (${clock})`;
-  } else {
-    due = monthsAfter(from, limit.months);
-    rule = `${limit.months} calendar months after ${from} (${clock})`;
-  }
-  expect(o.deadline.clock).toEqual({ event: clock, date: from });
-  expect(o.deadline.dueDate).toBe(due);
-  expect(o.deadline.dueAt).toBe(endOfLondonDay(due));
-  expect(o.deadline.rule).toBe(rule);
-  expect(o.deadline.skipped.map((d) => d.date)).toEqual(skipped);
-  expect(o.deadline.statutory).toBe(statutory);
-  return o;
-}
-
-// --- Case helpers --------------------------------------------------------------------------------
-
-interface Case {
-  handle: CaseHandle;
-  ref: string;
-  receivedOn: string;
-}
-
-const ids = (views: Array<{ id: string }>) => views.map((v) => v.id).sort();
-const rounds = (views: Array<{ id: string; round: number }>, id: string) =>
-  views
-    .filter((v) => v.id === id)
-    .map((v) => v.round)
-    .sort();
-
-function expectObligations(s: CaseStatus, expected: { open: string[]; met: string[]; closed?: string[] }): void {
-  expect(ids(s.open)).toEqual([...expected.open].sort());
-  expect(ids(s.met)).toEqual([...expected.met].sort());
-  expect(ids(s.closed)).toEqual([...(expected.closed ?? [])].sort());
-  expect(s.metLate).toEqual([]);
-  expect(s.missed).toEqual([]);
-}
-
-/** The refusal's type and message (refusalOf gives the type only). */
-async function refusal(attempt: Promise<unknown>): Promise<{ type: string | undefined; message: string }> {
-  try {
-    await attempt;
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-      return { type: err.cause.type ?? undefined, message: err.cause.message };
-    }
-    throw err;
-  }
-  throw new Error('the decision was accepted');
-}
-
-/** A refused decision changes nothing in the case. */
-async function expectRefused(handle: CaseHandle, attempt: () => Promise<unknown>, type: string): Promise<void> {
-  const before = await handle.query(statusQuery);
-  expect(await refusalOf(attempt())).toBe(type);
-  expect(await handle.query(statusQuery)).toEqual(before);
-}
-
-/** The validReferralForm with the referrer aware (and submitting) today: the referral is on time. */
-function referralAwareOn(date: string, overrides: Partial<ReferralForm> = {}): ReferralForm {
-  const form = validReferralForm(overrides);
-  return { ...form, referrer: { ...form.referrer, becameAwareDate: date, dateSubmitted: date, organisationAgreementDate: date } };
-}
+import { closeAndComplete, MET_AT_SSP_DECISION, openCase, sspDecides, today, type PathCase } from '../helpers/drive';
+import { endOfDay, londonDate, monthsAfter, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
+import { actors, decide, expectRefused, mailsFor, refusal, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
+import { expectDeadline, expectObligations, ids, registerOf, rounds } from '../helpers/obligations';
 
 const PANEL_REFERENCE = 'CSPRP/TEST/0417';
-const MET_AT_SSP_DECISION = ['referral-submitted', 'ssp-informed', 'ssp-decision', 'ld-informed'];
 const MET_AT_RAPID_REVIEW = [...MET_AT_SSP_DECISION, 'referrer-feedback', 'national-notification', 'csprp-acknowledgement'];
 const MET_AT_REPORT = [...MET_AT_RAPID_REVIEW, 'rapid-review-meeting', 'rapid-review-report'];
 
-async function openCase(h: Harness): Promise<Case> {
-  const awareOn = londonDate(await h.env.currentTimeMs());
-  const { handle, ref, status } = await startCase(h, { referral: referralAwareOn(awareOn) });
-  const receivedOn = londonDate(status.receivedAt);
-  expect(status.stage).toBe('referral-received');
-  expectDeadline(status, 'referral-submitted', 'referrer-became-aware', awareOn, { after: 1 });
-  expectDeadline(status, 'ssp-informed', 'referral-received', receivedOn, { after: 1 });
-  expectDeadline(status, 'ssp-decision', 'referral-received', receivedOn, { after: 5 });
-  expectObligations(status, { open: ['ssp-informed', 'ssp-decision'], met: ['referral-submitted'] });
-  expect(status.facts).toEqual({ lookedAfterChildDied: false });
-  return { handle, ref, receivedOn };
-}
-
-/** SSP informed, then the SSP decide: the L&D Chair hears of it, the referrer-feedback clock starts. */
-async function sspDecides(h: Harness, c: Case, outcome: 'criteria-met'): Promise<CaseStatus> {
-  let s = await decide(c.handle, 'ssp-informed', actors.businessUnit, { note: 'SSP informed by secure email' });
-  expect(s.stage).toBe('awaiting-ssp-decision');
-  expectObligations(s, { open: ['ssp-decision'], met: ['referral-submitted', 'ssp-informed'] });
-  expect(s.obligations['referrer-feedback']).toBeUndefined();
-  expect(mailsFor(h, c.ref, 'SSP decision')).toHaveLength(0);
-
-  s = await decide(c.handle, 'ssp-decision', actors.ssp, { outcome, rationale: 'Fictitious test rationale: serious harm, abuse suspected.' });
-  const decidedAt = s.clocks['ssp-decision']!;
-  expect(s.stage).toBe('awaiting-national-notification');
-  expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: outcome });
-  expect(s.obligations['ssp-decision']).toMatchObject({ status: 'met', metAt: decidedAt, metBy: actors.ssp.id });
-  expectDeadline(s, 'referrer-feedback', 'ssp-decision', londonDate(decidedAt), { after: 5 });
-  expectDeadline(s, 'national-notification', 'la-became-aware', c.receivedOn, { after: 5 });
-  // §5.6, §10.1: the decision goes to the L&D Chair at once, and that meets ld-informed.
-  const mail = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] SSP decision: ${outcome}`);
-  expect(mail.to).toEqual(['ld-chair@partnership.example.org']);
-  expect(mail.text).not.toContain('Test Child');
-  expectDeadline(s, 'ld-informed', 'ssp-decision', londonDate(decidedAt), { after: 1 });
-  expect(s.obligations['ld-informed']).toMatchObject({ status: 'met', metBy: 'system' });
-  expectObligations(s, { open: ['national-notification', 'referrer-feedback'], met: MET_AT_SSP_DECISION });
-  return s;
-}
-
 /** Referrer told; the Panel notified (with its reference) and acknowledging: the Rapid Review clock starts. */
-async function notifyPanel(c: Case): Promise<CaseStatus> {
+async function notifyPanel(c: PathCase): Promise<CaseStatus> {
   let s = await decide(c.handle, 'referrer-feedback-sent', actors.businessUnit, { note: 'Outcome fed back by telephone' });
   expect(s.obligations['referrer-feedback']!.status).toBe('met');
   expect(s.stage).toBe('awaiting-national-notification');
@@ -217,16 +24,16 @@ async function notifyPanel(c: Case): Promise<CaseStatus> {
   expect(s.stage).toBe('awaiting-panel-acknowledgement');
   expect(s.facts.panelReference).toBe(PANEL_REFERENCE);
   expect(s.obligations['national-notification']).toMatchObject({ status: 'met', metBy: actors.businessUnit.id });
-  expectDeadline(s, 'csprp-acknowledgement', 'national-notification-sent', londonDate(s.clocks['national-notification-sent']!), { after: 3 }, false);
+  expectDeadline(s, 'csprp-acknowledgement', 'national-notification-sent', londonDate(s.clocks['national-notification-sent']!), { workingDaysAfter: 3 }, false);
   expectObligations(s, { open: ['csprp-acknowledgement'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'national-notification'] });
 
   s = await decide(c.handle, 'panel-acknowledgement', actors.businessUnit, {});
   expect(s.stage).toBe('rapid-review');
   const ackOn = londonDate(s.clocks['csprp-acknowledgement']!);
-  const meeting = expectDeadline(s, 'rapid-review-meeting', 'csprp-acknowledgement', ackOn, { after: 15 });
+  const meeting = expectDeadline(s, 'rapid-review-meeting', 'csprp-acknowledgement', ackOn, { workingDaysAfter: 15 });
   const target = workingDaysAfter(ackOn, 10);
-  expect(meeting.deadline.target).toMatchObject({ dueDate: target, dueAt: endOfLondonDay(target) });
-  expectDeadline(s, 'rapid-review-report', 'csprp-acknowledgement', ackOn, { after: 15 });
+  expect(meeting.deadline.target).toMatchObject({ dueDate: target, dueAt: endOfDay(target) });
+  expectDeadline(s, 'rapid-review-report', 'csprp-acknowledgement', ackOn, { workingDaysAfter: 15 });
   expectObligations(s, { open: ['rapid-review-meeting', 'rapid-review-report'], met: MET_AT_RAPID_REVIEW });
   return s;
 }
@@ -235,7 +42,7 @@ async function notifyPanel(c: Case): Promise<CaseStatus> {
  * The Rapid Review Panel meets 7 WD after the acknowledgement (inside the 7-10 WD target), the
  * chair records the recommendation, the SSP report the level of review to the Panel.
  */
-async function rapidReview(h: Harness, c: Case, recommendation: string, levelOfReview: string): Promise<CaseStatus> {
+async function rapidReview(h: Harness, c: PathCase, recommendation: string, levelOfReview: string): Promise<CaseStatus> {
   const before = await c.handle.query(statusQuery);
   const meetingDate = workingDaysAfter(londonDate(before.clocks['csprp-acknowledgement']!), 7);
   let s = await decide(c.handle, 'rapid-review-scheduled', actors.rapidReviewChair, { meetingDate });
@@ -259,11 +66,11 @@ async function rapidReview(h: Harness, c: Case, recommendation: string, levelOfR
   expect(s.stage).toBe('awaiting-panel-response');
   expect(s.facts.levelOfReview).toBe(levelOfReview);
   expect(s.obligations['rapid-review-report']).toMatchObject({ status: 'met', metAt: reportedAt });
-  expectDeadline(s, 'csprp-response', 'rapid-review-reported', londonDate(reportedAt), { after: 20 }, false);
+  expectDeadline(s, 'csprp-response', 'rapid-review-reported', londonDate(reportedAt), { workingDaysAfter: 20 }, false);
   if (levelOfReview === 'lcspr') {
     // §15.5: the six months run from the decision to hold the LCSPR.
     expect(s.clocks['lcspr-decision']).toBe(reportedAt);
-    expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(reportedAt), { months: 6 });
+    expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(reportedAt), { monthsAfter: 6 });
     expectObligations(s, { open: ['csprp-response', 'lcspr-publication'], met: MET_AT_REPORT });
   } else {
     expect(s.clocks['lcspr-decision']).toBeUndefined();
@@ -272,13 +79,22 @@ async function rapidReview(h: Harness, c: Case, recommendation: string, levelOfR
   return s;
 }
 
+/** Opened, criteria met, the Panel notified and acknowledging, the Rapid Review held and reported: the Panel's response is awaited. */
+async function reportedToPanel(h: Harness, recommendation: string, levelOfReview: string): Promise<{ c: PathCase; reported: CaseStatus }> {
+  const c = await openCase(h);
+  await sspDecides(h, c, 'criteria-met');
+  await notifyPanel(c);
+  const reported = await rapidReview(h, c, recommendation, levelOfReview);
+  return { c, reported };
+}
+
 /** Reviewer commissioned and terms of reference agreed (the draft is refused before), draft to the L&D Group. */
-async function reviewToDraft(c: Case, metSoFar: string[]): Promise<CaseStatus> {
+async function reviewToDraft(c: PathCase, metSoFar: string[]): Promise<CaseStatus> {
   const lcspr = await c.handle.query(statusQuery);
   expect(lcspr.stage).toBe('lcspr');
   const decidedOn = londonDate(lcspr.clocks['lcspr-decision']!);
-  expectDeadline(lcspr, 'reviewer-commissioned', 'lcspr-decision', decidedOn, { after: 20 }, false);
-  expectDeadline(lcspr, 'terms-of-reference', 'lcspr-decision', decidedOn, { after: 30 }, false);
+  expectDeadline(lcspr, 'reviewer-commissioned', 'lcspr-decision', decidedOn, { workingDaysAfter: 20 }, false);
+  expectDeadline(lcspr, 'terms-of-reference', 'lcspr-decision', decidedOn, { workingDaysAfter: 30 }, false);
   expectObligations(lcspr, { open: ['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference'], met: metSoFar });
 
   await expectRefused(c.handle, () => decide(c.handle, 'draft-report-to-ld', actors.reviewer, {}), 'WrongStage');
@@ -300,37 +116,37 @@ async function reviewToDraft(c: Case, metSoFar: string[]): Promise<CaseStatus> {
 }
 
 /** The SSP sign the report off for a publication date 20 WD ahead: report-to-panel is due 7 WD before it. */
-async function signOff(h: Harness, c: Case): Promise<{ s: CaseStatus; planned: string }> {
-  const planned = workingDaysAfter(londonDate(await h.env.currentTimeMs()), 20);
+async function signOff(h: Harness, c: PathCase): Promise<{ s: CaseStatus; planned: string }> {
+  const planned = workingDaysAfter(await today(h), 20);
   const s = await decide(c.handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
   expect(s.stage).toBe('awaiting-publication');
   expect(s.facts).toMatchObject({ plannedPublicationDate: planned, publish: 'full-report' });
   expect(s.clocks['planned-publication']).toBe(planned);
-  const report = expectDeadline(s, 'report-to-panel', 'planned-publication', planned, { before: 7 });
+  const report = expectDeadline(s, 'report-to-panel', 'planned-publication', planned, { workingDaysBefore: 7 });
   expect(report.deadline.dueDate).toBe(workingDaysBefore(planned, 7));
   expect(ids(s.open)).toEqual(['lcspr-publication', 'report-to-panel']);
   return { s, planned };
 }
 
 /** Published on its date: lcspr-publication met, the report must stay public for a year (§14.4). */
-async function publishOn(h: Harness, c: Case, date: string): Promise<CaseStatus> {
+async function publishOn(h: Harness, c: PathCase, date: string): Promise<CaseStatus> {
   await skipPast(h, `${date}T10:00:00Z`);
   expect(mailsFor(h, c.ref, 'Reminder')).toHaveLength(0);
   const s = await decide(c.handle, 'published', actors.ssp, { publishedOn: date });
   expect(s.stage).toBe('action-plan');
   expect(s.obligations['lcspr-publication']!.status).toBe('met');
   expect(s.clocks.publication).toBe(date);
-  expectDeadline(s, 'publication-kept', 'publication', date, { months: 12 });
+  expectDeadline(s, 'publication-kept', 'publication', date, { monthsAfter: 12 });
   expect(ids(s.open)).toEqual(['publication-kept']);
   expect(s.timeline.find((t) => t.kind === 'decision:published')?.detail).toEqual({ publishedOn: date, reportSentFirst: true });
   return s;
 }
 
 /** Closing is refused while publication-kept runs; past its date time meets it, and the case closes. */
-async function keepPublishedThenClose(h: Harness, c: Case): Promise<CaseStatus> {
+async function keepPublishedThenClose(h: Harness, c: PathCase): Promise<CaseStatus> {
   const refused = await refusal(decide(c.handle, 'close-case', actors.ssp, {}));
-  expect(refused.type).toBe('WrongStage');
-  expect(refused.message).toContain('obligations still open: publication-kept');
+  expect(refused?.type).toBe('WrongStage');
+  expect(refused?.message).toContain('obligations still open: publication-kept');
   expect((await c.handle.query(statusQuery)).stage).toBe('action-plan');
 
   const kept = (await c.handle.query(statusQuery)).obligations['publication-kept']!;
@@ -346,39 +162,6 @@ async function keepPublishedThenClose(h: Harness, c: Case): Promise<CaseStatus> 
   return s;
 }
 
-/**
- * The workflow's result, read once the case is closed. Through a client that does not unlock time
- * skipping: the time-skipping client's result() lets the test server run on to a timer it keeps
- * ten years ahead even for a completed workflow, which would move every later test of this file a
- * decade on. With nothing left to wait for, the two reads are the same.
- */
-async function workflowResult(c: Case): Promise<CaseStatus> {
-  return plainClient.workflow.getHandle<typeof incidentWorkflow>(c.handle.workflowId).result();
-}
-
-/** Closes the case and the workflow completes. */
-async function closeAndComplete(c: Case, actor: Actor = actors.ldChair): Promise<CaseStatus> {
-  const s = await decide(c.handle, 'close-case', actor, {});
-  expect(s.stage).toBe('closed');
-  const final = await workflowResult(c);
-  expect(final.stage).toBe('closed');
-  expect(final.open).toEqual([]);
-  return final;
-}
-
-async function registerOf(h: Harness, ref: string) {
-  const entries = await caseEntries(h.register, ref);
-  const of = (kind: string) => entries.filter((e) => e.kind === kind).map((e) => e.obligationId!).sort();
-  return {
-    entries,
-    decisions: entries.filter((e) => e.kind.startsWith('decision:')).map((e) => e.kind.slice('decision:'.length)),
-    met: of('obligation-met'),
-    metLate: of('obligation-met-late'),
-    missed: of('obligation-missed'),
-    withdrawn: of('obligation-withdrawn'),
-  };
-}
-
 const OPENING_DECISIONS = ['ssp-informed', 'ssp-decision', 'referrer-feedback-sent', 'national-notification', 'panel-acknowledgement'];
 const RAPID_REVIEW_DECISIONS = ['rapid-review-scheduled', 'rapid-review-held', 'rapid-review-report'];
 const LCSPR_DECISIONS = ['reviewer-commissioned', 'terms-of-reference-agreed', 'review-progress', 'draft-report-to-ld', 'ssp-sign-off'];
@@ -386,20 +169,15 @@ const LCSPR_DECISIONS = ['reviewer-commissioned', 'terms-of-reference-agreed', '
 // --- The paths -------------------------------------------------------------------------------
 
 let h: Harness;
-let plainClient: Client;
 beforeAll(async () => {
   h = await startHarness();
-  plainClient = new Client({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
 });
 afterAll(async () => {
   await h?.stop();
 });
 
 test('LCSPR published: notified, Rapid Review within target, review, report to the Panel, published, kept a year, closed', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  const reported = await rapidReview(h, c, 'lcspr', 'lcspr');
+  const { c, reported } = await reportedToPanel(h, 'lcspr', 'lcspr');
   const lcsprDecidedAt = reported.clocks['lcspr-decision']!;
 
   let s = await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
@@ -407,7 +185,7 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
   expect(s.facts.panelResponse).toBe('local-review');
   // The six months still run from the level-of-review decision, not from the Panel's response.
   expect(s.clocks['lcspr-decision']).toBe(lcsprDecidedAt);
-  expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(lcsprDecidedAt), { months: 6 });
+  expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(lcsprDecidedAt), { monthsAfter: 6 });
   await reviewToDraft(c, [...MET_AT_REPORT, 'csprp-response']);
 
   const { planned } = await signOff(h, c);
@@ -435,7 +213,7 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
   });
 
   await keepPublishedThenClose(h, c);
-  const final = await workflowResult(c);
+  const final = await resultOf(h, c.handle);
   expect(final.stage).toBe('closed');
 
   const register = await registerOf(h, c.ref);
@@ -452,10 +230,7 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
 });
 
 test('national review: recommended after the Rapid Review, the Panel leads it, then the action plan', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'national-review', 'national-review-recommended');
+  const { c } = await reportedToPanel(h, 'national-review', 'national-review-recommended');
 
   let s = await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'national-review' });
   expect(s.stage).toBe('national-review');
@@ -466,7 +241,7 @@ test('national review: recommended after the Rapid Review, the Panel leads it, t
 
   s = await decide(c.handle, 'national-review-completed', actors.ssp, { note: 'Panel review published' });
   expect(s.stage).toBe('action-plan');
-  await closeAndComplete(c, actors.ssp);
+  await closeAndComplete(h, c, actors.ssp);
 
   const register = await registerOf(h, c.ref);
   expect(register.decisions).toEqual([...OPENING_DECISIONS, ...RAPID_REVIEW_DECISIONS, 'panel-response', 'national-review-completed', 'close-case']);
@@ -475,10 +250,7 @@ test('national review: recommended after the Rapid Review, the Panel leads it, t
 });
 
 test('other review: reported to the Panel, local review agreed, completed by the L&D Chair, then the action plan', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'other-review', 'other-review');
+  const { c } = await reportedToPanel(h, 'other-review', 'other-review');
 
   let s = await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
   expect(s.stage).toBe('other-review');
@@ -487,7 +259,7 @@ test('other review: reported to the Panel, local review agreed, completed by the
 
   s = await decide(c.handle, 'other-review-completed', actors.ldChair, { note: 'Single-agency review completed' });
   expect(s.stage).toBe('action-plan');
-  await closeAndComplete(c);
+  await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);
   expect(register.decisions).toEqual([...OPENING_DECISIONS, ...RAPID_REVIEW_DECISIONS, 'panel-response', 'other-review-completed', 'close-case']);
@@ -496,16 +268,13 @@ test('other review: reported to the Panel, local review agreed, completed by the
 });
 
 test('no further action after the Rapid Review: local review agreed by the Panel, closed', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'no-further-action', 'no-further-action');
+  const { c } = await reportedToPanel(h, 'no-further-action', 'no-further-action');
 
   const s = await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
   expect(s.stage).toBe('no-further-action');
   expect(s.facts).toMatchObject({ rapidReviewRecommendation: 'no-further-action', levelOfReview: 'no-further-action', panelResponse: 'local-review' });
   expectObligations(s, { open: [], met: [...MET_AT_REPORT, 'csprp-response'] });
-  await closeAndComplete(c);
+  await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);
   expect(register.decisions).toEqual([...OPENING_DECISIONS, ...RAPID_REVIEW_DECISIONS, 'panel-response', 'close-case']);
@@ -513,16 +282,13 @@ test('no further action after the Rapid Review: local review agreed by the Panel
 });
 
 test('the Panel asks for further information: a second round of its response, then the LCSPR goes ahead', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'lcspr', 'lcspr');
+  const { c } = await reportedToPanel(h, 'lcspr', 'lcspr');
 
   let s = await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'further-information' });
   const askedAt = s.clocks['csprp-response']!;
   expect(s.stage).toBe('further-information-requested');
   expect(s.facts.panelResponse).toBe('further-information');
-  expectDeadline(s, 'further-information', 'csprp-response', londonDate(askedAt), { after: 5 }, false);
+  expectDeadline(s, 'further-information', 'csprp-response', londonDate(askedAt), { workingDaysAfter: 5 }, false);
   expectObligations(s, { open: ['further-information', 'lcspr-publication'], met: [...MET_AT_REPORT, 'csprp-response'] });
   await expectRefused(c.handle, () => decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' }), 'AlreadyMet');
 
@@ -533,7 +299,7 @@ test('the Panel asks for further information: a second round of its response, th
   expect(s.obligations['further-information']).toMatchObject({ status: 'met', metAt: sentAt });
   // A new round of the Panel's response; the first round stays in the record as met.
   expect(s.obligations['csprp-response']).toMatchObject({ round: 2, status: 'open' });
-  expectDeadline(s, 'csprp-response', 'rapid-review-reported', londonDate(sentAt), { after: 20 }, false);
+  expectDeadline(s, 'csprp-response', 'rapid-review-reported', londonDate(sentAt), { workingDaysAfter: 20 }, false);
   expect(rounds(s.met, 'csprp-response')).toEqual([1]);
   expect(rounds(s.open, 'csprp-response')).toEqual([2]);
   expectObligations(s, { open: ['csprp-response', 'lcspr-publication'], met: [...MET_AT_REPORT, 'csprp-response', 'further-information'] });
@@ -550,7 +316,7 @@ test('the Panel asks for further information: a second round of its response, th
   expect(s.stage).toBe('action-plan');
   s = await decide(c.handle, 'justification-sent-to-panel', actors.businessUnit, {});
   expect(s.open).toEqual([]);
-  await closeAndComplete(c);
+  await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);
   expect(register.decisions).toEqual([
@@ -569,10 +335,7 @@ test('the Panel asks for further information: a second round of its response, th
 });
 
 test('national review recommended but the Panel answers local review: the LCSPR is decided at the response', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  const reported = await rapidReview(h, c, 'national-review', 'national-review-recommended');
+  const { c, reported } = await reportedToPanel(h, 'national-review', 'national-review-recommended');
   const reportedAt = reported.clocks['rapid-review-reported']!;
 
   // The Panel answers two days later: the LCSPR's six months count from then.
@@ -583,7 +346,7 @@ test('national review recommended but the Panel answers local review: the LCSPR 
   expect(s.obligations['csprp-response']!.metAt).toBe(respondedAt);
   expect(s.clocks['lcspr-decision']).toBe(respondedAt);
   expect(londonDate(respondedAt)).not.toBe(londonDate(reportedAt));
-  expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(respondedAt), { months: 6 });
+  expectDeadline(s, 'lcspr-publication', 'lcspr-decision', londonDate(respondedAt), { monthsAfter: 6 });
   expect(s.facts).toMatchObject({ rapidReviewRecommendation: 'national-review', levelOfReview: 'national-review-recommended', panelResponse: 'local-review' });
   expectObligations(s, { open: ['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference'], met: [...MET_AT_REPORT, 'csprp-response'] });
   await reviewToDraft(c, [...MET_AT_REPORT, 'csprp-response']);
@@ -592,7 +355,7 @@ test('national review recommended but the Panel answers local review: the LCSPR 
   await decide(c.handle, 'not-to-publish', actors.ssp, { justification: 'Fictitious test justification: criminal trial pending.' });
   s = await decide(c.handle, 'justification-sent-to-panel', actors.ssp, {});
   expect(s.open).toEqual([]);
-  await closeAndComplete(c);
+  await closeAndComplete(h, c);
   const register = await registerOf(h, c.ref);
   expect(register.missed).toEqual([]);
   expect(register.entries.find((e) => e.kind === 'deadline-set' && e.obligationId === 'lcspr-publication')?.detail).toMatchObject({
@@ -601,10 +364,7 @@ test('national review recommended but the Panel answers local review: the LCSPR 
 });
 
 test('LCSPR not published (§15.3): publication and report-to-panel withdrawn, justification sent, closed', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'lcspr', 'lcspr');
+  const { c } = await reportedToPanel(h, 'lcspr', 'lcspr');
   await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
   const metSoFar = [...MET_AT_REPORT, 'csprp-response', 'reviewer-commissioned', 'terms-of-reference'];
   await reviewToDraft(c, [...MET_AT_REPORT, 'csprp-response']);
@@ -619,7 +379,7 @@ test('LCSPR not published (§15.3): publication and report-to-panel withdrawn, j
     ['lcspr-publication', 'withdrawn'],
     ['report-to-panel', 'withdrawn'],
   ]);
-  expectDeadline(s, 'non-publication-justified', 'decision-not-to-publish', londonDate(decidedAt), { after: 5 }, false);
+  expectDeadline(s, 'non-publication-justified', 'decision-not-to-publish', londonDate(decidedAt), { workingDaysAfter: 5 }, false);
   expectObligations(s, { open: ['non-publication-justified'], met: metSoFar, closed: ['lcspr-publication', 'report-to-panel'] });
 
   const refused = await refusal(decide(c.handle, 'close-case', actors.ssp, {}));
@@ -629,7 +389,7 @@ test('LCSPR not published (§15.3): publication and report-to-panel withdrawn, j
   s = await decide(c.handle, 'justification-sent-to-panel', actors.ssp, {});
   expect(s.obligations['non-publication-justified']).toMatchObject({ status: 'met', metBy: actors.ssp.id });
   expectObligations(s, { open: [], met: [...metSoFar, 'non-publication-justified'], closed: ['lcspr-publication', 'report-to-panel'] });
-  await closeAndComplete(c);
+  await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);
   expect(register.decisions).toEqual([...OPENING_DECISIONS, ...RAPID_REVIEW_DECISIONS, 'panel-response', ...LCSPR_DECISIONS, 'not-to-publish', 'justification-sent-to-panel', 'close-case']);
@@ -638,16 +398,13 @@ test('LCSPR not published (§15.3): publication and report-to-panel withdrawn, j
 });
 
 test('LCSPR publication delayed (§15.5): report-to-panel recomputed, the delay explained, published later, closed', async () => {
-  const c = await openCase(h);
-  await sspDecides(h, c, 'criteria-met');
-  await notifyPanel(c);
-  await rapidReview(h, c, 'lcspr', 'lcspr');
+  const { c } = await reportedToPanel(h, 'lcspr', 'lcspr');
   await decide(c.handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
   const metSoFar = [...MET_AT_REPORT, 'csprp-response', 'reviewer-commissioned', 'terms-of-reference'];
   await reviewToDraft(c, [...MET_AT_REPORT, 'csprp-response']);
   const { planned } = await signOff(h, c);
 
-  const newPlanned = workingDaysAfter(londonDate(await h.env.currentTimeMs()), 40);
+  const newPlanned = workingDaysAfter(await today(h), 40);
   let s = await decide(c.handle, 'publication-delayed', actors.ssp, {
     reason: 'Fictitious test reason: criminal proceedings',
     newPlannedPublicationDate: newPlanned,
@@ -657,13 +414,13 @@ test('LCSPR publication delayed (§15.5): report-to-panel recomputed, the delay 
   expect(s.clocks['planned-publication']).toBe(newPlanned);
   expect(s.facts.plannedPublicationDate).toBe(newPlanned);
   expect(s.clockCorrections).toEqual([{ clock: 'planned-publication', from: planned, to: newPlanned, at: delayedAt, reason: 'publication delayed (§15.5)' }]);
-  const report = expectDeadline(s, 'report-to-panel', 'planned-publication', newPlanned, { before: 7 });
+  const report = expectDeadline(s, 'report-to-panel', 'planned-publication', newPlanned, { workingDaysBefore: 7 });
   expect(report.round).toBe(1);
   expect(report.previousDeadlines.map((d) => [d.clock.date, d.dueDate])).toEqual([[planned, workingDaysBefore(planned, 7)]]);
   expect(s.open.find((o) => o.id === 'report-to-panel')?.previousDeadlines).toEqual([
     { dueDate: workingDaysBefore(planned, 7), rule: `7 working days before ${planned} (planned-publication)` },
   ]);
-  expectDeadline(s, 'publication-delay-explained', 'publication-delayed', londonDate(delayedAt), { after: 5 }, false);
+  expectDeadline(s, 'publication-delay-explained', 'publication-delayed', londonDate(delayedAt), { workingDaysAfter: 5 }, false);
   expectObligations(s, { open: ['lcspr-publication', 'report-to-panel', 'publication-delay-explained'], met: metSoFar });
 
   s = await decide(c.handle, 'delay-explained-to-panel', actors.ssp, {});
@@ -675,7 +432,7 @@ test('LCSPR publication delayed (§15.5): report-to-panel recomputed, the delay 
   s = await publishOn(h, c, newPlanned);
   expectObligations(s, { open: ['publication-kept'], met: [...metSoFar, 'publication-delay-explained', 'report-to-panel', 'lcspr-publication'] });
   await keepPublishedThenClose(h, c);
-  expect((await workflowResult(c)).stage).toBe('closed');
+  expect((await resultOf(h, c.handle)).stage).toBe('closed');
 
   const register = await registerOf(h, c.ref);
   const recomputed = register.entries.filter((e) => e.kind === 'deadline-recomputed');
