@@ -10,10 +10,6 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export interface Authenticated {
-  actor: Actor;
-}
-
 export function authenticate(users: Users) {
   const byHash = new Map(users.users.map((u) => [u.tokenSha256, { id: u.id, role: u.role, agency: u.agency } satisfies Actor]));
   return (req: Request, res: Response, next: NextFunction): void => {

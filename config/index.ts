@@ -5,22 +5,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MAILBOXES, ROLES } from '../domain/roles';
+import { findProjectRoot } from './project-root';
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
-
-function findProjectRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    try {
-      readFileSync(path.join(dir, 'package.json'));
-      return dir;
-    } catch {
-      const parent = path.dirname(dir);
-      if (parent === dir) return start;
-      dir = parent;
-    }
-  }
-}
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),

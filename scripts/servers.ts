@@ -7,12 +7,13 @@
  * `createLocal()`. A `null` path means "no local binary: let the SDK download it" (which only works
  * with internet access); the matching `*Hint` says what to install instead.
  *
- * Node built-ins only at run time: the import below is type-only and erased by the compiler, so
+ * Node built-ins only at run time (config/project-root is built-ins only; the @temporalio import is type-only), so
  * the compiled `dist/scripts/servers.js` also works where dev dependencies are pruned.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
+import { findProjectRoot } from '../config/project-root';
 
 /** `server.executable` value for a binary already on disk. */
 export type ExistingPathExecutable = Extract<EphemeralServerExecutable, { type: 'existing-path' }>;
@@ -35,22 +36,6 @@ export const SERVERS_FILE = path.join('.data', 'servers.json');
 
 const PROVISION_FIRST = 'run `npm run provision` (scripts/provision.sh) first';
 
-/**
- * The project root: the nearest directory at or above this file that holds a package.json.
- * Works both from `scripts/` (ts via jest) and from the compiled `dist/scripts/`.
- */
-export function findProjectRoot(startDir: string = __dirname): string {
-  let dir = path.resolve(startDir);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new Error(`no package.json found at or above ${startDir}`);
-    }
-    dir = parent;
-  }
-}
-
 function optionalString(value: unknown, field: string, file: string): string | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new Error(`${file}: "${field}" must be a string; ${PROVISION_FIRST}`);
@@ -69,7 +54,7 @@ function pathOrNull(value: unknown, field: string, file: string): string | null 
 }
 
 /** Reads and checks `.data/servers.json`. Throws if it is missing or stale. */
-export function readServersRecord(projectRoot: string = findProjectRoot()): ServersRecord {
+export function readServersRecord(projectRoot: string = findProjectRoot(__dirname)): ServersRecord {
   const file = path.join(projectRoot, SERVERS_FILE);
   let text: string;
   try {

@@ -42,7 +42,6 @@ export const statusQuery = defineQuery<CaseStatus>('status');
 export const CASE_STAGE = defineSearchAttributeKey('CaseStage', SearchAttributeType.KEYWORD);
 export const NEXT_DEADLINE = defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME);
 export const OVERDUE_COUNT = defineSearchAttributeKey('OverdueCount', SearchAttributeType.INT);
-export const SEARCH_ATTRIBUTES = [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] as const;
 
 /** The dev server's `--search-attribute` spelling of each key. */
 export const SEARCH_ATTRIBUTE_FLAGS = ['CaseStage=Keyword', 'NextDeadline=Datetime', 'OverdueCount=Int'];
