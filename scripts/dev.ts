@@ -8,12 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
 import { loadEnv, PROJECT_ROOT } from '../config';
 import { startApi } from '../api/main';
-import { activityDependencies } from '../workers/dependencies';
-import { createIncidentWorker } from '../workers/incident-worker';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { startWorker } from '../workers/main';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/contract';
 import { serverPaths } from './servers';
 
@@ -98,16 +95,8 @@ async function main(): Promise<void> {
     await inbox.start();
     cleanups.push(() => inbox.stop());
 
-    const connection = await NativeConnection.connect(temporalConnectionOptions(env));
-    cleanups.push(() => connection.close());
-    const deps = await activityDependencies(env);
-    cleanups.push(() => deps.register.destroy());
-    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
-    const workerRun = worker.run();
-    cleanups.push(async () => {
-      worker.shutdown();
-      await workerRun;
-    });
+    const worker = await startWorker(env);
+    cleanups.push(() => worker.close());
     const api = await startApi();
     cleanups.push(() => api.close());
 

@@ -1,21 +1,39 @@
 // Worker entry point (production and compose): configuration from the environment only.
 import { NativeConnection } from '@temporalio/worker';
-import { loadEnv } from '../config';
+import { loadEnv, type Env } from '../config';
 import { activityDependencies } from './dependencies';
 import { createIncidentWorker } from './incident-worker';
 import { temporalConnectionOptions } from './temporal-connection';
 
-async function main(): Promise<void> {
-  const env = loadEnv();
+/** Connects, builds the real dependencies and runs the worker; close() drains and releases them. */
+export async function startWorker(env: Env) {
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
-  const deps = await activityDependencies(env);
-  const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
-  await worker.run();
-  await deps.register.destroy();
-  await connection.close();
+  try {
+    const deps = await activityDependencies(env);
+    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
+    const running = worker.run().finally(async () => {
+      await deps.register.destroy();
+      await connection.close();
+    });
+    return {
+      running,
+      async close() {
+        // On Ctrl-C the SDK's own signal handling may already be draining the worker.
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
 }
 
-main().catch((err: unknown) => {
-  console.error('worker stopped:', err instanceof Error ? err.message : String(err));
-  process.exit(1);
-});
+if (require.main === module) {
+  startWorker(loadEnv())
+    .then((w) => w.running)
+    .catch((err: unknown) => {
+      console.error('worker stopped:', err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    });
+}
