@@ -1,0 +1,310 @@
+// The case register: the system allocates each case reference (DSP-YYYY-NNNN) and stores the
+// Appendix 1 referral form once, at intake. Tables sit beside the register's own (same database,
+// same Kysely over SQLite or PostgreSQL); migrateCaseRegister creates them.
+//
+// The form is special-category personal data about children: nothing here logs it or puts any of
+// it into an error message. It is read and written only through sealForm/openForm so that the
+// privacy work can encrypt it in one place.
+import { Kysely, type Transaction } from 'kysely';
+import { londonDateOf } from '../domain/calendar';
+import type { ReferralForm } from '../domain/referral-form';
+
+export interface CaseTable {
+  /** DSP-YYYY-NNNN, allocated by allocateCase. */
+  case_reference: string;
+  /** The London calendar year of receipt; with number, unique. */
+  year: number;
+  number: number;
+  /** ISO instant (UTC) the referral was received. */
+  received_at: string;
+  /** The actor id of whoever submitted it. */
+  received_by: string;
+  /**
+   * A hash identifying (person, Idempotency-Key): a retried POST finds its case. Unique when not
+   * null (several nulls are allowed, on SQLite and PostgreSQL alike).
+   */
+  idempotency_scope: string | null;
+  created_at: string;
+}
+
+export interface ReferralTable {
+  /** The case it belongs to (references case_record). */
+  case_reference: string;
+  /** The form as sealForm wrote it (JSON today). */
+  form: string;
+  stored_at: string;
+}
+
+/**
+ * The last number handed out per year. Numbers come from here, never from max(number) over the
+ * cases, so a number whose case row was deleted is never handed out again.
+ */
+export interface CaseCounterTable {
+  year: number;
+  last_number: number;
+}
+
+// The table is case_record, not "case": CASE is an SQL keyword, and an unquoted hand-written query
+// against it would fail on both databases.
+export interface CaseRegisterTables {
+  case_record: CaseTable;
+  referral: ReferralTable;
+  case_counter: CaseCounterTable;
+}
+
+type CaseDb = Kysely<CaseRegisterTables>;
+type Executor = CaseDb | Transaction<CaseRegisterTables>;
+
+/**
+ * Every function takes any Kysely whose schema includes CaseRegisterTables (e.g.
+ * Kysely<RegisterSchema & CaseRegisterTables>). Queries are written against CaseRegisterTables
+ * alone: Kysely's builders do not type-check against an open generic schema.
+ */
+function narrow<DB extends CaseRegisterTables>(db: Kysely<DB>): CaseDb {
+  return db as unknown as CaseDb;
+}
+
+// --- The form at rest ----------------------------------------------------------------------------
+
+/** The stored text of a form. Identity JSON today; the privacy issue will encrypt here. */
+export function sealForm(form: ReferralForm): string {
+  return JSON.stringify(form);
+}
+
+/** The form from its stored text; the inverse of sealForm. */
+export function openForm(stored: string): ReferralForm {
+  return JSON.parse(stored) as ReferralForm;
+}
+
+/** JSON with object keys sorted, so two forms compare equal whatever their key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+    return sorted;
+  });
+}
+
+function sameForm(stored: string, given: ReferralForm): boolean {
+  // Round-trip the given form through JSON first: undefined members are not stored.
+  return canonicalJson(openForm(stored)) === canonicalJson(JSON.parse(JSON.stringify(given)));
+}
+
+// --- Errors ----------------------------------------------------------------------------------------
+
+/**
+ * The idempotency scope already belongs to a case whose stored form differs from the one given
+ * (the same Idempotency-Key reused for a different referral). The message names neither form.
+ */
+export class IdempotencyConflict extends Error {
+  override readonly name = 'IdempotencyConflict';
+  constructor(readonly caseReference: string) {
+    super('This idempotency key was already used for a different referral form');
+  }
+}
+
+// --- Schema ------------------------------------------------------------------------------------------
+
+/** Creates the case tables if missing. Safe to run at every start, on SQLite and PostgreSQL. */
+export async function migrateCaseRegister<DB extends CaseRegisterTables>(database: Kysely<DB>): Promise<void> {
+  const db = narrow(database);
+  await db.schema
+    .createTable('case_counter')
+    .ifNotExists()
+    .addColumn('year', 'integer', (c) => c.primaryKey())
+    .addColumn('last_number', 'integer', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createTable('case_record')
+    .ifNotExists()
+    .addColumn('case_reference', 'text', (c) => c.primaryKey())
+    .addColumn('year', 'integer', (c) => c.notNull())
+    .addColumn('number', 'integer', (c) => c.notNull())
+    .addColumn('received_at', 'text', (c) => c.notNull())
+    .addColumn('received_by', 'text', (c) => c.notNull())
+    .addColumn('idempotency_scope', 'text', (c) => c.unique())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('case_record_year_number', ['year', 'number'])
+    .execute();
+  await db.schema
+    .createTable('referral')
+    .ifNotExists()
+    .addColumn('case_reference', 'text', (c) => c.primaryKey().references('case_record.case_reference'))
+    .addColumn('form', 'text', (c) => c.notNull())
+    .addColumn('stored_at', 'text', (c) => c.notNull())
+    .execute();
+}
+
+// --- References ----------------------------------------------------------------------------------
+
+/** DSP-YYYY-NNNN: at least four digits, zero padded; more once past 9999. */
+export function formatCaseReference(year: number, number: number): string {
+  return `DSP-${year}-${String(number).padStart(4, '0')}`;
+}
+
+/** The London calendar year of an ISO instant (RangeError if it is not one). */
+export function caseYearOf(receivedAt: string): number {
+  return Number(londonDateOf(receivedAt).slice(0, 4));
+}
+
+// --- Allocation ------------------------------------------------------------------------------------
+
+export interface NewCase {
+  /** The London calendar year of receivedAt; derived when omitted, checked when given. */
+  year?: number;
+  /** ISO instant with Z or an offset. */
+  receivedAt: string;
+  /** The actor id of whoever submitted the referral. */
+  receivedBy: string;
+  /** A hash of (person, Idempotency-Key); a second allocation with it creates nothing. */
+  idempotencyScope?: string;
+  form: ReferralForm;
+}
+
+export interface AllocatedCase {
+  caseReference: string;
+  /** false when the idempotency scope found an existing case (nothing was inserted). */
+  created: boolean;
+}
+
+/** Retries after a unique violation; see allocateCase. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Allocates the next reference for the London year of receivedAt and stores the case row and the
+ * referral row, in one transaction.
+ *
+ * With an idempotencyScope already on a case: returns that reference with created false and
+ * inserts nothing; throws IdempotencyConflict if the stored form differs from the given one.
+ *
+ * Concurrency. The number comes from a per-year counter row, bumped by one upsert
+ * (INSERT ... ON CONFLICT (year) DO UPDATE SET last_number = last_number + 1 RETURNING) as the
+ * transaction's first statement. That is SELECT ... FOR UPDATE in one statement: on PostgreSQL the
+ * row lock is held until commit, so allocations for a year queue behind each other, and a rolled
+ * back allocation rolls its increment back too, so numbers stay gapless; the first allocation of a
+ * year is safe as well (ON CONFLICT waits for a concurrent insert of the same year). On SQLite the
+ * write takes the database's write lock (busy_timeout waits for it), and writing first means the
+ * transaction never has to upgrade a read snapshot, which WAL would refuse with SQLITE_BUSY. We
+ * chose the lock over "take max()+1 and retry on unique violation": max() reuses the numbers of
+ * deleted rows, and under 20 concurrent requests retries would pile up.
+ * A unique violation can still happen on PostgreSQL when two requests with the same scope race
+ * (each sees no case, the second insert fails once the first commits), most visibly when their
+ * receipts fall in different years and so take different counter rows; the whole transaction is
+ * then retried, and the retry finds the case by its scope.
+ */
+export async function allocateCase<DB extends CaseRegisterTables>(
+  database: Kysely<DB>,
+  input: NewCase,
+  now: Date = new Date(),
+): Promise<AllocatedCase> {
+  const db = narrow(database);
+  const year = caseYearOf(input.receivedAt);
+  if (input.year !== undefined && input.year !== year) {
+    throw new RangeError(`Year ${input.year} is not the London calendar year of receivedAt (${year})`);
+  }
+  const receivedAt = new Date(input.receivedAt).toISOString();
+  const scope = input.idempotencyScope;
+
+  // The usual retry finds its case here without taking the counter lock.
+  if (scope !== undefined) {
+    const existing = await caseForScope(db, scope, input.form);
+    if (existing) return existing;
+  }
+
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction().execute(async (trx) => {
+        const counter = await trx
+          .insertInto('case_counter')
+          .values({ year, last_number: 1 })
+          .onConflict((oc) =>
+            oc.column('year').doUpdateSet((eb) => ({ last_number: eb('case_counter.last_number', '+', 1) })),
+          )
+          .returning('last_number')
+          .executeTakeFirstOrThrow();
+
+        if (scope !== undefined) {
+          // Under the lock: a request with this scope may have committed since the check above.
+          const existing = await caseForScope(trx, scope, input.form);
+          if (existing) throw new FoundExisting(existing);
+        }
+
+        const number = Number(counter.last_number);
+        const caseReference = formatCaseReference(year, number);
+        const at = now.toISOString();
+        await trx
+          .insertInto('case_record')
+          .values({
+            case_reference: caseReference,
+            year,
+            number,
+            received_at: receivedAt,
+            received_by: input.receivedBy,
+            idempotency_scope: scope ?? null,
+            created_at: at,
+          })
+          .execute();
+        await trx
+          .insertInto('referral')
+          .values({ case_reference: caseReference, form: sealForm(input.form), stored_at: at })
+          .execute();
+        return { caseReference, created: true };
+      });
+    } catch (error) {
+      // Thrown to roll the counter increment back; the case was found by its scope.
+      if (error instanceof FoundExisting) return error.found;
+      if (!isUniqueViolation(error) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** Not an error: unwinds the transaction (rolling back the counter) when the scope is found. */
+class FoundExisting extends Error {
+  constructor(readonly found: AllocatedCase) {
+    super('case found by idempotency scope');
+  }
+}
+
+async function caseForScope(db: Executor, scope: string, form: ReferralForm): Promise<AllocatedCase | undefined> {
+  const row = await db
+    .selectFrom('case_record')
+    .leftJoin('referral', 'referral.case_reference', 'case_record.case_reference')
+    .select(['case_record.case_reference as caseReference', 'referral.form as form'])
+    .where('case_record.idempotency_scope', '=', scope)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.form === null || !sameForm(row.form, form)) throw new IdempotencyConflict(row.caseReference);
+  return { caseReference: row.caseReference, created: false };
+}
+
+/** PostgreSQL's unique_violation, or SQLite's UNIQUE / PRIMARY KEY constraint failure. */
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+// --- Reading -------------------------------------------------------------------------------------------
+
+/** The referral form stored for a case, or undefined if there is none. */
+export async function referralOf<DB extends CaseRegisterTables>(
+  database: Kysely<DB>,
+  caseReference: string,
+): Promise<ReferralForm | undefined> {
+  const row = await narrow(database)
+    .selectFrom('referral')
+    .select('form')
+    .where('case_reference', '=', caseReference)
+    .executeTakeFirst();
+  return row ? openForm(row.form) : undefined;
+}
+
+export async function caseExists<DB extends CaseRegisterTables>(database: Kysely<DB>, caseReference: string): Promise<boolean> {
+  const row = await narrow(database)
+    .selectFrom('case_record')
+    .select('case_reference')
+    .where('case_reference', '=', caseReference)
+    .executeTakeFirst();
+  return row !== undefined;
+}
