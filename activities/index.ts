@@ -1,14 +1,13 @@
 // Activities, built by a factory that receives its dependencies (transport, register,
 // directory, calendar): tests hand in their own SMTP transport and database, production code
 // has no test flags.
-import { createHash } from 'node:crypto';
-import { ApplicationFailure, log } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';
 import type { Deadline } from '../domain/case';
 import { endOfLondonDay, londonDateOf, londonInstant, type CountExplanation, type WorkingDayCalendar } from '../domain/calendar';
 import { obligationRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
 import type { Mailbox } from '../domain/roles';
 import { renderNotice } from './notices';
+import { sendThroughOutbox, type NoticeTiming } from './outbox';
 import { recordEntry, type RegisterDb } from './register';
 import type { DeadlineRequest, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
 
@@ -22,12 +21,8 @@ export interface ActivityDependencies {
   localPolicyWorkingDays?: Record<string, number>;
   /** Injected so tests can pin it; defaults to the wall clock. */
   now?: () => Date;
-}
-
-/** SMTP replies in the 5xx range are permanent: retrying will not deliver the message. */
-function isPermanentSmtpFailure(err: unknown): boolean {
-  const code = (err as { responseCode?: number }).responseCode;
-  return typeof code === 'number' && code >= 500 && code < 600;
+  /** The outbox's lease and send deadline (activities/outbox.ts); tests shorten them. */
+  noticeTiming?: Partial<NoticeTiming>;
 }
 
 export function createActivities(deps: ActivityDependencies): IncidentActivities {
@@ -92,63 +87,22 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       await recordEntry(register, record, now());
     },
 
+    // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
     async sendNotice(notice: Notice): Promise<NoticeResult> {
       const rendered = renderNotice(notice, now());
-      const recipients = notice.to.map((m) => deps.mailboxes[m]);
-      const messageId = `<${createHash('sha256').update(notice.key).digest('hex').slice(0, 32)}@ssi-procedure>`;
-      // The outbox row is the send's identity: a retry after a crash finds it sent and stops.
-      await register
-        .insertInto('outbox')
-        .values({
-          notice_key: notice.key,
-          case_reference: notice.caseReference,
+      return sendThroughOutbox(
+        { register, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
+        {
+          key: notice.key,
+          caseReference: notice.caseReference,
           kind: notice.kind,
-          obligation_id: notice.deadline.obligationId,
-          recipients: recipients.join(', '),
+          obligationId: notice.deadline.obligationId,
+          from: deps.mailFrom,
+          to: notice.to.map((m) => deps.mailboxes[m]),
           subject: rendered.subject,
-          status: 'pending',
-          message_id: messageId,
-          created_at: now().toISOString(),
-          sent_at: null,
-          last_error: null,
-        })
-        .onConflict((oc) => oc.column('notice_key').doNothing())
-        .execute();
-      const row = await register.selectFrom('outbox').select(['status']).where('notice_key', '=', notice.key).executeTakeFirstOrThrow();
-      if (row.status === 'sent') return { messageId, duplicate: true };
-      let refused = 0;
-      let refusedCodes = '';
-      try {
-        const info = (await deps.mailer.sendMail({ from: deps.mailFrom, to: recipients, subject: rendered.subject, text: rendered.text, messageId })) as {
-          rejected?: unknown[];
-          rejectedErrors?: Array<{ responseCode?: number }>;
-        };
-        refused = info.rejected?.length ?? 0;
-        refusedCodes = [...new Set((info.rejectedErrors ?? []).map((e) => e.responseCode).filter((c) => c !== undefined))].join(', ');
-      } catch (err) {
-        const permanent = isPermanentSmtpFailure(err);
-        const reason = permanent ? `SMTP refused the message (${(err as { responseCode?: number }).responseCode})` : 'SMTP unavailable';
-        await register
-          .updateTable('outbox')
-          .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: reason, status: permanent ? 'failed' : 'pending' }))
-          .where('notice_key', '=', notice.key)
-          .execute();
-        log.warn('notice not sent', { caseReference: notice.caseReference, kind: notice.kind, permanent });
-        if (permanent) throw ApplicationFailure.nonRetryable(reason, 'NoticeRefused');
-        throw ApplicationFailure.retryable(reason, 'NoticeNotSent');
-      }
-      await register
-        .updateTable('outbox')
-        .set((eb) => ({
-          attempts: eb('attempts', '+', 1),
-          status: 'sent',
-          sent_at: now().toISOString(),
-          // Sent to the others: not a failure to retry, but nobody may stay unaware of the refusal.
-          last_error: refused > 0 ? `SMTP refused ${refused} recipient(s)${refusedCodes ? ` (${refusedCodes})` : ''}` : null,
-        }))
-        .where('notice_key', '=', notice.key)
-        .execute();
-      return { messageId, duplicate: false, ...(refused > 0 ? { refused } : {}) };
+          text: rendered.text,
+        },
+      );
     },
   };
 }

@@ -33,6 +33,10 @@ export interface OutboxTable {
   created_at: string;
   sent_at: string | null;
   last_error: string | null;
+  /** The attempt that holds the row while it sends (activities/outbox.ts); null when none does. */
+  claim_token: string | null;
+  /** ISO instant the claim lapses: after it another attempt may claim the row. */
+  claimed_until: string | null;
 }
 
 export interface RegisterSchema {
@@ -90,7 +94,31 @@ export async function migrateRegister(db: RegisterDb): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('sent_at', 'text')
     .addColumn('last_error', 'text')
+    .addColumn('claim_token', 'text')
+    .addColumn('claimed_until', 'text')
     .execute();
+  // Registers created before the outbox had claims get the columns; rows already there keep theirs
+  // (null: unclaimed).
+  for (const column of ['claim_token', 'claimed_until'] as const) await addOutboxColumnIfMissing(db, column);
+}
+
+/**
+ * ALTER TABLE ... ADD COLUMN, for SQLite and PostgreSQL alike (SQLite has no ADD COLUMN IF NOT
+ * EXISTS). The worker and the API migrate at start, possibly at once: if the other added the
+ * column between our look and our ALTER, its "duplicate column" error is the outcome we wanted.
+ */
+async function addOutboxColumnIfMissing(db: RegisterDb, column: 'claim_token' | 'claimed_until'): Promise<void> {
+  const present = async () => {
+    const tables = (await db.introspection.getTables()).filter((t) => t.name === 'outbox');
+    return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === column));
+  };
+  if (await present()) return;
+  try {
+    await db.schema.alterTable('outbox').addColumn(column, 'text').execute();
+  } catch (err) {
+    const duplicate = (err as { code?: string }).code === '42701' || /duplicate column/i.test((err as Error).message);
+    if (!duplicate) throw err;
+  }
 }
 
 export async function registerReachable(db: RegisterDb): Promise<boolean> {

@@ -2,6 +2,7 @@
 import nodemailer from 'nodemailer';
 import { loadPartnership, type Env } from '../config';
 import { WorkingDayCalendar } from '../domain/calendar';
+import { mailTransportOptions } from '../activities/outbox';
 import { migrateRegister, openRegister } from '../activities/register';
 import type { ActivityDependencies } from '../activities';
 
@@ -12,7 +13,8 @@ export async function activityDependencies(env: Env): Promise<ActivityDependenci
   return {
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
     register,
-    mailer: nodemailer.createTransport(env.SMTP_URL),
+    // SMTP timeouts well inside the activity's timeout and the outbox lease (activities/outbox.ts).
+    mailer: nodemailer.createTransport(mailTransportOptions(env.SMTP_URL)),
     mailFrom: env.MAIL_FROM,
     mailboxes: partnership.mailboxes,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,

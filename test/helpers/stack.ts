@@ -10,6 +10,7 @@ import { loadPartnership, PROJECT_ROOT } from '../../config';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
+import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
 import { createIncidentWorker } from '../../workers/incident-worker';
 
@@ -34,7 +35,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
   return {
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
     register,
-    mailer: nodemailer.createTransport(smtpUrl),
+    mailer: nodemailer.createTransport(mailTransportOptions(smtpUrl)),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
