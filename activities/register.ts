@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
+import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -39,7 +40,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema {
+export interface RegisterSchema extends CaseRegisterTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }
@@ -60,6 +61,7 @@ export function openRegister(databaseUrl: string): RegisterDb {
 }
 
 export async function migrateRegister(db: RegisterDb): Promise<void> {
+  await migrateCaseRegister(db);
   await db.schema
     .createTable('register_event')
     .ifNotExists()

@@ -1,33 +1,16 @@
 // Activity signatures: the only thing workflow code imports from activities/.
 import type { Deadline } from '../domain/case';
+import type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
 import type { Mailbox } from '../domain/roles';
 
-export interface DeadlineRequest {
+export type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
+
+/** Every deadline a change needs, computed in one call. */
+export interface DeadlinesRequest {
   caseReference: string;
   rulebookVersion: string;
-  obligationId: string;
-  /** When the clock event happened: an ISO instant, or a date (YYYY-MM-DD). Its London date is day 0. */
-  clock: string;
+  requests: DeadlineRequest[];
 }
-
-export interface OutcomeRecord {
-  /** Business identity of the outcome; recording it twice keeps one row. */
-  key: string;
-  caseReference: string;
-  kind: string;
-  obligationId?: string;
-  occurredAt: string;
-  actor?: { id: string; role: string };
-  detail?: Record<string, string | number | boolean | null>;
-}
-
-export type NoticeKind =
-  | 'referral-received'
-  | 'reminder'
-  | 'target-warning'
-  | 'escalation'
-  | 'breach'
-  | 'ssp-decision-shared';
 
 /** An email about a case: only its reference, the obligation and the deadline, never personal data. */
 export interface Notice {
@@ -49,7 +32,10 @@ export interface NoticeResult {
 }
 
 export interface IncidentActivities {
-  computeDeadline(request: DeadlineRequest): Promise<Deadline>;
+  computeDeadline(request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Promise<Deadline>;
+  computeDeadlines(request: DeadlinesRequest): Promise<Deadline[]>;
   recordOutcome(record: OutcomeRecord): Promise<void>;
+  /** Writes rows in one transaction; rows already there are kept as they are. */
+  recordOutcomes(records: OutcomeRecord[]): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
 }

@@ -1,10 +1,13 @@
 // The staff API: start a case from a referral, record decisions, read a case. Built by a
 // factory so tests run the real app against a real Temporal server and register.
+import { createHash, randomUUID } from 'node:crypto';
 import {
+  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
+  WorkflowUpdateStage,
   isGrpcServiceError,
   type Client,
 } from '@temporalio/client';
@@ -13,13 +16,17 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
-import { CASE_REFERENCE_PATTERN } from '../domain/case';
-import { isDecisionName, zodProblems } from '../domain/decisions';
+import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
+import { decisionRule, isDecisionName, zodProblems } from '../domain/decisions';
 import { isRefusal, REFUSALS, type Problem } from '../domain/errors';
+import { caseOpeningOf } from '../domain/incident';
+import { instantSchema } from '../domain/instants';
 import { referralFormSchema } from '../domain/referral-form';
+import type { Role } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
+import { allocateCase, caseExists, IdempotencyConflict, referralOf } from '../activities/case-register';
 import { caseEntries, registerReachable, type RegisterDb } from '../activities/register';
-import { CASE_STAGE, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
+import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
 import { actorOf, authenticate, requireRole } from './auth';
 import { sendError } from './errors';
@@ -38,14 +45,40 @@ export interface AppDependencies {
   logger?: Logger;
 }
 
+/** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
 export const referralRequestSchema = z.strictObject({
-  caseReference: z.string().regex(CASE_REFERENCE_PATTERN, 'must be an opaque case reference such as DSP-2026-0007'),
   /** When the Business Unit received the referral; defaults to now. */
-  receivedAt: z.iso.datetime({ offset: true }).optional(),
+  receivedAt: instantSchema.optional(),
   referral: referralFormSchema,
 });
 
+/** Roles that read the Appendix 1 form (the privacy issue refines who reads what). */
+const READS_REFERRAL: readonly Role[] = ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'];
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/** The API answers 503 "nothing applied" this long before a case would still accept the request. */
+const ACCEPT_MARGIN_MS = 2_000;
+
+function sha256(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex');
+}
+
+/** JSON with keys in order, so the same body always hashes the same. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 class TemporalUnavailable extends Error {}
+
+/** Bodies over this are refused 413 (the largest referral form is far smaller). */
+export const BODY_LIMIT = '256kb';
 
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();
@@ -60,7 +93,7 @@ export function createApp(deps: AppDependencies): express.Express {
     });
     next();
   });
-  app.use(express.json({ limit: '1mb' }));
+  app.use(express.json({ limit: BODY_LIMIT }));
 
   async function bounded<T>(fn: () => Promise<T>): Promise<T> {
     try {
@@ -101,39 +134,59 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);
     if (!parsed.success) return sendError(res, 422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error));
-    const { caseReference, referral } = parsed.data;
-    const receivedAt = parsed.data.receivedAt ? new Date(parsed.data.receivedAt) : now();
-    if (receivedAt.getTime() > now().getTime()) {
+    const idempotencyKey = req.get('idempotency-key');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
+    }
+    const { referral } = parsed.data;
+    const receivedAt = parsed.data.receivedAt ?? now().toISOString();
+    if (Date.parse(receivedAt) > now().getTime()) {
       return sendError(res, 422, 'InvalidReferral', 'The referral is not valid', [{ path: 'receivedAt', message: 'receivedAt is in the future' }]);
     }
-    const input: IncidentInput = {
-      start: {
-        caseReference,
-        receivedAt: receivedAt.toISOString(),
-        referral,
-        rulebookVersion: deps.rulebookVersion ?? DEFAULT_RULEBOOK,
-        receivedBy: actorOf(res),
-      },
-    };
+    const actor = actorOf(res);
+    // §13: the form is kept once, in the register, under a reference the system allocates.
+    let allocated;
     try {
-      const handle = await bounded(() =>
-        deps.temporal.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
-          taskQueue: TASK_QUEUE,
-          workflowId: workflowIdFor(caseReference),
-          args: [input],
-          // A second referral with the same reference is refused, never started twice.
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [{ key: CASE_STAGE, value: 'referral-received' }],
-        }),
-      );
-      res.status(201).location(`/cases/${caseReference}`).json({ caseReference, workflowId: handle.workflowId, receivedAt: input.start.receivedAt });
+      allocated = await allocateCase(deps.register, {
+        receivedAt,
+        receivedBy: actor.id,
+        ...(idempotencyKey ? { idempotencyScope: sha256('referral', actor.id, idempotencyKey) } : {}),
+        form: referral,
+      });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return sendError(res, 409, 'DuplicateCaseReference', `Case ${caseReference} already exists`);
-      }
+      if (err instanceof IdempotencyConflict) return sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different referral');
       throw err;
     }
+    const { caseReference } = allocated;
+    const input: IncidentInput = { start: caseOpeningOf(caseReference, receivedAt, deps.rulebookVersion ?? DEFAULT_RULEBOOK, actor, referral) };
+    try {
+      // Update-with-start: answered once the opening obligations are open, so the first decision fits.
+      await bounded(() =>
+        deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
+          updateId: 'case-opened',
+          startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
+            taskQueue: TASK_QUEUE,
+            workflowId: workflowIdFor(caseReference),
+            args: [input],
+            // The register never hands out a reference twice; a retry (same key) finds its case running.
+            workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            typedSearchAttributes: [{ key: CASE_STAGE, value: 'referral-received' }],
+          }),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof TemporalUnavailable) {
+        // The referral is kept under its reference: a retry with the same Idempotency-Key opens it.
+        return sendError(res, 503, 'TemporalUnavailable', `The referral is stored as ${caseReference} but the case engine did not answer in time; retry with the same Idempotency-Key`);
+      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return sendError(res, 409, 'CaseClosed', `Case ${caseReference} is closed`);
+      throw err;
+    }
+    res
+      .status(allocated.created ? 201 : 200)
+      .location(`/cases/${caseReference}`)
+      .json({ caseReference, workflowId: workflowIdFor(caseReference), receivedAt });
   });
 
   function caseReferenceParam(req: Request, res: Response): string | undefined {
@@ -143,6 +196,12 @@ export function createApp(deps: AppDependencies): express.Express {
       return undefined;
     }
     return ref;
+  }
+
+  /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
+  async function notFoundOrClosed(res: Response, ref: string): Promise<void> {
+    if (await caseExists(deps.register, ref)) return sendError(res, 409, 'CaseClosed', `Case ${ref} is closed`);
+    return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
   }
 
   app.get('/cases/:caseReference', async (req, res) => {
@@ -158,32 +217,80 @@ export function createApp(deps: AppDependencies): express.Express {
     }
   });
 
+  app.get('/cases/:caseReference/referral', requireRole(...READS_REFERRAL), async (req, res) => {
+    const ref = caseReferenceParam(req, res);
+    if (!ref) return;
+    const form = await referralOf(deps.register, ref);
+    if (!form) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
+    res.json({ caseReference: ref, referral: form });
+  });
+
   app.post('/cases/:caseReference/decisions/:decision', async (req, res) => {
     const ref = caseReferenceParam(req, res);
     if (!ref) return;
     const decision = String(req.params.decision);
     if (!isDecisionName(decision)) return sendError(res, 404, 'UnknownDecision', `There is no decision called ${decision}`);
+    const actor = actorOf(res);
+    // Checked on every request, a replayed key included.
+    const roles = decisionRule(decision).roles;
+    if (!roles.includes(actor.role)) {
+      return sendError(res, 403, 'RoleNotAllowed', `The role ${actor.role} may not record ${decision}; allowed: ${roles.join(', ')}`);
+    }
     const idempotencyKey = req.get('idempotency-key');
-    if (idempotencyKey !== undefined && !/^[A-Za-z0-9._:-]{8,128}$/.test(idempotencyKey)) {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
     }
+    const body: unknown = req.body ?? {};
+    // The update ID derives from the decision, the person and the key: no client text reaches Temporal.
+    const key = idempotencyKey ? { keyId: sha256('key', actor.id, idempotencyKey), requestHash: sha256(decision, canonicalJson(body)) } : undefined;
+    const updateId = idempotencyKey ? `decision-${sha256('update', decision, actor.id, idempotencyKey).slice(0, 40)}` : `decision-${randomUUID()}`;
+    const acceptBy = new Date(Date.now() + timeoutMs - ACCEPT_MARGIN_MS).toISOString();
+    const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
+    let result: DecisionResult;
     try {
-      const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
-      await bounded(() =>
-        handle.executeUpdate(decisionUpdate(decision), {
-          args: [{ actor: actorOf(res), payload: req.body ?? {} }],
-          ...(idempotencyKey ? { updateId: idempotencyKey } : {}),
-        }),
-      );
-      // The update answers compactly (its result is kept in history); the person gets the whole case.
-      const status = await bounded(() => handle.query(statusQuery));
-      res.json(status);
+      let update;
+      try {
+        update = await bounded(() =>
+          handle.startUpdate(decisionUpdate(decision), {
+            args: [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }],
+            updateId,
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          }),
+        );
+      } catch (err) {
+        if (err instanceof TemporalUnavailable) {
+          return sendError(res, 503, 'NotApplied', 'The case engine did not take the decision in time; nothing was applied; try again');
+        }
+        throw err;
+      }
+      try {
+        result = await bounded(() => update.result());
+      } catch (err) {
+        if (err instanceof TemporalUnavailable) {
+          // Accepted: it will be applied. Say so rather than 503.
+          return res.status(202).location(`/cases/${ref}`).json({ caseReference: ref, status: 'accepted', message: 'The decision was accepted and is being applied' });
+        }
+        throw err;
+      }
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
+      if (err instanceof WorkflowNotFoundError) return notFoundOrClosed(res, ref);
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusal(err.cause.type)) {
         const problems = err.cause.details?.[0] as Problem[] | undefined;
+        if (err.cause.type === 'RequestExpired') return sendError(res, 503, 'NotApplied', err.cause.message);
         return sendError(res, REFUSALS[err.cause.type], err.cause.type, err.cause.message, problems);
       }
+      throw err;
+    }
+    // Within one run Temporal answers a repeated update ID with the first outcome: a different body is refused here.
+    if (key && result.requestHash !== undefined && result.requestHash !== key.requestHash) {
+      return sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
+    }
+    if (result.duplicate) res.setHeader('Idempotent-Replayed', 'true');
+    // The update answers compactly (its result is kept in history); the person gets the whole case.
+    try {
+      res.json(await bounded(() => handle.query(statusQuery)));
+    } catch (err) {
+      if (err instanceof TemporalUnavailable) return res.json(result);
       throw err;
     }
   });
@@ -194,6 +301,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof TemporalUnavailable) return sendError(res, 503, 'TemporalUnavailable', 'The case engine did not answer in time; try again');
     if ((err as { type?: string }).type === 'entity.parse.failed') return sendError(res, 400, 'MalformedJson', 'The body is not valid JSON');
+    if ((err as { type?: string }).type === 'entity.too.large') return sendError(res, 413, 'BodyTooLarge', `The body is larger than ${BODY_LIMIT}`);
     // The name only: messages can carry submitted data.
     deps.logger?.error({ error: err instanceof Error ? err.name : 'unknown' }, 'unhandled API error');
     return sendError(res, 500, 'InternalError', 'Something went wrong; it has been logged');

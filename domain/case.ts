@@ -1,8 +1,20 @@
 // The case as the incident workflow holds it: plain JSON only (it crosses continueAsNew and
 // queries), no Map/Set/Date. Pure functions here; the workflow does the side effects.
 import type { SkippedDay } from './calendar';
+import {
+  dueWork as dueWorkOf,
+  lateness,
+  nextDeadline as nextDeadlineOf,
+  nextWakeAt as nextWakeAtOf,
+  overdueCount as overdueCountOf,
+  type DueWork,
+  type Outbox,
+} from './obligations';
 import type { ClockEvent } from './rulebook';
 import type { Actor } from './roles';
+import type { DaysAfterDue, Lateness } from './working-days-late';
+
+export { isOpen, type DueWork } from './obligations';
 
 /** A case reference is opaque: it never carries a name, a date of birth or an address. */
 export const CASE_REFERENCE_PATTERN = /^[A-Z]{2,8}-\d{4}-\d{3,6}$/;
@@ -47,10 +59,15 @@ export interface Deadline {
   skipped: SkippedDay[];
   section: string;
   statutory: boolean;
-  /** The earlier target the procedure aims for (Rapid Review 7–10 WD), if any. */
-  target?: { rule: string; dueDate: string; dueAt: string };
-  /** Reminder instants, ascending. */
+  /**
+   * The earlier target the procedure aims for, if any; passing its end warns. A window (§6.2: the
+   * Rapid Review meets within 7–10 WD) has a start too.
+   */
+  target?: { rule: string; dueDate: string; dueAt: string; window?: { fromDate: string; toDate: string; rule: string } };
+  /** Reminder instants, ascending; each on a working day, in working hours. */
   reminders: string[];
+  /** Bank holidays and closure days after the due date, so lateness is counted in working days. */
+  afterDue?: DaysAfterDue;
   computedAt: string;
 }
 
@@ -73,8 +90,12 @@ export interface ObligationState {
   targetWarnedAt?: string;
   escalatedAt?: string;
   metAt?: string;
+  /** The date it was really done, where the procedure judges by it (§15.5 publication). */
+  metOn?: string;
   metBy?: string;
   closedReason?: string;
+  /** Deadlines this obligation missed before a correction or closure re-judged it: never erased. */
+  missed?: Array<{ dueAt: string; escalatedAt: string }>;
 }
 
 export interface TimelineEntry {
@@ -112,15 +133,30 @@ export interface CaseState {
   /** Rounds of reopened obligations, as they were when they closed. */
   pastRounds: ObligationState[];
   timeline: TimelineEntry[];
+  /** Emails and register rows a change has asked for, not yet carried out. */
+  outbox: Outbox;
+  /** True once the opening obligations are open: the first decision can be taken. */
+  opened: boolean;
   /**
-   * Update IDs (the API's Idempotency-Key) already applied, newest last. Temporal de-duplicates
-   * them only within one run; carried across continueAsNew so a retry is never applied twice.
+   * Decisions taken under an Idempotency-Key, newest last: Temporal de-duplicates update IDs only
+   * within one run, so they are carried across continueAsNew. `keyId` is a hash of the person and
+   * the key; `requestHash` of the decision's name and body: the same key for another request is
+   * refused.
    */
-  processedUpdateIds?: string[];
+  requests: DecisionRequestRecord[];
+  /** Set when continue-as-new had to wait too long for a handler and operations were alerted. */
+  continueAsNewAlertedAt?: string;
 }
 
-/** How many applied update IDs a case remembers. */
-export const PROCESSED_UPDATE_IDS_KEPT = 1_000;
+export interface DecisionRequestRecord {
+  updateId: string;
+  keyId: string;
+  decision: string;
+  requestHash: string;
+}
+
+/** How many keyed decisions a case remembers. */
+export const REQUESTS_KEPT = 1_000;
 
 /** What a decision answers: the case's stage and obligations, without the growing timeline. */
 export interface DecisionResult {
@@ -128,76 +164,37 @@ export interface DecisionResult {
   stage: Stage;
   facts: CaseFacts;
   obligations: Record<string, ObligationState>;
-  /** True when the same update ID had already been applied: nothing was done again. */
+  /** True when the same request had already been applied: nothing was done again. */
   duplicate: boolean;
+  /** The hash of the request this answers (the API checks a replayed key against it). */
+  requestHash?: string;
 }
 
-export function decisionResult(state: CaseState, duplicate = false): DecisionResult {
-  return { caseReference: state.caseReference, stage: state.stage, facts: state.facts, obligations: state.obligations, duplicate };
+export function decisionResult(state: CaseState, duplicate = false, requestHash?: string): DecisionResult {
+  return {
+    caseReference: state.caseReference,
+    stage: state.stage,
+    facts: state.facts,
+    obligations: state.obligations,
+    duplicate,
+    ...(requestHash ? { requestHash } : {}),
+  };
 }
 
-export function isOpen(o: ObligationState): boolean {
-  return o.status === 'open' || o.status === 'missed';
-}
-
-/** The moment after a deadline: a deadline is the end of its day, so it is missed just after. */
-function afterDue(o: ObligationState): number {
-  return Date.parse(o.deadline.dueAt) + 1;
-}
-
-/** The next instant the workflow must wake for: a reminder, a target or a deadline. */
 export function nextWakeAt(state: CaseState): number | undefined {
-  let next: number | undefined;
-  for (const o of Object.values(state.obligations)) {
-    if (!isOpen(o)) continue;
-    const candidates = o.deadline.reminders.filter((r) => !o.remindersDone.includes(r)).map((r) => Date.parse(r));
-    // Once escalated, the target is moot: waking for it would find nothing to do, again and again.
-    if (o.deadline.target && !o.targetWarnedAt && !o.escalatedAt) candidates.push(Date.parse(o.deadline.target.dueAt) + 1);
-    if (!o.escalatedAt) candidates.push(afterDue(o));
-    for (const c of candidates) if (next === undefined || c < next) next = c;
-  }
-  return next;
+  return nextWakeAtOf(state.obligations);
 }
 
-export interface DueWork {
-  reminders: { obligationId: string; at: string }[];
-  targetWarnings: { obligationId: string }[];
-  escalations: { obligationId: string }[];
-  /** Minimum periods that have run their course. */
-  completedPeriods: { obligationId: string }[];
-}
-
-/** What has fallen due by `now`. Reminders for a deadline already passed are dropped. */
 export function dueWork(state: CaseState, now: number, minimumPeriod: (id: string) => boolean): DueWork {
-  const work: DueWork = { reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] };
-  for (const o of Object.values(state.obligations)) {
-    if (!isOpen(o)) continue;
-    if (now >= afterDue(o)) {
-      if (minimumPeriod(o.id)) work.completedPeriods.push({ obligationId: o.id });
-      else if (!o.escalatedAt) work.escalations.push({ obligationId: o.id });
-      continue;
-    }
-    if (o.deadline.target && !o.targetWarnedAt && now > Date.parse(o.deadline.target.dueAt)) {
-      work.targetWarnings.push({ obligationId: o.id });
-    }
-    for (const r of o.deadline.reminders) {
-      if (o.remindersDone.includes(r) || Date.parse(r) > now) continue;
-      work.reminders.push({ obligationId: o.id, at: r });
-    }
-  }
-  return work;
+  return dueWorkOf(state.obligations, now, minimumPeriod);
 }
 
 export function overdueCount(state: CaseState): number {
-  return Object.values(state.obligations).filter((o) => o.status === 'missed').length;
+  return overdueCountOf(state.obligations);
 }
 
 export function nextDeadline(state: CaseState): string | undefined {
-  const due = Object.values(state.obligations)
-    .filter((o) => o.status === 'open')
-    .map((o) => o.deadline.dueAt)
-    .sort();
-  return due[0];
+  return nextDeadlineOf(state.obligations);
 }
 
 export interface ObligationView {
@@ -216,7 +213,13 @@ export interface ObligationView {
     target?: Deadline['target'];
   };
   metAt?: string;
+  metOn?: string;
   escalatedAt?: string;
+  /** For an obligation met late or missed: by how many working days. */
+  late?: Lateness;
+  /** Deadlines missed before a correction re-judged it or it was closed. */
+  missedBefore?: Array<{ dueAt: string; escalatedAt: string }>;
+  closedReason?: string;
   previousDeadlines: Array<{ dueDate: string; rule: string }>;
 }
 
@@ -236,10 +239,13 @@ export interface CaseStatus {
   closed: ObligationView[];
   obligations: Record<string, ObligationState>;
   timeline: TimelineEntry[];
+  /** Emails and register rows asked for and not yet carried out (an outage delays them). */
+  pending: { notices: number; records: number };
 }
 
-function view(o: ObligationState): ObligationView {
+function view(o: ObligationState, nowMs: number): ObligationView {
   const d = o.deadline;
+  const late = lateness(o, nowMs);
   return {
     id: o.id,
     obligation: d.obligation,
@@ -249,13 +255,18 @@ function view(o: ObligationState): ObligationView {
     dueAt: d.dueAt,
     explanation: { clock: d.clock, rule: d.rule, skipped: d.skipped, section: d.section, statutory: d.statutory, ...(d.target ? { target: d.target } : {}) },
     ...(o.metAt ? { metAt: o.metAt } : {}),
+    ...(o.metOn ? { metOn: o.metOn } : {}),
     ...(o.escalatedAt ? { escalatedAt: o.escalatedAt } : {}),
+    ...(late ? { late } : {}),
+    ...(o.missed?.length ? { missedBefore: o.missed } : {}),
+    ...(o.closedReason ? { closedReason: o.closedReason } : {}),
     previousDeadlines: o.previousDeadlines.map((p) => ({ dueDate: p.dueDate, rule: p.rule })),
   };
 }
 
-export function caseStatus(state: CaseState): CaseStatus {
-  const all = [...state.pastRounds, ...Object.values(state.obligations)].map(view);
+/** The case as a person reads it at `nowMs` (lateness of missed obligations grows with it). */
+export function caseStatus(state: CaseState, nowMs: number): CaseStatus {
+  const all = [...state.pastRounds, ...Object.values(state.obligations)].map((o) => view(o, nowMs));
   const byDue = (a: ObligationView, b: ObligationView) => a.dueAt.localeCompare(b.dueAt);
   return {
     caseReference: state.caseReference,
@@ -271,6 +282,8 @@ export function caseStatus(state: CaseState): CaseStatus {
     missed: all.filter((o) => o.status === 'missed').sort(byDue),
     closed: all.filter((o) => o.status === 'withdrawn' || o.status === 'broken').sort(byDue),
     obligations: state.obligations,
-    timeline: state.timeline,
+    // In time order: a decision recorded after the fact takes its place by when it happened.
+    timeline: [...state.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
+    pending: { notices: state.outbox.notices.length, records: state.outbox.records.length },
   };
 }

@@ -4,11 +4,12 @@
 import { z } from 'zod';
 import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
 import type { Problem, Refusal } from './errors';
+import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
 import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
 import type { Actor, Role } from './roles';
 
-const instant = z.iso.datetime({ offset: true });
-const date = z.iso.date();
+const instant = instantSchema;
+const date = dateSchema;
 const rationale = z.string().trim().min(1, 'a rationale is required').max(10_000);
 const remark = z.string().trim().max(2_000).optional();
 /** When it happened, if not now (recorded after the fact). */
@@ -35,6 +36,8 @@ export interface Effects {
   stage?: Stage;
   /** Obligations met at the decision's time (beyond the one the rule names). */
   meet?: string[];
+  /** The date those were really done, where the procedure judges by it (§15.5: publishedOn). */
+  meetOn?: string;
   /** Obligations that start (or start again) now; their clocks must be set. */
   open?: string[];
   /** Obligations no longer required on the path the case took. */
@@ -97,7 +100,7 @@ export const DECISIONS = {
     stages: ['awaiting-ssp-decision'],
     schema: z.strictObject({ occurredAt, outcome: z.enum(SSP_OUTCOMES), rationale }),
     meets: 'ssp-decision',
-    then: ({ payload, at }) => {
+    then: ({ state, payload, at }) => {
       const common: Effects = {
         clocks: { 'ssp-decision': at },
         open: ['referrer-feedback'],
@@ -105,18 +108,21 @@ export const DECISIONS = {
         detail: { outcome: payload.outcome },
         shareWithLd: true,
       };
+      // §5.2: the notification has been watched since the referral; without the criteria it is not required.
+      const withdraw = openObligations(state, ['national-notification']);
       switch (payload.outcome) {
         case 'criteria-met':
-          return { ...common, stage: 'awaiting-national-notification', open: ['referrer-feedback', 'national-notification'] };
+          return { ...common, stage: 'awaiting-national-notification' };
         case 'not-met-learning':
           return {
             ...common,
             stage: 'learning-review',
             clocks: { 'ssp-decision': at, 'learning-referred': at },
             open: ['referrer-feedback', 'ld-decision'],
+            withdraw,
           };
         case 'not-met-no-further-action':
-          return { ...common, stage: 'no-further-action' };
+          return { ...common, stage: 'no-further-action', withdraw };
       }
     },
   }),
@@ -359,8 +365,15 @@ export const DECISIONS = {
     schema: z.strictObject({ occurredAt, publishedOn: date }),
     then: ({ state, payload }) => ({
       stage: 'action-plan',
+      // §15.5 is judged by the day it was published, not the day that was recorded.
       meet: ['lcspr-publication'],
+      meetOn: payload.publishedOn,
       clocks: { publication: payload.publishedOn },
+      // §14.7 is judged against the real publication date: published earlier than planned, the
+      // report's deadline moves earlier; not yet sent, it is flagged as missed by that deadline.
+      ...(state.clocks['planned-publication'] && state.clocks['planned-publication'] !== payload.publishedOn
+        ? { corrected: { clock: 'planned-publication' as const, to: payload.publishedOn, reason: 'published (§14.7 judged against the real date)' } }
+        : {}),
       open: ['publication-kept'],
       detail: { publishedOn: payload.publishedOn, reportSentFirst: !openObligations(state, ['report-to-panel']).length },
     }),
@@ -445,12 +458,17 @@ export const DECISIONS = {
     stages: STAGES.filter((s) => s !== 'closed'),
     schema: z.strictObject({
       clock: z.enum(CLOCK_EVENTS),
-      correctedTo: z.union([date, instant]),
+      correctedTo: dateOrInstantSchema,
       reason: rationale,
     }),
     requires: (state, payload) => {
       if (payload.clock === 'planned-publication') return 'a new publication date is recorded with publication-delayed (§15.5)';
-      return state.clocks[payload.clock] ? undefined : `the clock ${payload.clock} has not started in this case`;
+      if (!state.clocks[payload.clock]) return `the clock ${payload.clock} has not started in this case`;
+      // The referral itself makes the LA aware (§5.2): awareness can be found earlier, never later.
+      if (payload.clock === 'la-became-aware' && isAfterReceipt(state, payload.correctedTo)) {
+        return 'la-became-aware can only be corrected to a date no later than the referral was received';
+      }
+      return undefined;
     },
     then: ({ payload }) => ({
       corrected: { clock: payload.clock, to: payload.correctedTo, reason: payload.reason },
@@ -506,7 +524,7 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   if (!rule.roles.includes(actor.role)) {
     return { ok: false, type: 'RoleNotAllowed', message: `The role ${actor.role} may not record ${name}; allowed: ${rule.roles.join(', ')}` };
   }
-  if (state.stage === 'closed') return { ok: false, type: 'WrongStage', message: `Case ${ref} is closed` };
+  if (state.stage === 'closed') return { ok: false, type: 'CaseClosed', message: `Case ${ref} is closed` };
   if (rule.meets) {
     const o = state.obligations[rule.meets];
     if (o && (o.status === 'met' || o.status === 'met-late')) {
@@ -535,6 +553,15 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
 // Only validators use it (never replayed), so the host's time zone data cannot change history.
 const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
+/** A date or instant after the referral's receipt (a date: after its London date). */
+function isAfterReceipt(state: CaseState, value: string): boolean {
+  if (value.length === 10) return value > londonDate.format(new Date(state.receivedAt));
+  return Date.parse(value) > Date.parse(state.receivedAt);
+}
+
+/** Planned dates lie ahead: not before today, and within this many years. */
+const PLANNED_WITHIN_YEARS = 3;
+
 /**
  * Instants a decision carries lie between the referral's receipt and now; dates of things done
  * ("…On", a corrected clock) are not in the future of today in London.
@@ -551,6 +578,13 @@ function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] 
       else if (t < Date.parse(state.receivedAt)) problems.push({ path: key, message: `${key} is before the referral was received` });
     } else if ((key.endsWith('On') || key === 'correctedTo') && (value.length === 10 ? value > londonToday : Date.parse(value) > now)) {
       problems.push({ path: key, message: `${key} is in the future` });
+    } else if (/^(new)?[pP]lannedPublicationDate$/.test(key)) {
+      const latest = `${Number(londonToday.slice(0, 4)) + PLANNED_WITHIN_YEARS}${londonToday.slice(4)}`;
+      if (value < londonToday) problems.push({ path: key, message: `${key} is in the past` });
+      else if (value > latest) problems.push({ path: key, message: `${key} is more than ${PLANNED_WITHIN_YEARS} years ahead` });
+    }
+    if (key.endsWith('On') && value.length === 10 && value < londonDate.format(new Date(state.receivedAt))) {
+      problems.push({ path: key, message: `${key} is before the referral was received` });
     }
   }
   return problems;

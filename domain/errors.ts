@@ -4,6 +4,11 @@
  */
 export const REFUSALS = {
   WrongStage: 409,
+  CaseClosed: 409,
+  /** The same Idempotency-Key was used for another decision or body. */
+  IdempotencyKeyReused: 422,
+  /** The request reached the case after the API had stopped waiting: nothing was applied. */
+  RequestExpired: 503,
   AlreadyMet: 409,
   RoleNotAllowed: 403,
   InvalidDecision: 422,

@@ -44,10 +44,19 @@ export interface ObligationRule {
   owner: Role;
   /** Mailbox that receives the reminders. */
   remind: Mailbox;
+  /** Further mailboxes reminded (§5.2: the SSP hear of the notification's deadline too). */
+  alsoRemind?: Mailbox[];
   clock: ClockEvent;
+  /**
+   * A second clock: the deadline is the earlier of the two counts (§4.6 and §5.1 count the same
+   * 1 WD from the referral's receipt and from the LA becoming aware).
+   */
+  orClock?: ClockEvent;
   limit: LimitRule;
   /** An earlier target the procedure aims for (e.g. the Rapid Review's 7–10 WD): passing it warns. */
   target?: LimitRule;
+  /** Where the target is a window (§6.2: 7–10 WD), its first day. */
+  targetFrom?: LimitRule;
   /** false: the seed sets no limit; the reminder is this partnership's local policy, never statute. */
   statutory: boolean;
   /**
@@ -117,7 +126,9 @@ export const DSP_1_5: Rulebook = {
       obligation: 'Business Unit informs the Statutory Safeguarding Partners',
       owner: 'business-unit',
       remind: 'business-unit',
-      clock: 'referral-received',
+      // §5.1: 1 WD from the LA becoming aware; §4.6: 1 WD from the referral's receipt. The earlier.
+      clock: 'la-became-aware',
+      orClock: 'referral-received',
       limit: { kind: 'working-days-after', days: 1 },
       statutory: true,
       section: '§4.6, §5.1',
@@ -141,6 +152,9 @@ export const DSP_1_5: Rulebook = {
       obligation: 'LA notifies the Child Safeguarding Practice Review Panel (shared with Ofsted and DfE)',
       owner: 'business-unit',
       remind: 'business-unit',
+      // §5.2: the clock runs from the LA's awareness whatever the SSP's pace, so the SSP are told
+      // from the referral by when it must be made if they find the criteria met.
+      alsoRemind: ['ssp'],
       clock: 'la-became-aware',
       limit: { kind: 'working-days-after', days: 5 },
       statutory: true,
@@ -206,6 +220,7 @@ export const DSP_1_5: Rulebook = {
       clock: 'csprp-acknowledgement',
       limit: { kind: 'working-days-after', days: 15 },
       target: { kind: 'working-days-after', days: 10 },
+      targetFrom: { kind: 'working-days-after', days: 7 },
       statutory: true,
       section: '§6.2',
       reminders: MEDIUM,

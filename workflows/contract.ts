@@ -4,37 +4,43 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { CaseState, CaseStatus, DecisionResult } from '../domain/case';
 import type { DecisionName } from '../domain/decisions';
-import type { ReferralForm } from '../domain/referral-form';
+import type { CaseOpening } from '../domain/incident';
 import type { Actor } from '../domain/roles';
 
 export { workflowIdFor } from '../domain/case';
 
 export const TASK_QUEUE = 'safeguarding-incidents';
 
-/**
- * Starts a case. The form lives only in payloads (never in IDs, search attributes or logs); a
- * payload codec must encrypt them before real referrals are entered (README: not done yet).
- */
-export interface ReferralStart {
-  caseReference: string;
-  /** When the Business Unit received the referral (ISO instant). */
-  receivedAt: string;
-  referral: ReferralForm;
-  rulebookVersion: string;
-  receivedBy: Actor;
-}
+/** Starts a case: what the workflow needs of the referral; the form itself stays in the register. */
+export type ReferralStart = CaseOpening;
 
-export type IncidentInput = { start: ReferralStart } | { continued: CaseState };
+export type IncidentInput = { start: CaseOpening } | { continued: CaseState };
 
 export interface DecisionRequest {
   actor: Actor;
   payload: unknown;
+  /**
+   * Set when the request carries an Idempotency-Key: `keyId` hashes the person and the key,
+   * `requestHash` the decision and its body. No client text reaches Temporal.
+   */
+  key?: { keyId: string; requestHash: string };
+  /**
+   * The API stops waiting at this instant and answers 503 "nothing applied": a request the case
+   * reaches later (a worker was down) is refused, so that answer stays true.
+   */
+  acceptBy?: string;
 }
 
 /** One Temporal update per decision, named after it (the names show in the Temporal UI). */
 export function decisionUpdate(name: DecisionName) {
   return defineUpdate<DecisionResult, [DecisionRequest]>(name);
 }
+
+/**
+ * Sent with the start (update-with-start): answers once the opening obligations are open, so the
+ * API's 201 means the case is ready for its first decision.
+ */
+export const caseOpenedUpdate = defineUpdate<DecisionResult, []>('case-opened');
 
 export const statusQuery = defineQuery<CaseStatus>('status');
 

@@ -1,6 +1,9 @@
-// One serious child safeguarding incident, from referral to closure (PROCESS.md). Decisions
-// arrive as updates and are applied from the rules in domain/decisions.ts; deadlines are
-// absolute instants computed by an activity and watched here with timers.
+// One serious child safeguarding incident, from referral to closure (docs/PROCEDURE.md).
+// Decisions arrive as updates. Each is applied whole by domain/incident.ts: the deadlines it
+// needs are computed first (one local activity), then every change is made at once, with no
+// await in between. Handlers are serialised, so a second decision is checked against the case
+// as the first one left it. Emails and register rows wait in the case's outbox and are carried
+// out by two loops of their own, so an outage of SMTP or the register delays only them.
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -15,313 +18,164 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { IncidentActivities, NoticeKind } from '../activities/types';
-import {
-  caseStatus,
-  decisionResult,
-  dueWork,
-  isOpen,
-  nextDeadline,
-  nextWakeAt,
-  overdueCount,
-  PROCESSED_UPDATE_IDS_KEPT,
-  type CaseState,
-  type CaseStatus,
-  type DecisionResult,
-  type ObligationState,
-  type TimelineEntry,
-} from '../domain/case';
-import { checkDecision, DECISION_NAMES, decisionRule, decisionTime, type DecisionName, type Effects } from '../domain/decisions';
-import { obligationRule, type ClockEvent } from '../domain/rulebook';
-import type { Actor, Mailbox } from '../domain/roles';
-import {
-  CASE_STAGE,
-  decisionUpdate,
-  NEXT_DEADLINE,
-  OVERDUE_COUNT,
-  statusQuery,
-  type DecisionRequest,
-  type IncidentInput,
-  type ReferralStart,
-} from './contract';
+import type { IncidentActivities } from '../activities/types';
+import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
+import { checkDecision, DECISION_NAMES } from '../domain/decisions';
+import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../domain/incident';
+import { applyNoticeOutcome, record, type DeadlineRequest, type QueuedNotice } from '../domain/obligations';
+import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
-const { recordOutcome, sendNotice } = proxyActivities<IncidentActivities>({
+// Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
+// Heartbeats let Temporal notice a worker that died mid-send within a minute.
+const { recordOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
   startToCloseTimeout: '1 minute',
-  // SMTP or the register being down is transient: keep trying, backing off to every 30 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
 });
 
-const { computeDeadline } = proxyLocalActivities<IncidentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+// Deadline arithmetic is pure computation: bounded, and a failure from bad data is final.
+const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
 });
 
-/** The workflow itself, when it meets an obligation by the passing of time or by sending a notice. */
-const SYSTEM: Actor = { id: 'system', role: 'operations', agency: 'case system' };
+/** How long continue-as-new waits for running handlers before operations are alerted. */
+const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
+/** Register rows written per activity call. */
+const RECORDS_PER_BATCH = 200;
 
 function nowIso(): string {
   return new Date().toISOString();
 }
 
-/** The words a decision gives for itself, whichever field the seed asks for. */
-function rationaleOf(payload: unknown): string | undefined {
-  const p = payload as Record<string, unknown>;
-  for (const key of ['rationale', 'justification', 'reason', 'summary', 'note']) {
-    if (typeof p[key] === 'string') return p[key];
-  }
-  return undefined;
-}
-
 export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus> {
   const state: CaseState = 'continued' in input ? input.continued : newCase(input.start);
+  // Cases continued from before these fields existed.
+  state.outbox ??= { records: [], notices: [] };
+  state.requests ??= [];
+  if ('continued' in input) state.opened ??= true;
   const ref = state.caseReference;
-  // Bumped by every change a handler makes, so the main loop re-plans its timers.
+  // Bumped by every change, so the main loop re-plans its timers.
   let revision = 0;
+
+  // One change at a time: a handler that awaits its deadlines holds the case until it has applied.
+  let busy = false;
+  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await fn();
+    } finally {
+      busy = false;
+      revision++;
+    }
+  }
+
+  async function deadlinesFor(requests: DeadlineRequest[]): Promise<Deadline[]> {
+    if (requests.length === 0) return [];
+    try {
+      return await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests });
+    } catch (err) {
+      // Refused before anything changed: the case is as it was.
+      if (err instanceof ActivityFailure) {
+        throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
+      }
+      throw err;
+    }
+  }
 
   // Every handler is registered before the first await: an update that arrives before its
   // handler exists is rejected.
-  setHandler(statusQuery, () => caseStatus(state));
-  state.processedUpdateIds ??= [];
-  const processed = state.processedUpdateIds;
-  const alreadyApplied = () => {
-    const id = currentUpdateInfo()?.id;
-    return id !== undefined && processed.includes(id);
-  };
+  setHandler(statusQuery, () => caseStatus(state, Date.now()));
+  setHandler(caseOpenedUpdate, async () => {
+    await condition(() => state.opened);
+    return decisionResult(state);
+  });
+
+  const requestOf = (id: string | undefined) => (id === undefined ? undefined : state.requests.find((r) => r.updateId === id));
   for (const name of DECISION_NAMES) {
     setHandler(
       decisionUpdate(name),
-      async ({ actor, payload }: DecisionRequest): Promise<DecisionResult> => {
-        if (alreadyApplied()) return decisionResult(state, true);
-        const id = currentUpdateInfo()?.id;
-        if (id !== undefined) {
-          processed.push(id);
-          if (processed.length > PROCESSED_UPDATE_IDS_KEPT) processed.splice(0, processed.length - PROCESSED_UPDATE_IDS_KEPT);
-        }
-        // Validated already; parsing again gives the typed payload (zod is deterministic).
-        const parsed = decisionRule(name).schema.safeParse(payload);
-        if (!parsed.success) throw ApplicationFailure.create({ type: 'InvalidDecision', message: `The ${name} decision is not valid`, nonRetryable: true });
-        await applyDecision(name, actor, parsed.data);
-        return decisionResult(state);
-      },
-      {
-        validator: ({ actor, payload }: DecisionRequest) => {
-          // A retry of a decision applied in an earlier run is answered, not refused.
-          if (alreadyApplied()) return;
-          const check = checkDecision(state, name, actor, payload, Date.now());
-          if (!check.ok) {
-            throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
+      (request: DecisionRequest): Promise<DecisionResult> =>
+        exclusive(async () => {
+          const updateId = currentUpdateInfo()?.id;
+          // A retry of a decision applied in an earlier run: answered, not applied again.
+          if (requestOf(updateId)) return decisionResult(state, true, request.key?.requestHash);
+          // Checked again against the case as the decisions before it left it.
+          const check = checkDecision(state, name, request.actor, request.payload, Date.now());
+          if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
+          const plan = planDecision(state, name, check.payload, Date.now());
+          const deadlines = await deadlinesFor(plan.needs);
+          // From here to the end, nothing awaits: the decision is applied whole.
+          applyDecision(state, name, request.actor, check.payload, plan, deadlines, nowIso());
+          if (request.key && updateId !== undefined) {
+            state.requests.push({ updateId, keyId: request.key.keyId, decision: name, requestHash: request.key.requestHash });
+            if (state.requests.length > REQUESTS_KEPT) state.requests.splice(0, state.requests.length - REQUESTS_KEPT);
           }
+          return decisionResult(state, false, request.key?.requestHash);
+        }),
+      {
+        validator: (request: DecisionRequest) => {
+          const refuse = (type: string, message: string, problems?: unknown) => {
+            throw ApplicationFailure.create({ type, message, nonRetryable: true, details: problems ? [problems] : [] });
+          };
+          const previous = requestOf(currentUpdateInfo()?.id);
+          if (previous) {
+            if (previous.requestHash !== request.key?.requestHash) refuse('IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
+            return;
+          }
+          if (request.key) {
+            const sameKey = state.requests.find((r) => r.keyId === request.key!.keyId);
+            if (sameKey) refuse('IdempotencyKeyReused', `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`);
+          }
+          if (request.acceptBy !== undefined && Date.now() > Date.parse(request.acceptBy)) {
+            refuse('RequestExpired', 'The request reached the case after the API had stopped waiting; nothing was applied');
+          }
+          // Before the case has opened (its first moments), the handler checks it once it has.
+          if (!state.opened) return;
+          const check = checkDecision(state, name, request.actor, request.payload, Date.now());
+          if (!check.ok) refuse(check.type, check.message, check.problems);
         },
       },
     );
   }
 
-  function note(entry: TimelineEntry): void {
-    state.timeline.push(entry);
-    revision++;
-  }
-
-  function record(kind: string, key: string, extra: { obligationId?: string; occurredAt?: string; actor?: Actor; detail?: Record<string, string | number | boolean | null> } = {}) {
-    return recordOutcome({
-      key: `${ref}:${key}`,
-      caseReference: ref,
-      kind,
-      occurredAt: extra.occurredAt ?? nowIso(),
-      ...(extra.obligationId ? { obligationId: extra.obligationId } : {}),
-      ...(extra.actor ? { actor: { id: extra.actor.id, role: extra.actor.role } } : {}),
-      ...(extra.detail ? { detail: extra.detail } : {}),
-    });
-  }
-
-  async function applyDecision(name: DecisionName, actor: Actor, payload: unknown): Promise<void> {
-    const rule = decisionRule(name);
-    const at = decisionTime(payload, Date.now());
-    const effects: Effects = rule.then?.({ state, payload, at }) ?? {};
-    const sequence = state.timeline.filter((t) => t.kind === `decision:${name}`).length + 1;
-    const rationale = rationaleOf(payload);
-
-    // Everything the decision changes is changed at once, before any await, so that a query or
-    // the next decision's validator sees the case as it now is.
-    Object.assign(state.clocks, effects.clocks ?? {});
-    Object.assign(state.facts, effects.facts ?? {});
-    if (effects.stage) state.stage = effects.stage;
-    note({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
-    const met = [...(rule.meets ? [rule.meets] : []), ...(effects.meet ?? [])].flatMap((id) => markMet(id, at, actor));
-    const withdrawn = (effects.withdraw ?? []).flatMap((id) => markClosed(id, 'withdrawn', `${name} (${state.stage})`));
-    const broken = (effects.breach ?? []).flatMap((id) => markClosed(id, 'broken', name));
-    if (effects.corrected) correctClock(effects.corrected.clock, effects.corrected.to, effects.corrected.reason, at);
-
-    await record(`decision:${name}`, `decision:${name}:${sequence}`, {
-      occurredAt: at,
-      actor,
-      detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), stage: state.stage },
-    });
-    for (const o of met) await recordMet(o);
-    for (const o of withdrawn) await record('obligation-withdrawn', `${o.id}:${o.round}:withdrawn`, { obligationId: o.id, detail: { reason: o.closedReason ?? null } });
-    for (const o of broken) {
-      await record('obligation-broken', `${o.id}:${o.round}:broken`, { obligationId: o.id, occurredAt: at });
-      await notify('breach', o, obligationRule(state.rulebookVersion, o.id).escalateTo);
+  // ---- Carrying out the outbox: register rows and emails, each in a loop of its own.
+  let recording = false;
+  let sending = false;
+  async function recordLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => state.outbox.records.length > 0);
+      recording = true;
+      const batch = state.outbox.records.slice(0, RECORDS_PER_BATCH);
+      await recordOutcomes(batch);
+      state.outbox.records.splice(0, batch.length);
+      recording = false;
     }
-    if (effects.corrected) await recompute(effects.corrected.clock);
-    for (const id of effects.open ?? []) await openObligation(id);
-    if (effects.shareWithLd) await shareWithLd(effects.detail?.outcome);
   }
-
-  /** A decision (or time, for a minimum period) meets an obligation: late if after its deadline. */
-  function markMet(obligationId: string, at: string, actor: Actor): ObligationState[] {
-    const o = state.obligations[obligationId];
-    if (!o || !isOpen(o)) return [];
-    const late = Date.parse(at) > Date.parse(o.deadline.dueAt);
-    o.status = late ? 'met-late' : 'met';
-    o.metAt = at;
-    o.metBy = actor.id;
-    note({ at, kind: late ? 'obligation-met-late' : 'obligation-met', obligationId, ...(actor === SYSTEM ? {} : { actor }) });
-    return [o];
-  }
-
-  function recordMet(o: ObligationState) {
-    return record(o.status === 'met-late' ? 'obligation-met-late' : 'obligation-met', `${o.id}:${o.round}:met`, {
-      obligationId: o.id,
-      occurredAt: o.metAt,
-      detail: { dueAt: o.deadline.dueAt, metBy: o.metBy ?? null },
-    });
-  }
-
-  function markClosed(obligationId: string, status: 'withdrawn' | 'broken', reason: string): ObligationState[] {
-    const o = state.obligations[obligationId];
-    if (!o || !isOpen(o)) return [];
-    o.status = status;
-    o.closedReason = reason;
-    note({ at: nowIso(), kind: `obligation-${status}`, obligationId, detail: { reason } });
-    return [o];
-  }
-
-  function correctClock(clock: ClockEvent, to: string, reason: string, at: string): void {
-    const from = state.clocks[clock];
-    if (from === undefined) return;
-    state.clockCorrections.push({ clock, from, to, at, reason });
-    state.clocks[clock] = to;
-  }
-
-  async function deadlineFor(obligationId: string) {
-    const clock = obligationRule(state.rulebookVersion, obligationId).clock;
-    const clockAt = state.clocks[clock];
-    if (!clockAt) throw ApplicationFailure.create({ type: 'ClockNotSet', message: `clock ${clock} is not set`, nonRetryable: true });
-    return computeDeadline({ caseReference: ref, rulebookVersion: state.rulebookVersion, obligationId, clock: clockAt });
-  }
-
-  async function openObligation(obligationId: string): Promise<ObligationState> {
-    const deadline = await deadlineFor(obligationId);
-    const now = Date.now();
-    const previous = state.obligations[obligationId];
-    if (previous) state.pastRounds.push(previous);
-    const o: ObligationState = {
-      id: obligationId,
-      round: previous ? previous.round + 1 : 1,
-      status: 'open',
-      deadline,
-      previousDeadlines: [],
-      // A reminder whose moment had already passed when the clock started is not sent late.
-      remindersDone: deadline.reminders.filter((r) => Date.parse(r) <= now),
-    };
-    state.obligations[obligationId] = o;
-    note({ at: nowIso(), kind: 'deadline-set', obligationId, detail: { dueAt: deadline.dueAt, rule: deadline.rule } });
-    await record('deadline-set', `${obligationId}:${o.round}:deadline:${deadline.dueAt}`, {
-      obligationId,
-      detail: { dueDate: deadline.dueDate, dueAt: deadline.dueAt, rule: deadline.rule, section: deadline.section },
-    });
-    return o;
-  }
-
-  /** A corrected clock: every deadline counted from it is computed again; the old one is kept. */
-  async function recompute(clock: ClockEvent): Promise<void> {
-    for (const o of Object.values(state.obligations)) {
-      if (o.status === 'withdrawn' || o.status === 'broken') continue;
-      if (obligationRule(state.rulebookVersion, o.id).clock !== clock) continue;
-      const deadline = await deadlineFor(o.id);
-      const now = Date.now();
-      o.previousDeadlines.push(o.deadline);
-      o.deadline = deadline;
-      o.remindersDone = deadline.reminders.filter((r) => Date.parse(r) <= now);
-      if (deadline.target && Date.parse(deadline.target.dueAt) >= now) delete o.targetWarnedAt;
-      if (o.status === 'missed' && Date.parse(deadline.dueAt) >= now) {
-        o.status = 'open';
-        delete o.escalatedAt;
+  async function sendLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => state.outbox.notices.length > 0);
+      sending = true;
+      const notice: QueuedNotice = state.outbox.notices[0]!;
+      let sent: { refused?: number } | undefined;
+      try {
+        sent = await sendNotice({ key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, deadline: notice.deadline, ...(notice.outcome ? { outcome: notice.outcome } : {}) });
+      } catch (err) {
+        // A refused address must not end a two-year case: record it and go on.
+        if (!(err instanceof ActivityFailure)) throw err;
+        log.warn('notice refused', { caseReference: ref, kind: notice.kind, obligationId: notice.obligationId });
       }
-      if ((o.status === 'met' || o.status === 'met-late') && o.metAt) {
-        o.status = Date.parse(o.metAt) > Date.parse(deadline.dueAt) ? 'met-late' : 'met';
-      }
-      note({ at: nowIso(), kind: 'deadline-recomputed', obligationId: o.id, detail: { dueAt: deadline.dueAt, rule: deadline.rule } });
-      await record('deadline-recomputed', `${o.id}:${o.round}:deadline:${deadline.dueAt}`, {
-        obligationId: o.id,
-        detail: { dueDate: deadline.dueDate, dueAt: deadline.dueAt, rule: deadline.rule, previousDueDate: o.previousDeadlines.at(-1)?.dueDate ?? null },
-      });
+      state.outbox.notices.shift();
+      applyNoticeOutcome(state, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, nowIso());
+      sending = false;
+      revision++;
     }
   }
-
-  /** Sends a notice about an obligation; a refused address is recorded and the case goes on. */
-  async function notify(kind: NoticeKind, o: ObligationState, to: Mailbox[], instant = o.deadline.dueAt, outcome?: string): Promise<boolean> {
-    const key = `${ref}:${o.id}:${o.round}:${kind}:${instant}`;
-    try {
-      const sent = await sendNotice({ key, caseReference: ref, kind, to, deadline: o.deadline, ...(outcome ? { outcome } : {}) });
-      note({ at: nowIso(), kind: `${kind}-sent`, obligationId: o.id });
-      await record(`${kind}-sent`, `${o.id}:${o.round}:${kind}:${instant}:sent`, {
-        obligationId: o.id,
-        detail: { to: to.join(', '), ...(sent.refused ? { refusedRecipients: sent.refused } : {}) },
-      });
-      return true;
-    } catch (err) {
-      // A refused address must not end a two-year case: record it and go on.
-      if (!(err instanceof ActivityFailure)) throw err;
-      log.warn('notice refused', { caseReference: ref, kind, obligationId: o.id });
-      note({ at: nowIso(), kind: `${kind}-failed`, obligationId: o.id });
-      await record(`${kind}-failed`, `${o.id}:${o.round}:${kind}:${instant}:failed`, { obligationId: o.id });
-      return false;
-    }
-  }
-
-  /** §5.6, §10.1: the decision goes to the L&D Chair at once; if sending fails, the clock runs. */
-  async function shareWithLd(outcome: string | number | boolean | null | undefined): Promise<void> {
-    const o = await openObligation('ld-informed');
-    if (await notify('ssp-decision-shared', o, ['ld-chair'], o.deadline.clock.date, typeof outcome === 'string' ? outcome : undefined)) {
-      for (const met of markMet('ld-informed', nowIso(), SYSTEM)) await recordMet(met);
-    }
-  }
-
-  async function handleDue(): Promise<void> {
-    const minimumPeriod = (id: string) => obligationRule(state.rulebookVersion, id).minimumPeriod === true;
-    const work = dueWork(state, Date.now(), minimumPeriod);
-    for (const { obligationId, at } of work.reminders) {
-      const o = state.obligations[obligationId];
-      if (!o) continue;
-      o.remindersDone.push(at);
-      await notify('reminder', o, [obligationRule(state.rulebookVersion, obligationId).remind], at);
-    }
-    for (const { obligationId } of work.targetWarnings) {
-      const o = state.obligations[obligationId];
-      if (!o?.deadline.target) continue;
-      o.targetWarnedAt = nowIso();
-      const rule = obligationRule(state.rulebookVersion, obligationId);
-      await record('target-passed', `${obligationId}:${o.round}:target:${o.deadline.target.dueAt}`, { obligationId, detail: { targetDueAt: o.deadline.target.dueAt } });
-      note({ at: o.targetWarnedAt, kind: 'target-passed', obligationId });
-      await notify('target-warning', o, [rule.remind, ...rule.escalateTo], o.deadline.target.dueAt);
-    }
-    for (const { obligationId } of work.escalations) {
-      const o = state.obligations[obligationId];
-      if (!o) continue;
-      o.escalatedAt = nowIso();
-      o.status = 'missed';
-      o.remindersDone = [...o.deadline.reminders];
-      note({ at: o.escalatedAt, kind: 'obligation-missed', obligationId });
-      await record('obligation-missed', `${obligationId}:${o.round}:missed:${o.deadline.dueAt}`, { obligationId, occurredAt: o.escalatedAt, detail: { dueAt: o.deadline.dueAt } });
-      await notify('escalation', o, obligationRule(state.rulebookVersion, obligationId).escalateTo);
-    }
-    for (const { obligationId } of work.completedPeriods) {
-      const o = state.obligations[obligationId];
-      if (!o) continue;
-      for (const met of markMet(obligationId, o.deadline.dueAt, SYSTEM)) await recordMet(met);
-    }
-  }
+  const outboxEmpty = () => state.outbox.records.length === 0 && state.outbox.notices.length === 0 && !recording && !sending;
+  void recordLoop();
+  void sendLoop();
 
   let published = '';
   function publishVisibility(): void {
@@ -337,59 +191,48 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     ]);
   }
 
-  async function openCase(start: ReferralStart): Promise<void> {
-    await record('referral-received', 'referral-received', {
-      occurredAt: start.receivedAt,
-      actor: start.receivedBy,
-      detail: { rulebookVersion: state.rulebookVersion },
+  if ('start' in input) {
+    const start = input.start;
+    // Taken before the first await: no decision can be checked against a half-opened case.
+    await exclusive(async () => {
+      const deadlines = await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests: deadlineRequests(state, openingObligations(state)) });
+      applyOpening(state, start.receivedBy, deadlines, nowIso());
     });
-    // §4.5: the referral itself is checked on arrival; a late one is recorded as late.
-    await openObligation('referral-submitted');
-    for (const o of markMet('referral-submitted', start.receivedAt, start.receivedBy)) await recordMet(o);
-    const informed = await openObligation('ssp-informed');
-    await notify('referral-received', informed, ['business-unit'], start.receivedAt);
-    await openObligation('ssp-decision');
-    // §5.3: the death of a looked-after child is notified whatever the criteria decision.
-    if (state.facts.lookedAfterChildDied) await openObligation('looked-after-death-notification');
   }
 
-  if ('start' in input) await openCase(input.start);
-
+  let continueAsNewWaitingSince: number | undefined;
   for (;;) {
     publishVisibility();
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      // Deadlines are absolute instants in the state, so no timer is lost across the new run.
-      await continueAsNew<typeof incidentWorkflow>({ continued: state });
+    const suggested = workflowInfo().continueAsNewSuggested;
+    if (suggested) {
+      // Deadlines are absolute instants and the outbox is in the state: nothing is lost in the new run.
+      if (allHandlersFinished()) await continueAsNew<typeof incidentWorkflow>({ continued: state });
+      continueAsNewWaitingSince ??= Date.now();
+      // Handlers are short (their one await is bounded): a long wait means something is wrong.
+      if (Date.now() - continueAsNewWaitingSince >= CONTINUE_AS_NEW_WAIT_MS && !state.continueAsNewAlertedAt) {
+        state.continueAsNewAlertedAt = nowIso();
+        log.error('continue-as-new is waiting for a handler', { caseReference: ref });
+        record(state, 'operations-alert', `operations-alert:continue-as-new:${state.continueAsNewAlertedAt}`, {
+          occurredAt: state.continueAsNewAlertedAt,
+          detail: { reason: 'continue-as-new has waited for a running decision' },
+        });
+      }
     }
     if (state.stage === 'closed') break;
     const seen = revision;
-    const wake = nextWakeAt(state);
-    if (wake === undefined) await condition(() => revision !== seen);
-    else await condition(() => revision !== seen, Math.max(1, wake - Date.now()));
-    await handleDue();
+    let wake = nextWakeAt(state);
+    if (continueAsNewWaitingSince !== undefined && !state.continueAsNewAlertedAt) {
+      const alertAt = continueAsNewWaitingSince + CONTINUE_AS_NEW_WAIT_MS;
+      wake = wake === undefined ? alertAt : Math.min(wake, alertAt);
+    }
+    const woken = () => revision !== seen || (suggested && allHandlersFinished());
+    if (wake === undefined) await condition(woken);
+    else await condition(woken, Math.max(1, wake - Date.now()));
+    // A handler part-way through holds the case; its end bumps the revision and brings us back.
+    if (!busy) applyDue(state, nowIso());
   }
-  await condition(allHandlersFinished);
+  // Closed: every email and row still queued goes out before the workflow ends.
+  await condition(() => allHandlersFinished() && outboxEmpty());
   publishVisibility();
-  return caseStatus(state);
-}
-
-function newCase(start: ReferralStart): CaseState {
-  return {
-    caseReference: start.caseReference,
-    rulebookVersion: start.rulebookVersion,
-    stage: 'referral-received',
-    receivedAt: start.receivedAt,
-    clocks: {
-      'referrer-became-aware': start.referral.referrer.becameAwareDate,
-      'referral-received': start.receivedAt,
-      // The LA becomes aware through the referral unless a correction says earlier (§5.2).
-      'la-became-aware': start.receivedAt,
-    },
-    clockCorrections: [],
-    facts: { lookedAfterChildDied: start.referral.children.some((c) => c.lookedAfter && c.incidentRelatesToDeath) },
-    obligations: {},
-    pastRounds: [],
-    timeline: [{ at: start.receivedAt, kind: 'referral-received', actor: start.receivedBy }],
-  };
+  return caseStatus(state, Date.now());
 }

@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { caseEntries } from '../../activities/register';
 import type { CaseStatus, ObligationState } from '../../domain/case';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
-import { decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import { caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import { caseOpeningOf } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { validReferralForm } from '../fixtures/referral-form';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
@@ -48,8 +49,9 @@ async function caseInLcspr() {
   const handle = await stack.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(ref),
-    args: [{ start: { caseReference: ref, receivedAt: new Date().toISOString(), referral: validReferralForm(), rulebookVersion: DEFAULT_RULEBOOK, receivedBy: actors.businessUnit } }],
+    args: [{ start: caseOpeningOf(ref, new Date().toISOString(), DEFAULT_RULEBOOK, actors.businessUnit, validReferralForm()) }],
   });
+  await handle.executeUpdate(caseOpenedUpdate);
   await waitFor(handle, (s) => s.obligations['ssp-decision'] !== undefined && s.timeline.some((t) => t.kind === 'referral-received-sent'));
   await decide(handle, 'ssp-informed', actors.businessUnit);
   await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: 'Serious harm, abuse suspected (test).' });

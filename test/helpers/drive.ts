@@ -107,10 +107,13 @@ export async function openCase(h: Harness, form: ReferralForm = validReferralFor
   expect(status.stage).toBe('referral-received');
   expect(status.facts).toEqual({ lookedAfterChildDied });
   expectDeadline(status, 'referral-submitted', 'referrer-became-aware', awareOn, { workingDaysAfter: 1 });
-  expectDeadline(status, 'ssp-informed', 'referral-received', receivedOn, { workingDaysAfter: 1 });
+  // §5.1 and §4.6: the earlier of 1 WD from the LA's awareness and from receipt; the same day here.
+  expectDeadline(status, 'ssp-informed', 'la-became-aware', receivedOn, { workingDaysAfter: 1 }, true, 'the same as the count from referral-received');
   expectDeadline(status, 'ssp-decision', 'referral-received', receivedOn, { workingDaysAfter: 5 });
   const deathNotification = lookedAfterChildDied ? ['looked-after-death-notification'] : [];
-  expectObligations(status, { open: ['ssp-informed', 'ssp-decision', ...deathNotification], met: ['referral-submitted'] });
+  // §5.2: the notification is watched from the referral, counted from the LA's awareness.
+  expectDeadline(status, 'national-notification', 'la-became-aware', receivedOn, { workingDaysAfter: 5 });
+  expectObligations(status, { open: ['ssp-informed', 'ssp-decision', 'national-notification', ...deathNotification], met: ['referral-submitted'] });
   return { handle, ref: started.ref, receivedOn, status };
 }
 
@@ -124,7 +127,7 @@ type SspOutcome = (typeof SSP_OUTCOMES)[number];
 export async function sspDecides(h: Harness, c: PathCase, outcome: SspOutcome, alsoOpen: string[] = []): Promise<CaseStatus> {
   let s = await decide(c.handle, 'ssp-informed', actors.businessUnit, { note: 'SSP informed by secure email' });
   expect(s.stage).toBe('awaiting-ssp-decision');
-  expectObligations(s, { open: ['ssp-decision', ...alsoOpen], met: ['referral-submitted', 'ssp-informed'] });
+  expectObligations(s, { open: ['ssp-decision', 'national-notification', ...alsoOpen], met: ['referral-submitted', 'ssp-informed'] });
   expect(s.obligations['referrer-feedback']).toBeUndefined();
   expect(mailsFor(h, c.ref, 'SSP decision')).toHaveLength(0);
 
@@ -139,8 +142,8 @@ export async function sspDecides(h: Harness, c: PathCase, outcome: SspOutcome, a
     expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: outcome });
     expectDeadline(s, 'national-notification', 'la-became-aware', c.receivedOn, { workingDaysAfter: 5 });
   } else {
-    // Criteria not met: nothing goes to the Panel.
-    expect(s.obligations['national-notification']).toBeUndefined();
+    // Criteria not met: nothing goes to the Panel; the notification watched since the referral is withdrawn.
+    expect(s.obligations['national-notification']).toMatchObject({ status: 'withdrawn' });
   }
   // §5.6, §10.1: the decision and its rationale go to the L&D Chair at once, and that meets ld-informed.
   const mail = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] SSP decision: ${outcome}`);

@@ -10,7 +10,8 @@ import type { ReferralForm } from '../../domain/referral-form';
 import type { Actor } from '../../domain/roles';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
 import type { RegisterDb } from '../../activities/register';
-import { decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import { caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
+import { caseOpeningOf } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { timeSkippingServerOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
@@ -62,12 +63,14 @@ export interface CaseOptions {
 export async function startCase(h: Harness, options: CaseOptions = {}): Promise<{ handle: CaseHandle; ref: string; status: CaseStatus }> {
   const ref = options.caseReference ?? newCaseReference();
   const receivedAt = options.receivedAt ?? new Date(await h.env.currentTimeMs()).toISOString();
+  const receivedBy: Actor = { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' };
   const handle = await h.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(ref),
-    args: [{ start: { caseReference: ref, receivedAt, referral: options.referral ?? validReferralForm(), rulebookVersion: DEFAULT_RULEBOOK, receivedBy: { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' } } }],
+    args: [{ start: caseOpeningOf(ref, receivedAt, DEFAULT_RULEBOOK, receivedBy, options.referral ?? validReferralForm()) }],
   });
-  const status = await waitFor(handle, (s) => s.obligations['ssp-decision'] !== undefined && s.timeline.some((t) => t.kind === 'referral-received-sent'));
+  await handle.executeUpdate(caseOpenedUpdate);
+  const status = await settled(handle);
   return { handle, ref, status };
 }
 
@@ -82,10 +85,18 @@ export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => 
   }
 }
 
-/** Records a decision, then answers the whole status (the update itself answers a compact result). */
+/** The case once its queued emails and register rows have been carried out. */
+export function settled(handle: CaseHandle, timeoutMs = 15_000): Promise<CaseStatus> {
+  return waitFor(handle, (s) => s.pending.notices === 0 && s.pending.records === 0, timeoutMs);
+}
+
+/**
+ * Records a decision, then answers the whole status once its emails and register rows are done
+ * (the update itself answers a compact result at once; those follow it).
+ */
 export async function decide(handle: CaseHandle, name: DecisionName, actor: Actor, payload: Record<string, unknown> = {}): Promise<CaseStatus> {
   await handle.executeUpdate(decisionUpdate(name), { args: [{ actor, payload }] });
-  return handle.query(statusQuery);
+  return settled(handle);
 }
 
 /**

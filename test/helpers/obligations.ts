@@ -110,7 +110,8 @@ export async function skipPastAndMiss(h: Harness, handle: CaseHandle, ref: strin
   expect(reminders).toHaveLength(pending.length);
   for (const r of reminders) {
     expect(r.subject).toBe(`[${ref}] Reminder - ${rule.obligation}: due ${o.deadline.dueDate}`);
-    expect(r.to).toEqual([MAILBOX[rule.remind]]);
+    // §5.2: some obligations remind more than their owner (the SSP hear of the notification's deadline).
+    expect(r.to).toEqual([rule.remind, ...(rule.alsoRemind ?? [])].map((m) => MAILBOX[m]));
   }
 
   const missed = await waitFor(handle, (s) => s.obligations[spec.id]?.status === 'missed');
@@ -149,18 +150,20 @@ export async function overdueCountAttribute(handle: CaseHandle): Promise<{ attri
 // ---- Obligations along a path, met in time.
 
 /** The obligation's deadline is the one PROCESS.md gives for its clock and limit, rule text included. */
-export function expectDeadline(s: CaseStatus, id: string, clock: ClockEvent, from: string, limit: Limit, statutory = true): ObligationState {
+/** `governs`: for a rule counted from the earlier of two clocks, what its explanation adds. */
+export function expectDeadline(s: CaseStatus, id: string, clock: ClockEvent, from: string, limit: Limit, statutory = true, governs = ''): ObligationState {
   const o = s.obligations[id];
   if (!o) throw new Error(`obligation ${id} is not in the case`);
   const { dueDate, skipped } = count(from, limit);
   let rule: string;
+  const source = `${clock}${governs ? `; ${governs}` : ''}`;
   if ('workingDaysAfter' in limit) {
     const n = limit.workingDaysAfter;
-    rule = `${n} working day${n === 1 ? '' : 's'} after ${from} (${clock})`;
+    rule = `${n} working day${n === 1 ? '' : 's'} after ${from} (${source})`;
   } else if ('workingDaysBefore' in limit) {
-    rule = `${limit.workingDaysBefore} working days before ${from} (${clock})`;
+    rule = `${limit.workingDaysBefore} working days before ${from} (${source})`;
   } else {
-    rule = `${limit.monthsAfter} calendar months after ${from} (${clock})`;
+    rule = `${limit.monthsAfter} calendar months after ${from} (${source})`;
   }
   expect(o.deadline.clock).toEqual({ event: clock, date: from });
   expect(o.deadline.dueDate).toBe(dueDate);

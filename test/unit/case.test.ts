@@ -51,6 +51,9 @@ function caseState(...obligations: ObligationState[]): CaseState {
     obligations: Object.fromEntries(obligations.map((o) => [o.id, o])),
     pastRounds: [],
     timeline: [],
+    outbox: { records: [], notices: [] },
+    opened: true,
+    requests: [],
   };
 }
 
@@ -261,7 +264,7 @@ describe('caseStatus', () => {
     );
     state.pastRounds.push({ ...obligation('csprp-response', 'met', { dueDate: '2026-12-10' }), round: 1 });
     state.obligations['csprp-response'] = { ...obligation('csprp-response', 'open', { dueDate: '2027-01-20' }), round: 2 };
-    const status = caseStatus(state);
+    const status = caseStatus(state, Date.now());
     expect(status.open.map((o) => o.id)).toEqual(['open-sooner', 'open-later', 'csprp-response']);
     expect(status.met.map((o) => [o.id, o.round])).toEqual([
       ['csprp-response', 1],
@@ -279,7 +282,7 @@ describe('caseStatus', () => {
     const target = { dueDate: '2026-12-24', dueAt: '2026-12-24T23:59:59.999Z' };
     const o = obligation('rapid-review-meeting', 'open', { dueDate: '2027-01-05', target });
     o.previousDeadlines.push(deadline('rapid-review-meeting', { dueDate: '2027-01-04' }));
-    const status = caseStatus(caseState(o, obligation('plain')));
+    const status = caseStatus(caseState(o, obligation('plain')), Date.now());
     const view = status.open.find((v) => v.id === 'rapid-review-meeting')!;
     expect(view).toMatchObject({
       dueDate: '2027-01-05',
@@ -300,7 +303,7 @@ describe('caseStatus', () => {
 
   test('the status is plain JSON and carries the case as it is', () => {
     const state = caseState(obligation('national-notification'));
-    const status = caseStatus(state);
+    const status = caseStatus(state, Date.now());
     expect(JSON.parse(JSON.stringify(status))).toEqual(status);
     expect(status).toMatchObject({ caseReference: 'TEST-2026-000201', rulebookVersion: 'DSP-1.5', stage: 'awaiting-national-notification', receivedAt: RECEIVED_AT });
     expect(status.obligations).toBe(state.obligations);

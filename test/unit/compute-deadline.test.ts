@@ -12,6 +12,7 @@ import type { RegisterDb } from '../../activities/register';
 import type { IncidentActivities, Notice, NoticeResult } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { newCaseReference, partnership, tempRegister } from '../helpers/stack';
+import { BANK_HOLIDAYS, notWorking } from '../helpers/expected-dates';
 
 const COMPUTED_AT = new Date('2026-11-26T10:00:00.000Z');
 const MAIL_FROM = 'Case system <case-system@partnership.example.org>';
@@ -61,13 +62,22 @@ describe('computeDeadline', () => {
       statutory: true,
       // 2 WD before 30 Dec: 29 Dec is one, then back over 28-25 Dec to 24 Dec; and the day itself.
       reminders: ['2026-12-24T09:00:00.000Z', '2026-12-30T09:00:00.000Z'],
+      afterDue: expect.any(Object),
       computedAt: COMPUTED_AT.toISOString(),
     });
   });
 
+  test('a deadline carries the bank holidays of the two years after it, so lateness counts working days', async () => {
+    const d = await compute('national-notification', '2026-12-21T10:30:00Z');
+    // The independent oracle's bank holidays after 30 Dec 2026, up to 30 Dec 2028 (weekdays only).
+    const expected = [...BANK_HOLIDAYS].filter((h) => h > '2026-12-30' && h <= '2028-12-30' && notWorking(h) === 'bank holiday').sort();
+    expect(d.afterDue).toEqual({ horizon: '2028-12-30', nonWorking: expected });
+  });
+
   test('a clock given as a date counts from that date: 24 Dec 2026 + 1 WD is 29 Dec', async () => {
     const d = await compute('ssp-informed', '2026-12-24');
-    expect(d.clock).toEqual({ event: 'referral-received', date: '2026-12-24' });
+    // Given one clock, the count is from the rule's own (la-became-aware; §5.1).
+    expect(d.clock).toEqual({ event: 'la-became-aware', date: '2026-12-24' });
     expect(d.dueDate).toBe('2026-12-29');
     expect(d.skipped.map((s) => s.date)).toEqual(['2026-12-25', '2026-12-26', '2026-12-27', '2026-12-28']);
     // Same-day reminders on the due day, 09:00 and 14:00 London (GMT).
@@ -152,6 +162,8 @@ describe('computeDeadline', () => {
       rule: '10 working days after 2026-12-10 (csprp-acknowledgement, target)',
       dueDate: '2026-12-24',
       dueAt: '2026-12-24T23:59:59.999Z',
+      // §6.2: a window of 7-10 WD. Day 7 is 21 Dec (11, 14-18, 21 Dec).
+      window: { fromDate: '2026-12-21', toDate: '2026-12-24', rule: '7 working days after 2026-12-10 to 10 working days after 2026-12-10 (csprp-acknowledgement, target window)' },
     });
     expect(d.skipped.map((s) => s.date)).toEqual([
       '2026-12-12',

@@ -64,6 +64,9 @@ function caseState(o: StateOptions): CaseState {
     obligations: Object.fromEntries(all.map((x) => [x.id, x])),
     pastRounds: [],
     timeline: [],
+    outbox: { records: [], notices: [] },
+    opened: true,
+    requests: [],
   };
 }
 
@@ -224,13 +227,13 @@ describe('a decision that does not fit the stage is refused WrongStage', () => {
 
   test.each(wrong)('%s at %s', (name, stage) => {
     const result = check(fittingState(name, stage), name, EXPECTED_ROLES[name][0]!, FITS[name].payload);
-    expect(refusal(result)).toBe('WrongStage');
+    expect(refusal(result)).toBe(stage === 'closed' ? 'CaseClosed' : 'WrongStage');
     expect(result.ok ? '' : result.message).toMatch(stage === 'closed' ? /closed/ : new RegExp(`at stage ${stage}`));
   });
 
   test.each(DECISION_NAMES)('%s: a closed case takes no decision, whatever is set up', (name) => {
     const result = check(fittingState(name, 'closed'), name, EXPECTED_ROLES[name][0]!, FITS[name].payload);
-    expect(refusal(result)).toBe('WrongStage');
+    expect(refusal(result)).toBe('CaseClosed');
     expect(result.ok ? '' : result.message).toMatch(/closed/);
   });
 
@@ -240,10 +243,11 @@ describe('a decision that does not fit the stage is refused WrongStage', () => {
     const meets = decisionRule(name).meets!;
     const role = EXPECTED_ROLES[name][0]!;
     for (const stage of STAGES) {
-      expect(refusal(check(caseState({ stage }), name, role, FITS[name].payload))).toBe('WrongStage');
-      expect(refusal(check(caseState({ stage, obligations: [obligation(meets, 'withdrawn')] }), name, role, FITS[name].payload))).toBe('WrongStage');
+      const refused = stage === 'closed' ? 'CaseClosed' : 'WrongStage';
+      expect(refusal(check(caseState({ stage }), name, role, FITS[name].payload))).toBe(refused);
+      expect(refusal(check(caseState({ stage, obligations: [obligation(meets, 'withdrawn')] }), name, role, FITS[name].payload))).toBe(refused);
     }
-    expect(refusal(check(caseState({ stage: 'closed', open: [meets] }), name, role, FITS[name].payload))).toBe('WrongStage');
+    expect(refusal(check(caseState({ stage: 'closed', open: [meets] }), name, role, FITS[name].payload))).toBe('CaseClosed');
     // Open at any other stage, it fits.
     for (const stage of STAGES.filter((s) => s !== 'closed')) {
       expect(refusal(check(caseState({ stage, open: [meets] }), name, role, FITS[name].payload))).toBe('accepted');
@@ -432,11 +436,12 @@ describe('what each branching decision does', () => {
   describe('ssp-decision (§4.6, §5.4-5.7)', () => {
     const state = fittingState('ssp-decision');
 
-    test('criteria met: notify the Panel; feedback to the referrer; the L&D Chair told', () => {
+    test('criteria met: notify the Panel (watched since the referral, §5.2); feedback to the referrer; the L&D Chair told', () => {
       const e = effects('ssp-decision', state, { outcome: 'criteria-met', rationale: 'r' });
       expect(e.stage).toBe('awaiting-national-notification');
       expect(e.clocks).toEqual({ 'ssp-decision': AT });
-      expect([...(e.open ?? [])].sort()).toEqual(['national-notification', 'referrer-feedback']);
+      expect([...(e.open ?? [])].sort()).toEqual(['referrer-feedback']);
+      expect(e.withdraw ?? []).toEqual([]);
       expect(e.shareWithLd).toBe(true);
       expect(e.facts).toMatchObject({ sspOutcome: 'criteria-met' });
     });

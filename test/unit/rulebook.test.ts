@@ -1,5 +1,5 @@
 // The DSP 1.5 rulebook against PROCESS.md's "Deadlines" table. Expected rows are written out by
-// hand from /work/shared/docs/PROCESS.md, not read from domain/rulebook.ts.
+// hand from the procedure's deadlines table (the seed, DSP 1.5), not read from domain/rulebook.ts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkingDayCalendar, endOfLondonDay, londonInstant } from '../../domain/calendar';
@@ -17,6 +17,8 @@ import {
 } from '../../domain/decisions';
 import { CLOCK_EVENTS, DEFAULT_RULEBOOK, DSP_1_5, type ClockEvent, type LimitRule, type ObligationRule } from '../../domain/rulebook';
 import type { Actor, Role } from '../../domain/roles';
+import { applyDecision, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../../domain/incident';
+import { applyNoticeOutcome } from '../../domain/obligations';
 
 const obligations: ObligationRule[] = Object.values(DSP_1_5.obligations);
 
@@ -39,6 +41,7 @@ const PROCESS_MD_IDS = [
 interface ExpectedRow {
   owner: Role;
   clock: ClockEvent;
+  orClock?: ClockEvent;
   limit: LimitRule;
   target?: LimitRule;
   minimumPeriod?: true;
@@ -51,7 +54,8 @@ interface ExpectedRow {
 const EXPECTED: Record<(typeof PROCESS_MD_IDS)[number], ExpectedRow> = {
   // 1 WD from the referrer becoming aware, checked on arrival (§4.5).
   'referral-submitted': { owner: 'referrer', clock: 'referrer-became-aware', limit: { kind: 'working-days-after', days: 1 }, sections: ['4.5'] },
-  'ssp-informed': { owner: 'business-unit', clock: 'referral-received', limit: { kind: 'working-days-after', days: 1 }, sections: ['4.6', '5.1'] },
+  // The earlier of 1 WD from the LA's awareness (§5.1) and 1 WD from receipt (§4.6).
+  'ssp-informed': { owner: 'business-unit', clock: 'la-became-aware', orClock: 'referral-received', limit: { kind: 'working-days-after', days: 1 }, sections: ['4.6', '5.1'] },
   'ssp-decision': { owner: 'ssp', clock: 'referral-received', limit: { kind: 'working-days-after', days: 5 }, sections: ['4.6'] },
   'national-notification': { owner: 'business-unit', clock: 'la-became-aware', limit: { kind: 'working-days-after', days: 5 }, sections: ['3', '5.2'] },
   'looked-after-death-notification': { owner: 'business-unit', clock: 'la-became-aware', limit: { kind: 'working-days-after', days: 5 }, sections: ['5.3'] },
@@ -97,7 +101,7 @@ describe("PROCESS.md's deadlines table is the DSP 1.5 rulebook", () => {
   test.each(PROCESS_MD_IDS)('%s: owner, clock, limit, target and § as PROCESS.md has them', (id) => {
     const rule = DSP_1_5.obligations[id]!;
     const expected = EXPECTED[id];
-    expect({ owner: rule.owner, clock: rule.clock, limit: rule.limit }).toEqual({ owner: expected.owner, clock: expected.clock, limit: expected.limit });
+    expect({ owner: rule.owner, clock: rule.clock, orClock: rule.orClock, limit: rule.limit }).toEqual({ owner: expected.owner, clock: expected.clock, orClock: expected.orClock, limit: expected.limit });
     expect(rule.target).toEqual(expected.target);
     expect(rule.minimumPeriod === true).toBe(expected.minimumPeriod === true);
     expect(sectionNumbers(rule.section)).toEqual(expected.sections);
@@ -265,25 +269,18 @@ function openStub(state: CaseState, id: string): void {
   state.obligations[id] = o;
 }
 
+/** The case as the real engine opens it (domain/incident.ts applyOpening), with stub deadlines. */
 function referralState(lookedAfterChildDied: boolean): CaseState {
-  const state: CaseState = {
+  const state = newCase({
     caseReference: 'TEST-2026-000001',
-    rulebookVersion: DSP_1_5.version,
-    stage: 'referral-received',
     receivedAt: RECEIVED_AT,
-    clocks: { 'referrer-became-aware': '2026-11-19', 'referral-received': RECEIVED_AT, 'la-became-aware': RECEIVED_AT },
-    clockCorrections: [],
-    facts: { lookedAfterChildDied },
-    obligations: {},
-    pastRounds: [],
-    timeline: [],
-  };
-  // What the workflow opens at referral (workflows/incident.ts, openCase).
-  openStub(state, 'referral-submitted');
-  state.obligations['referral-submitted']!.status = 'met';
-  openStub(state, 'ssp-informed');
-  openStub(state, 'ssp-decision');
-  if (lookedAfterChildDied) openStub(state, 'looked-after-death-notification');
+    rulebookVersion: DSP_1_5.version,
+    receivedBy: { id: 'bu', role: 'business-unit', agency: 'test' },
+    referrerBecameAware: '2026-11-19',
+    lookedAfterChildDied,
+  });
+  applyOpening(state, { id: 'bu', role: 'business-unit', agency: 'test' }, deadlineRequests(state, openingObligations(state)).map((r) => stubDeadline(r.obligationId)), AT);
+  state.outbox = { records: [], notices: [] };
   return state;
 }
 
@@ -313,36 +310,31 @@ interface Walk {
 }
 
 /**
- * Applies a decision the way the workflow does (applyDecision), with stub deadlines. A decision
- * shared with the L&D Chair has two outcomes: the email sent (ld-informed met) or refused (open).
+ * Applies a decision with the real engine (domain/incident.ts), with stub deadlines. A decision
+ * shared with the L&D Chair has two outcomes: the email delivered (ld-informed met) or refused (open).
  */
 function apply(state: CaseState, name: DecisionName, payload: unknown, walk: Walk): CaseState[] {
-  const rule = decisionRule(name);
   const next = JSON.parse(JSON.stringify(state)) as CaseState;
-  const effects = rule.then?.({ state: next, payload, at: AT }) ?? {};
+  const effects = decisionRule(name).then?.({ state: next, payload, at: AT }) ?? {};
   for (const clock of Object.keys(effects.clocks ?? {}) as ClockEvent[]) walk.clocksSet.add(clock);
-  Object.assign(next.clocks, effects.clocks ?? {});
-  Object.assign(next.facts, effects.facts ?? {});
-  if (effects.stage) next.stage = effects.stage;
-  for (const id of [...(rule.meets ? [rule.meets] : []), ...(effects.meet ?? [])]) {
-    const o = next.obligations[id];
-    if (o && isOpen(o)) o.status = 'met';
-  }
-  for (const id of effects.withdraw ?? []) if (next.obligations[id] && isOpen(next.obligations[id])) next.obligations[id].status = 'withdrawn';
-  for (const id of effects.breach ?? []) if (next.obligations[id] && isOpen(next.obligations[id])) next.obligations[id].status = 'broken';
-  if (effects.corrected && next.clocks[effects.corrected.clock] !== undefined) next.clocks[effects.corrected.clock] = effects.corrected.to;
   const opens = [...(effects.open ?? []), ...(effects.shareWithLd ? ['ld-informed'] : [])];
+  const clocks = { ...next.clocks, ...(effects.clocks ?? {}) };
   for (const id of opens) {
     const clock = DSP_1_5.obligations[id]?.clock;
     if (!clock) walk.problems.push(`${name} (${JSON.stringify(payload)}) opens ${id}, which is not in the rulebook`);
-    else if (next.clocks[clock] === undefined) walk.problems.push(`${name} (${JSON.stringify(payload)}) at ${state.stage} opens ${id} but its clock ${clock} is not set`);
-    openStub(next, id);
+    else if (clocks[clock] === undefined) walk.problems.push(`${name} (${JSON.stringify(payload)}) at ${state.stage} opens ${id} but its clock ${clock} is not set`);
     walk.opened.add(id);
   }
-  if (!effects.shareWithLd) return [next];
-  // The L&D Chair is told at once: the workflow meets ld-informed when the email is sent.
+  // The real engine refuses to plan a deadline whose clock is not set: the walk stops there.
+  if (opens.some((id) => DSP_1_5.obligations[id] === undefined || clocks[DSP_1_5.obligations[id].clock] === undefined)) return [];
+  const plan = planDecision(next, name, payload, NOW);
+  applyDecision(next, name, actorFor(name), payload, plan, plan.needs.map((r) => stubDeadline(r.obligationId)), AT);
+  const shared = next.outbox.notices.find((n) => n.kind === 'ssp-decision-shared');
+  next.outbox = { records: [], notices: [] };
+  if (!shared) return [next];
   const sent = JSON.parse(JSON.stringify(next)) as CaseState;
-  sent.obligations['ld-informed']!.status = 'met';
+  applyNoticeOutcome(sent, shared, { sent: true }, AT);
+  sent.outbox = { records: [], notices: [] };
   return [sent, next];
 }
 

@@ -6,7 +6,7 @@ import { caseEntries } from '../../activities/register';
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
-import { caseAwaitingNotification, RATIONALE, today } from '../helpers/drive';
+import { caseAwaitingAcknowledgement, caseAwaitingNotification, RATIONALE, today } from '../helpers/drive';
 import { count, endOfDay, londonDate, londonInstant, notWorking, shiftDays } from '../helpers/expected-dates';
 import { actors, decide, mailsFor, refusal, refusalOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
 import { registerKinds } from '../helpers/obligations';
@@ -43,6 +43,13 @@ function correct(handle: CaseHandle, clock: string, correctedTo: string, actor: 
   return decide(handle, 'clock-corrected', actor, { clock, correctedTo, reason: REASON });
 }
 
+/** Working days after `from` up to and including `to`, from the independent oracle. */
+function workingDaysBetween(from: string, to: string): number {
+  let n = 0;
+  for (let d = shiftDays(from, 1); d <= to; d = shiftDays(d, 1)) if (!notWorking(d)) n++;
+  return n;
+}
+
 // ---- Tests.
 
 test('la-became-aware corrected earlier: national-notification moves earlier, the old deadline is kept, escalation comes at the new one', async () => {
@@ -72,8 +79,14 @@ test('la-became-aware corrected earlier: national-notification moves earlier, th
   expect(after.obligations['referrer-feedback']!.previousDeadlines).toEqual([]);
 
   const recomputed = (await caseEntries(h.register, c.ref)).filter((e) => e.kind === 'deadline-recomputed');
-  expect(recomputed.map((e) => e.obligationId)).toEqual(['national-notification']);
-  expect(recomputed[0]!.detail).toMatchObject({ dueDate: expected.dueDate, previousDueDate: before.deadline.dueDate });
+  // ssp-informed counts from the earlier of la-became-aware and receipt (§5.1, §4.6): it is re-judged too.
+  expect(recomputed.map((e) => e.obligationId).sort()).toEqual(['national-notification', 'ssp-informed']);
+  expect(recomputed.find((e) => e.obligationId === 'national-notification')!.detail).toMatchObject({ dueDate: expected.dueDate, previousDueDate: before.deadline.dueDate });
+  const informed = after.obligations['ssp-informed']!;
+  expect(informed.deadline.dueDate).toBe(count(correctedTo, { workingDaysAfter: 1 }).dueDate);
+  // It was recorded today, after the end of 1 WD from the corrected awareness: now met late, by working days.
+  expect(informed.status).toBe('met-late');
+  expect(after.metLate.find((v) => v.id === 'ssp-informed')?.late?.workingDays).toBe(workingDaysBetween(informed.deadline.dueDate, day));
 
   await skipPast(h, o.deadline.dueAt);
   await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
@@ -142,33 +155,53 @@ test('referral-received corrected: ssp-informed and ssp-decision move together',
   await h.smtp.waitFor((m) => m.subject === `[${ref}] MISSED - ${DSP_1_5.obligations['ssp-informed']!.obligation}: was due ${day}`);
 });
 
-test('a correction that moves a missed deadline into the future reopens the obligation; it escalates again at the new deadline', async () => {
+test('la-became-aware cannot be corrected to after the referral was received: a missed notification stays missed', async () => {
   await skipToWorkingMorning();
   const c = await caseWithNotificationOpen();
   const first = c.status.obligations['national-notification']!;
   await skipPast(h, first.deadline.dueAt);
   await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${first.deadline.dueDate}`);
-  await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
+  const missed = await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
 
-  // The LA in fact became aware later than the referral arrived: today.
+  // On main before this change, this reopened the missed statutory notification (and a later
+  // recording then counted it as met): the referral itself makes the LA aware, so it is refused.
+  const attempt = await refusal(correct(c.handle, 'la-became-aware', await today(h)));
+  expect(attempt?.type).toBe('WrongStage');
+  expect(attempt?.message).toMatch(/no later than the referral was received/);
+  const after = await c.handle.query(statusQuery);
+  expect(after.obligations['national-notification']).toEqual(missed.obligations['national-notification']);
+  expect(after.clocks['la-became-aware']).toBe(missed.clocks['la-became-aware']);
+  expect(after.missed.map((v) => v.id)).toContain('national-notification');
+});
+
+test('a correction that moves a missed deadline into the future re-judges it, keeping the miss on record; it escalates again at the new deadline', async () => {
+  await skipToWorkingMorning();
+  const c = await caseAwaitingAcknowledgement(h);
+  const ACK = DSP_1_5.obligations['csprp-acknowledgement']!.obligation;
+  const first = c.status.obligations['csprp-acknowledgement']!;
+  await skipPast(h, first.deadline.dueAt);
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Overdue (local policy) - ${ACK}: was due ${first.deadline.dueDate}`);
+  const missed = await waitFor(c.handle, (s) => s.obligations['csprp-acknowledgement']?.status === 'missed');
+  const escalatedAt = missed.obligations['csprp-acknowledgement']!.escalatedAt!;
+
+  // The notification was in fact sent later than recorded: today.
   const correctedTo = await today(h);
-  const expected = count(correctedTo, { workingDaysAfter: 5 });
-  const after = await correct(c.handle, 'la-became-aware', correctedTo);
-  const o = after.obligations['national-notification']!;
+  const expected = count(correctedTo, { workingDaysAfter: 3 });
+  const after = await correct(c.handle, 'national-notification-sent', correctedTo);
+  const o = after.obligations['csprp-acknowledgement']!;
   expect(o.status).toBe('open');
-  expect(o.escalatedAt).toBeUndefined();
   expect(o.deadline.dueDate).toBe(expected.dueDate);
   expect(o.previousDeadlines).toEqual([first.deadline]);
-  expect(after.open.map((v) => v.id)).toContain('national-notification');
-  expect(after.missed.map((v) => v.id)).not.toContain('national-notification');
-  expect(await registerKinds(h, c.ref, 'national-notification', ['deadline-recomputed'])).toContain('deadline-recomputed');
+  // The miss is not erased: it stays on the obligation, in the view, the timeline and the register.
+  expect(o.missed).toEqual([{ dueAt: first.deadline.dueAt, escalatedAt }]);
+  expect(after.open.find((v) => v.id === 'csprp-acknowledgement')?.missedBefore).toEqual([{ dueAt: first.deadline.dueAt, escalatedAt }]);
+  expect(after.timeline.some((t) => t.kind === 'obligation-rejudged' && t.obligationId === 'csprp-acknowledgement' && t.detail?.from === 'missed' && t.detail?.to === 'open')).toBe(true);
+  expect(await registerKinds(h, c.ref, 'csprp-acknowledgement', ['obligation-missed', 'obligation-rejudged'])).toEqual(expect.arrayContaining(['obligation-missed', 'obligation-rejudged']));
 
   await skipPast(h, o.deadline.dueAt);
-  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] MISSED - ${NOTIFICATION}: was due ${expected.dueDate}`);
-  const again = await waitFor(c.handle, (s) => s.obligations['national-notification']?.status === 'missed');
-  expect(again.obligations['national-notification']!.deadline.dueDate).toBe(expected.dueDate);
-  expect(mailsFor(h, c.ref, `MISSED - ${NOTIFICATION}:`)).toHaveLength(2);
-  const missedRows = (await caseEntries(h.register, c.ref)).filter((e) => e.obligationId === 'national-notification' && e.kind === 'obligation-missed');
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Overdue (local policy) - ${ACK}: was due ${expected.dueDate}`);
+  await waitFor(c.handle, (s) => s.obligations['csprp-acknowledgement']?.status === 'missed');
+  const missedRows = (await caseEntries(h.register, c.ref)).filter((e) => e.obligationId === 'csprp-acknowledgement' && e.kind === 'obligation-missed');
   expect(missedRows).toHaveLength(2);
 });
 

@@ -27,7 +27,7 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
   expect(s.stage).toBe('learning-review');
   expect(s.clocks['learning-referred']).toBe(decidedAt);
   expectDeadline(s, 'ld-decision', 'learning-referred', londonDate(decidedAt), { workingDaysAfter: 20 }, false);
-  expectObligations(s, { open: ['ld-decision', 'referrer-feedback'], met: MET_AT_SSP_DECISION });
+  expectObligations(s, { open: ['ld-decision', 'referrer-feedback'], met: MET_AT_SSP_DECISION, closed: ['national-notification'] });
 
   // learning-review: refusals change nothing.
   await expectRefused(c.handle, () => decide(c.handle, 'ld-decision', actors.ssp, { outcome: 'multi-agency-audit', rationale: LD_RATIONALE }), 'RoleNotAllowed');
@@ -37,7 +37,7 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
   await expectRefused(c.handle, () => decide(c.handle, 'close-case', actors.ldChair, {}), 'WrongStage');
 
   s = await decide(c.handle, 'referrer-feedback-sent', actors.businessUnit, { note: 'Outcome fed back by letter' });
-  expectObligations(s, { open: ['ld-decision'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'] });
+  expectObligations(s, { open: ['ld-decision'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'], closed: ['national-notification'] });
 
   s = await decide(c.handle, 'ld-decision', actors.ldChair, { outcome: 'multi-agency-audit', rationale: LD_RATIONALE });
   const firstDecisionAt = s.clocks['ld-decision']!;
@@ -45,7 +45,7 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
   expect(s.facts.ldOutcome).toBe('multi-agency-audit');
   expect(s.obligations['ld-decision']).toMatchObject({ round: 1, status: 'met', metAt: firstDecisionAt, metBy: actors.ldChair.id });
   expectDeadline(s, 'ld-decision-approval', 'ld-decision', londonDate(firstDecisionAt), { workingDaysAfter: 10 }, false);
-  expectObligations(s, { open: ['ld-decision-approval'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'ld-decision'] });
+  expectObligations(s, { open: ['ld-decision-approval'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'ld-decision'], closed: ['national-notification'] });
 
   // awaiting-ssp-approval: refusals change nothing.
   await expectRefused(c.handle, () => decide(c.handle, 'ssp-approval', actors.ldChair, { approved: true, rationale: 'Not theirs' }), 'RoleNotAllowed');
@@ -61,7 +61,7 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
   expectDeadline(s, 'ld-decision', 'learning-referred', londonDate(sentBackAt), { workingDaysAfter: 20 }, false);
   expect(rounds(s.met, 'ld-decision')).toEqual([1]);
   expect(rounds(s.open, 'ld-decision')).toEqual([2]);
-  expectObligations(s, { open: ['ld-decision'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'ld-decision', 'ld-decision-approval'] });
+  expectObligations(s, { open: ['ld-decision'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'ld-decision', 'ld-decision-approval'], closed: ['national-notification'] });
 
   s = await decide(c.handle, 'ld-decision', actors.ldChair, { outcome: 'multi-agency-practice-review', rationale: LD_RATIONALE });
   const secondDecisionAt = s.clocks['ld-decision']!;
@@ -77,6 +77,8 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
   expectObligations(s, {
     open: [],
     met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'ld-decision', 'ld-decision', 'ld-decision-approval', 'ld-decision-approval'],
+    // §5.2: watched from the referral, withdrawn when the SSP found the criteria not met.
+    closed: ['national-notification'],
   });
   expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-learning', ldOutcome: 'multi-agency-practice-review' });
   await closeAndComplete(h, c);
@@ -108,11 +110,11 @@ test('learning: the L&D Group finds no further action, the SSP approve, closed',
   expect(s.facts.ldOutcome).toBe('no-further-action');
   s = await decide(c.handle, 'ssp-approval', actors.ssp, { approved: true, rationale: 'Fictitious test rationale: agreed.' });
   expect(s.stage).toBe('no-further-action');
-  expectObligations(s, { open: ['referrer-feedback'], met: [...MET_AT_SSP_DECISION, 'ld-decision', 'ld-decision-approval'] });
+  expectObligations(s, { open: ['referrer-feedback'], met: [...MET_AT_SSP_DECISION, 'ld-decision', 'ld-decision-approval'], closed: ['national-notification'] });
   await expectRefused(c.handle, () => decide(c.handle, 'close-case', actors.ssp, {}), 'WrongStage');
 
   s = await decide(c.handle, 'referrer-feedback-sent', actors.businessUnit, {});
-  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'ld-decision', 'ld-decision-approval', 'referrer-feedback'] });
+  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'ld-decision', 'ld-decision-approval', 'referrer-feedback'], closed: ['national-notification'] });
   await closeAndComplete(h, c, actors.ssp);
 
   const register = await registerOf(h, c.ref);
@@ -125,7 +127,7 @@ test('not met, no learning: no further action; closing waits for the feedback to
   let s = await sspDecides(h, c, 'not-met-no-further-action');
   expect(s.stage).toBe('no-further-action');
   expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-no-further-action' });
-  expectObligations(s, { open: ['referrer-feedback'], met: MET_AT_SSP_DECISION });
+  expectObligations(s, { open: ['referrer-feedback'], met: MET_AT_SSP_DECISION, closed: ['national-notification'] });
 
   const before = await c.handle.query(statusQuery);
   const refused = await refusal(decide(c.handle, 'close-case', actors.ssp, {}));
@@ -134,7 +136,7 @@ test('not met, no learning: no further action; closing waits for the feedback to
 
   s = await decide(c.handle, 'referrer-feedback-sent', actors.businessUnit, { note: 'Rationale shared with the referrer' });
   expect(s.obligations['referrer-feedback']).toMatchObject({ status: 'met', metBy: actors.businessUnit.id });
-  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'] });
+  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'], closed: ['national-notification'] });
   await closeAndComplete(h, c, actors.ssp);
 
   const register = await registerOf(h, c.ref);
@@ -149,18 +151,18 @@ test('a looked-after child died: DfE and Ofsted must be told whatever the SSP de
   const c = await openCase(h, validReferralForm({ children: [child] }), true);
   let s = await c.handle.query(statusQuery);
   expectDeadline(s, 'looked-after-death-notification', 'la-became-aware', c.receivedOn, { workingDaysAfter: 5 });
-  expectObligations(s, { open: ['ssp-informed', 'ssp-decision', 'looked-after-death-notification'], met: ['referral-submitted'] });
+  expectObligations(s, { open: ['ssp-informed', 'ssp-decision', 'national-notification', 'looked-after-death-notification'], met: ['referral-submitted'] });
 
   s = await sspDecides(h, c, 'not-met-no-further-action', ['looked-after-death-notification']);
   expect(s.stage).toBe('no-further-action');
   expect(s.facts).toEqual({ lookedAfterChildDied: true, sspOutcome: 'not-met-no-further-action' });
   // Not withdrawn by the decision: §5.3 applies whatever the criteria decision.
-  expectObligations(s, { open: ['looked-after-death-notification', 'referrer-feedback'], met: MET_AT_SSP_DECISION });
+  expectObligations(s, { open: ['looked-after-death-notification', 'referrer-feedback'], met: MET_AT_SSP_DECISION, closed: ['national-notification'] });
 
   let refused = await refusal(decide(c.handle, 'close-case', actors.ssp, {}));
   expect(refused).toEqual({ type: 'WrongStage', message: expect.stringContaining('obligations still open: looked-after-death-notification, referrer-feedback') });
   s = await decide(c.handle, 'referrer-feedback-sent', actors.businessUnit, {});
-  expectObligations(s, { open: ['looked-after-death-notification'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'] });
+  expectObligations(s, { open: ['looked-after-death-notification'], met: [...MET_AT_SSP_DECISION, 'referrer-feedback'], closed: ['national-notification'] });
 
   const before = await c.handle.query(statusQuery);
   refused = await refusal(decide(c.handle, 'close-case', actors.ldChair, {}));
@@ -169,7 +171,7 @@ test('a looked-after child died: DfE and Ofsted must be told whatever the SSP de
 
   s = await decide(c.handle, 'looked-after-death-notified', actors.businessUnit, { note: 'DfE and Ofsted notified' });
   expect(s.obligations['looked-after-death-notification']).toMatchObject({ status: 'met', metBy: actors.businessUnit.id });
-  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'looked-after-death-notification'] });
+  expectObligations(s, { open: [], met: [...MET_AT_SSP_DECISION, 'referrer-feedback', 'looked-after-death-notification'], closed: ['national-notification'] });
   await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);

@@ -16,7 +16,8 @@ afterAll(async () => {
 test('informed in time: receipt email names the deadline, no escalation follows', async () => {
   const { handle, ref, status } = await startCase(h);
   const deadline = status.obligations['ssp-informed']!.deadline;
-  expect(deadline.rule).toBe(`1 working day after ${deadline.clock.date} (referral-received)`);
+  // §5.1 / §4.6: the earlier of the two counts, which are the same day when the LA learns of it by the referral.
+  expect(deadline.rule).toBe(`1 working day after ${deadline.clock.date} (la-became-aware; the same as the count from referral-received)`);
   expect(deadline.section).toBe('§4.6, §5.1');
 
   const receipt = await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Referral received`));

@@ -1,0 +1,216 @@
+// What opening a case and taking a decision do to it, as pure functions: the workflow computes
+// the deadlines a change needs (one activity call), then applies the whole change here at once,
+// with no await in between. Emails and register rows are queued in the case's outbox and carried
+// out after the decision has answered, so an outage of SMTP or the register delays only them.
+import type { CaseState, Deadline } from './case';
+import { decisionRule, decisionTime, type DecisionName, type Effects } from './decisions';
+import {
+  applyDueWork,
+  closeObligation,
+  emptyOutbox,
+  meetObligation,
+  openObligation,
+  queueNotice,
+  record,
+  replaceDeadline,
+  type DeadlineRequest,
+  type NoticePolicy,
+} from './obligations';
+import { obligationRule, type ClockEvent } from './rulebook';
+import type { ReferralForm } from './referral-form';
+import type { Actor } from './roles';
+
+/** What a case starts from. The referral form itself is kept in the register, not here. */
+export interface CaseOpening {
+  caseReference: string;
+  /** When the Business Unit received the referral (ISO instant). */
+  receivedAt: string;
+  rulebookVersion: string;
+  receivedBy: Actor;
+  /** From the form: when the referrer became aware (§4.5), a date. */
+  referrerBecameAware: string;
+  /** From the form: a looked-after child died (§5.3). */
+  lookedAfterChildDied: boolean;
+}
+
+/** What the workflow needs of a referral: the facts its clocks and obligations depend on. */
+export function caseOpeningOf(caseReference: string, receivedAt: string, rulebookVersion: string, receivedBy: Actor, form: ReferralForm): CaseOpening {
+  return {
+    caseReference,
+    receivedAt,
+    rulebookVersion,
+    receivedBy,
+    referrerBecameAware: form.referrer.becameAwareDate,
+    lookedAfterChildDied: form.children.some((c) => c.lookedAfter && c.incidentRelatesToDeath),
+  };
+}
+
+export function newCase(start: CaseOpening): CaseState {
+  return {
+    caseReference: start.caseReference,
+    rulebookVersion: start.rulebookVersion,
+    stage: 'referral-received',
+    receivedAt: start.receivedAt,
+    clocks: {
+      'referrer-became-aware': start.referrerBecameAware,
+      'referral-received': start.receivedAt,
+      // The LA becomes aware through the referral unless a correction says earlier (§5.2).
+      'la-became-aware': start.receivedAt,
+    },
+    clockCorrections: [],
+    facts: { lookedAfterChildDied: start.lookedAfterChildDied },
+    obligations: {},
+    pastRounds: [],
+    timeline: [{ at: start.receivedAt, kind: 'referral-received', actor: start.receivedBy }],
+    outbox: emptyOutbox(),
+    opened: false,
+    requests: [],
+  };
+}
+
+export function noticePolicy(rulebookVersion: string): NoticePolicy {
+  return {
+    remind: (id) => {
+      const rule = obligationRule(rulebookVersion, id);
+      return [rule.remind, ...(rule.alsoRemind ?? [])];
+    },
+    escalateTo: (id) => obligationRule(rulebookVersion, id).escalateTo,
+    minimumPeriod: (id) => obligationRule(rulebookVersion, id).minimumPeriod === true,
+  };
+}
+
+/** The deadline requests for obligations counted from the given clocks. */
+export function deadlineRequests(state: CaseState, ids: readonly string[], clocks: CaseState['clocks'] = state.clocks): DeadlineRequest[] {
+  return ids.map((obligationId) => {
+    const rule = obligationRule(state.rulebookVersion, obligationId);
+    const clock = clocks[rule.clock];
+    // A rule's clocks are set by the decision that opens it (domain/decisions.ts): a missing one is a rulebook error.
+    if (!clock) throw new Error(`clock ${rule.clock} is not set for ${obligationId}`);
+    const orClock = rule.orClock ? clocks[rule.orClock] : undefined;
+    return { obligationId, clock, ...(orClock ? { orClock } : {}) };
+  });
+}
+
+/** §4.5, §4.6, §5.1–5.3: the obligations a referral opens. */
+export function openingObligations(state: CaseState): string[] {
+  return [
+    'referral-submitted',
+    'ssp-informed',
+    'ssp-decision',
+    // §5.2: the notification clock runs from the LA's awareness, whatever the SSP decide and when.
+    'national-notification',
+    // §5.3: the death of a looked-after child is notified whatever the criteria decision.
+    ...(state.facts.lookedAfterChildDied ? ['looked-after-death-notification'] : []),
+  ];
+}
+
+function byObligation(deadlines: readonly Deadline[]): Map<string, Deadline> {
+  return new Map(deadlines.map((d) => [d.obligationId, d]));
+}
+
+function deadlineOf(deadlines: Map<string, Deadline>, id: string): Deadline {
+  const d = deadlines.get(id);
+  if (!d) throw new Error(`no deadline computed for ${id}`);
+  return d;
+}
+
+/** Opens the case with its computed opening deadlines; the receipt email is queued. */
+export function applyOpening(state: CaseState, receivedBy: Actor, computed: readonly Deadline[], now: string): void {
+  const deadlines = byObligation(computed);
+  record(state, 'referral-received', 'referral-received', { occurredAt: state.receivedAt, actor: receivedBy, detail: { rulebookVersion: state.rulebookVersion } });
+  for (const id of openingObligations(state)) {
+    openObligation(state, deadlineOf(deadlines, id), now);
+    // §4.5: the referral itself is checked on arrival; a late one is recorded as late.
+    if (id === 'referral-submitted') meetObligation(state, id, state.receivedAt, receivedBy);
+    if (id === 'ssp-informed') queueNotice(state, 'referral-received', state.obligations[id]!, ['business-unit'], state.receivedAt);
+  }
+  state.opened = true;
+}
+
+/** A decision's effects and the deadlines it needs, worked out before anything changes. */
+export interface DecisionPlan {
+  at: string;
+  effects: Effects;
+  /** Obligations whose deadlines are counted from a corrected clock. */
+  recomputed: string[];
+  needs: DeadlineRequest[];
+}
+
+function countedFrom(state: CaseState, clock: ClockEvent): string[] {
+  return Object.values(state.obligations)
+    .filter((o) => o.status !== 'withdrawn' && o.status !== 'broken')
+    .filter((o) => {
+      const rule = obligationRule(state.rulebookVersion, o.id);
+      return rule.clock === clock || rule.orClock === clock;
+    })
+    .map((o) => o.id);
+}
+
+export function planDecision(state: CaseState, name: DecisionName, payload: unknown, now: number): DecisionPlan {
+  const rule = decisionRule(name);
+  const at = decisionTime(payload, now);
+  const effects: Effects = rule.then?.({ state, payload, at }) ?? {};
+  const clocks = { ...state.clocks, ...(effects.clocks ?? {}), ...(effects.corrected ? { [effects.corrected.clock]: effects.corrected.to } : {}) };
+  const recomputed = effects.corrected ? countedFrom(state, effects.corrected.clock) : [];
+  const opened = [...(effects.open ?? []), ...(effects.shareWithLd ? ['ld-informed'] : [])];
+  return { at, effects, recomputed, needs: deadlineRequests(state, [...new Set([...recomputed, ...opened])], clocks) };
+}
+
+/** The words a decision gives for itself, whichever field the seed asks for. */
+function rationaleOf(payload: unknown): string | undefined {
+  const p = payload as Record<string, unknown>;
+  for (const key of ['rationale', 'justification', 'reason', 'summary', 'note']) {
+    if (typeof p[key] === 'string') return p[key];
+  }
+  return undefined;
+}
+
+/**
+ * Applies a validated decision, all at once: stage, clocks, facts, obligations met, withdrawn,
+ * broken, recomputed and opened with their deadlines; emails and register rows queued.
+ */
+export function applyDecision(state: CaseState, name: DecisionName, actor: Actor, payload: unknown, plan: DecisionPlan, computed: readonly Deadline[], now: string): void {
+  const rule = decisionRule(name);
+  const { at, effects } = plan;
+  const deadlines = byObligation(computed);
+  const sequence = state.timeline.filter((t) => t.kind === `decision:${name}`).length + 1;
+  const rationale = rationaleOf(payload);
+
+  Object.assign(state.clocks, effects.clocks ?? {});
+  Object.assign(state.facts, effects.facts ?? {});
+  if (effects.stage) state.stage = effects.stage;
+  state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
+  record(state, `decision:${name}`, `decision:${name}:${sequence}`, {
+    occurredAt: at,
+    actor,
+    detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), stage: state.stage },
+  });
+  for (const id of [...(rule.meets ? [rule.meets] : []), ...(effects.meet ?? [])]) meetObligation(state, id, at, actor, effects.meetOn);
+  for (const id of effects.withdraw ?? []) closeObligation(state, id, 'withdrawn', `${name} (${state.stage})`, now);
+  for (const id of effects.breach ?? []) {
+    const o = closeObligation(state, id, 'broken', name, at);
+    if (o) queueNotice(state, 'breach', o, obligationRule(state.rulebookVersion, id).escalateTo, o.deadline.dueAt);
+  }
+  if (effects.corrected) {
+    const { clock, to, reason } = effects.corrected;
+    const from = state.clocks[clock];
+    if (from !== undefined) state.clockCorrections.push({ clock, from, to, at, reason });
+    state.clocks[clock] = to;
+    for (const id of plan.recomputed) replaceDeadline(state, id, deadlineOf(deadlines, id), now);
+  }
+  for (const id of effects.open ?? []) openObligation(state, deadlineOf(deadlines, id), now);
+  if (effects.shareWithLd) {
+    // §5.6, §10.1: the decision goes to the L&D Chair at once; delivering it meets ld-informed.
+    const o = openObligation(state, deadlineOf(deadlines, 'ld-informed'), now);
+    const outcome = effects.detail?.outcome;
+    queueNotice(state, 'ssp-decision-shared', o, ['ld-chair'], o.deadline.clock.date, {
+      ...(typeof outcome === 'string' ? { outcome } : {}),
+      meetsOnDelivery: 'ld-informed',
+    });
+  }
+}
+
+/** Time has passed: what fell due is applied and its emails queued. */
+export function applyDue(state: CaseState, now: string): void {
+  applyDueWork(state, noticePolicy(state.rulebookVersion), now);
+}

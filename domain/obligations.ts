@@ -1,0 +1,363 @@
+// Obligation tracking as a unit: a deadline, its reminders, an earlier target, the escalation
+// ladder, met / met late / missed, corrections and rounds. Pure functions over a Ledger (the
+// obligations, the timeline and an outbox of side effects), so the incident workflow and the
+// action-plan workflow share the same rules. Nothing here waits or fails on SMTP or the
+// register: emails and register rows are queued in the outbox, and the workflow carries them out
+// after the change is made.
+import type { Deadline, ObligationState, TimelineEntry } from './case';
+import type { Actor, Mailbox } from './roles';
+import { londonDateAt, workingDaysLate, type Lateness } from './working-days-late';
+
+export type NoticeKind =
+  | 'referral-received'
+  | 'reminder'
+  | 'target-warning'
+  | 'escalation'
+  | 'breach'
+  | 'ssp-decision-shared';
+
+/** A deadline to compute: the obligation and its clock's value (and its second clock's, if any). */
+export interface DeadlineRequest {
+  obligationId: string;
+  /** When the clock event happened: an ISO instant, or a date (YYYY-MM-DD). Its London date is day 0. */
+  clock: string;
+  /** The rule's second clock, where the deadline is the earlier of two counts. */
+  orClock?: string;
+}
+
+/** A register row to write: its key is its business identity, so writing it twice keeps one. */
+export interface OutcomeRecord {
+  key: string;
+  caseReference: string;
+  kind: string;
+  obligationId?: string;
+  occurredAt: string;
+  actor?: { id: string; role: string };
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** An email to send: only the reference, the obligation and the deadline, never personal data. */
+export interface QueuedNotice {
+  /** Business identity (case, obligation, round, kind, instant): the outbox sends it once. */
+  key: string;
+  kind: NoticeKind;
+  obligationId: string;
+  round: number;
+  /** The instant the notice is about (a reminder's moment, a deadline): part of its identity. */
+  instant: string;
+  to: Mailbox[];
+  deadline: Deadline;
+  outcome?: string;
+  /** An obligation that the delivery itself meets (§5.6, §10.1: sharing with the L&D Chair). */
+  meetsOnDelivery?: string;
+}
+
+/** Side effects a change asks for, carried out by the workflow after the change. */
+export interface Outbox {
+  records: OutcomeRecord[];
+  notices: QueuedNotice[];
+}
+
+export function emptyOutbox(): Outbox {
+  return { records: [], notices: [] };
+}
+
+/** What a tracker works on: the incident case, or one improvement action. */
+export interface Ledger {
+  caseReference: string;
+  obligations: Record<string, ObligationState>;
+  /** Rounds of reopened obligations, as they were when they closed. */
+  pastRounds: ObligationState[];
+  timeline: TimelineEntry[];
+  outbox: Outbox;
+}
+
+/** Who hears about an obligation, from its rule. */
+export interface NoticePolicy {
+  remind(obligationId: string): Mailbox[];
+  escalateTo(obligationId: string): Mailbox[];
+  /** A minimum period (§14.4) is met by reaching its date, not escalated. */
+  minimumPeriod(obligationId: string): boolean;
+}
+
+/** The system itself, when time or a delivered email meets an obligation. */
+export const SYSTEM: Actor = { id: 'system', role: 'operations', agency: 'case system' };
+
+type Detail = Record<string, string | number | boolean | null>;
+
+export function isOpen(o: ObligationState): boolean {
+  return o.status === 'open' || o.status === 'missed';
+}
+
+export function record(
+  ledger: Ledger,
+  kind: string,
+  key: string,
+  extra: { obligationId?: string; occurredAt: string; actor?: Actor; detail?: Detail },
+): void {
+  ledger.outbox.records.push({
+    key: `${ledger.caseReference}:${key}`,
+    caseReference: ledger.caseReference,
+    kind,
+    occurredAt: extra.occurredAt,
+    ...(extra.obligationId ? { obligationId: extra.obligationId } : {}),
+    ...(extra.actor ? { actor: { id: extra.actor.id, role: extra.actor.role } } : {}),
+    ...(extra.detail ? { detail: extra.detail } : {}),
+  });
+}
+
+export function queueNotice(
+  ledger: Ledger,
+  kind: NoticeKind,
+  o: ObligationState,
+  to: Mailbox[],
+  instant: string,
+  extra: { outcome?: string; meetsOnDelivery?: string } = {},
+): void {
+  ledger.outbox.notices.push({
+    key: `${ledger.caseReference}:${o.id}:${o.round}:${kind}:${instant}`,
+    kind,
+    obligationId: o.id,
+    round: o.round,
+    instant,
+    to,
+    deadline: o.deadline,
+    ...extra,
+  });
+}
+
+function lateDetail(lateness: Lateness | undefined): Detail {
+  if (!lateness || lateness.workingDays === 0) return {};
+  return { workingDaysLate: lateness.workingDays, ...(lateness.atLeast ? { workingDaysLateAtLeast: true } : {}) };
+}
+
+/**
+ * Opens an obligation (or its next round) with its computed deadline. A round still open is
+ * closed first, saying which round replaced it: no round is left open and unwatched.
+ */
+export function openObligation(ledger: Ledger, deadline: Deadline, now: string): ObligationState {
+  const id = deadline.obligationId;
+  const previous = ledger.obligations[id];
+  const round = previous ? previous.round + 1 : 1;
+  if (previous && isOpen(previous)) closeObligation(ledger, id, 'withdrawn', `replaced by round ${round}`, now);
+  if (previous) ledger.pastRounds.push(previous);
+  const nowMs = Date.parse(now);
+  const o: ObligationState = {
+    id,
+    round,
+    status: 'open',
+    deadline,
+    previousDeadlines: [],
+    // A reminder whose moment had already passed when the clock started is not sent late.
+    remindersDone: deadline.reminders.filter((r) => Date.parse(r) <= nowMs),
+  };
+  ledger.obligations[id] = o;
+  ledger.timeline.push({ at: now, kind: 'deadline-set', obligationId: id, detail: { dueAt: deadline.dueAt, rule: deadline.rule } });
+  record(ledger, 'deadline-set', `${id}:${round}:deadline:${deadline.dueAt}`, {
+    obligationId: id,
+    occurredAt: now,
+    detail: { dueDate: deadline.dueDate, dueAt: deadline.dueAt, rule: deadline.rule, section: deadline.section },
+  });
+  return o;
+}
+
+/** How late an obligation is (or was when met), in working days; undefined when on time. */
+export function lateness(o: ObligationState, nowMs: number): Lateness | undefined {
+  if (o.status === 'met-late') {
+    const on = o.metOn ?? (o.metAt ? londonDateAt(Date.parse(o.metAt)) : undefined);
+    return on ? workingDaysLate(o.deadline.dueDate, o.deadline.afterDue, on) : undefined;
+  }
+  if (o.status === 'missed') return workingDaysLate(o.deadline.dueDate, o.deadline.afterDue, londonDateAt(nowMs));
+  return undefined;
+}
+
+/**
+ * A decision (or time, for a minimum period) meets an obligation: late if after its deadline.
+ * `on`: the date the thing was really done, when that is what the procedure judges (§15.5: the
+ * publication date, not when it was recorded).
+ */
+export function meetObligation(ledger: Ledger, obligationId: string, at: string, actor: Actor, on?: string): ObligationState | undefined {
+  const o = ledger.obligations[obligationId];
+  if (!o || !isOpen(o)) return undefined;
+  const late = on !== undefined ? on > o.deadline.dueDate : Date.parse(at) > Date.parse(o.deadline.dueAt);
+  o.status = late ? 'met-late' : 'met';
+  o.metAt = at;
+  if (on !== undefined) o.metOn = on;
+  o.metBy = actor.id;
+  const late_ = lateness(o, Date.parse(at));
+  ledger.timeline.push({
+    at,
+    kind: late ? 'obligation-met-late' : 'obligation-met',
+    obligationId,
+    ...(actor === SYSTEM ? {} : { actor }),
+    ...(late_ ? { detail: lateDetail(late_) } : {}),
+  });
+  record(ledger, late ? 'obligation-met-late' : 'obligation-met', `${o.id}:${o.round}:met`, {
+    obligationId,
+    occurredAt: at,
+    detail: { dueAt: o.deadline.dueAt, metBy: o.metBy, ...(on ? { metOn: on } : {}), ...lateDetail(late_) },
+  });
+  return o;
+}
+
+/** An obligation no longer required (withdrawn), or a minimum period ended early (broken). */
+export function closeObligation(ledger: Ledger, obligationId: string, status: 'withdrawn' | 'broken', reason: string, now: string): ObligationState | undefined {
+  const o = ledger.obligations[obligationId];
+  if (!o || !isOpen(o)) return undefined;
+  // A round that was missed keeps that record when it is closed.
+  if (o.status === 'missed' && o.escalatedAt) o.missed = [...(o.missed ?? []), { dueAt: o.deadline.dueAt, escalatedAt: o.escalatedAt }];
+  o.status = status;
+  o.closedReason = reason;
+  ledger.timeline.push({ at: now, kind: `obligation-${status}`, obligationId, detail: { reason } });
+  record(ledger, `obligation-${status}`, `${o.id}:${o.round}:${status}`, { obligationId, occurredAt: now, detail: { reason } });
+  return o;
+}
+
+/**
+ * A corrected clock gives an obligation a new deadline. The old one is kept; a met obligation is
+ * judged again against the new one; a missed one stays recorded as missed for the old deadline
+ * (the escalation happened), and if the new deadline is still ahead it is open again, saying so.
+ */
+export function replaceDeadline(ledger: Ledger, obligationId: string, deadline: Deadline, now: string): void {
+  const o = ledger.obligations[obligationId];
+  if (!o || o.status === 'withdrawn' || o.status === 'broken') return;
+  const nowMs = Date.parse(now);
+  const before = o.status;
+  o.previousDeadlines.push(o.deadline);
+  o.deadline = deadline;
+  o.remindersDone = deadline.reminders.filter((r) => Date.parse(r) <= nowMs);
+  if (deadline.target && Date.parse(deadline.target.dueAt) >= nowMs) delete o.targetWarnedAt;
+  if (o.status === 'missed' && Date.parse(deadline.dueAt) >= nowMs) {
+    o.missed = [...(o.missed ?? []), { dueAt: o.previousDeadlines.at(-1)!.dueAt, escalatedAt: o.escalatedAt ?? now }];
+    o.status = 'open';
+    delete o.escalatedAt;
+  }
+  if ((o.status === 'met' || o.status === 'met-late') && o.metAt) {
+    const late = o.metOn !== undefined ? o.metOn > deadline.dueDate : Date.parse(o.metAt) > Date.parse(deadline.dueAt);
+    o.status = late ? 'met-late' : 'met';
+  }
+  ledger.timeline.push({ at: now, kind: 'deadline-recomputed', obligationId, detail: { dueAt: deadline.dueAt, rule: deadline.rule } });
+  record(ledger, 'deadline-recomputed', `${o.id}:${o.round}:deadline:${deadline.dueAt}`, {
+    obligationId,
+    occurredAt: now,
+    detail: { dueDate: deadline.dueDate, dueAt: deadline.dueAt, rule: deadline.rule, previousDueDate: o.previousDeadlines.at(-1)?.dueDate ?? null },
+  });
+  if (o.status !== before) {
+    // Re-judged: said in the timeline and the register, and the earlier judgement stays there too.
+    const detail = { from: before, to: o.status, dueAt: deadline.dueAt };
+    ledger.timeline.push({ at: now, kind: 'obligation-rejudged', obligationId, detail });
+    record(ledger, 'obligation-rejudged', `${o.id}:${o.round}:rejudged:${deadline.dueAt}`, { obligationId, occurredAt: now, detail });
+  }
+}
+
+/** The moment after a deadline: a deadline is the end of its day, so it is missed just after. */
+function afterDue(o: ObligationState): number {
+  return Date.parse(o.deadline.dueAt) + 1;
+}
+
+/** The next instant the workflow must wake for: a reminder, a target or a deadline. */
+export function nextWakeAt(obligations: Record<string, ObligationState>): number | undefined {
+  let next: number | undefined;
+  for (const o of Object.values(obligations)) {
+    if (!isOpen(o)) continue;
+    const candidates = o.deadline.reminders.filter((r) => !o.remindersDone.includes(r)).map((r) => Date.parse(r));
+    // Once escalated, the target is moot: waking for it would find nothing to do, again and again.
+    if (o.deadline.target && !o.targetWarnedAt && !o.escalatedAt) candidates.push(Date.parse(o.deadline.target.dueAt) + 1);
+    if (!o.escalatedAt) candidates.push(afterDue(o));
+    for (const c of candidates) if (next === undefined || c < next) next = c;
+  }
+  return next;
+}
+
+export interface DueWork {
+  reminders: { obligationId: string; at: string }[];
+  targetWarnings: { obligationId: string }[];
+  escalations: { obligationId: string }[];
+  /** Minimum periods that have run their course. */
+  completedPeriods: { obligationId: string }[];
+}
+
+/** What has fallen due by `now`. Reminders for a deadline already passed are dropped. */
+export function dueWork(obligations: Record<string, ObligationState>, now: number, minimumPeriod: (id: string) => boolean): DueWork {
+  const work: DueWork = { reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] };
+  for (const o of Object.values(obligations)) {
+    if (!isOpen(o)) continue;
+    if (now >= afterDue(o)) {
+      if (minimumPeriod(o.id)) work.completedPeriods.push({ obligationId: o.id });
+      else if (!o.escalatedAt) work.escalations.push({ obligationId: o.id });
+      continue;
+    }
+    if (o.deadline.target && !o.targetWarnedAt && now > Date.parse(o.deadline.target.dueAt)) {
+      work.targetWarnings.push({ obligationId: o.id });
+    }
+    for (const r of o.deadline.reminders) {
+      if (o.remindersDone.includes(r) || Date.parse(r) > now) continue;
+      work.reminders.push({ obligationId: o.id, at: r });
+    }
+  }
+  return work;
+}
+
+/** Time has passed: reminders, target warnings, escalations and completed periods, queued. */
+export function applyDueWork(ledger: Ledger, policy: NoticePolicy, now: string): void {
+  const work = dueWork(ledger.obligations, Date.parse(now), (id) => policy.minimumPeriod(id));
+  for (const { obligationId, at } of work.reminders) {
+    const o = ledger.obligations[obligationId]!;
+    o.remindersDone.push(at);
+    queueNotice(ledger, 'reminder', o, policy.remind(obligationId), at);
+  }
+  for (const { obligationId } of work.targetWarnings) {
+    const o = ledger.obligations[obligationId]!;
+    const target = o.deadline.target!;
+    o.targetWarnedAt = now;
+    record(ledger, 'target-passed', `${obligationId}:${o.round}:target:${target.dueAt}`, { obligationId, occurredAt: now, detail: { targetDueAt: target.dueAt } });
+    ledger.timeline.push({ at: now, kind: 'target-passed', obligationId });
+    queueNotice(ledger, 'target-warning', o, [...policy.remind(obligationId), ...policy.escalateTo(obligationId)], target.dueAt);
+  }
+  for (const { obligationId } of work.escalations) {
+    const o = ledger.obligations[obligationId]!;
+    o.escalatedAt = now;
+    o.status = 'missed';
+    o.remindersDone = [...o.deadline.reminders];
+    ledger.timeline.push({ at: now, kind: 'obligation-missed', obligationId });
+    record(ledger, 'obligation-missed', `${obligationId}:${o.round}:missed:${o.deadline.dueAt}`, { obligationId, occurredAt: now, detail: { dueAt: o.deadline.dueAt } });
+    queueNotice(ledger, 'escalation', o, policy.escalateTo(obligationId), o.deadline.dueAt);
+  }
+  for (const { obligationId } of work.completedPeriods) {
+    const o = ledger.obligations[obligationId]!;
+    meetObligation(ledger, obligationId, o.deadline.dueAt, SYSTEM);
+  }
+}
+
+/** What became of a queued email. */
+export type NoticeOutcome = { sent: true; refusedRecipients?: number } | { sent: false };
+
+/** An email went (or was refused for good): the timeline and register say so. */
+export function applyNoticeOutcome(ledger: Ledger, notice: QueuedNotice, outcome: NoticeOutcome, now: string): void {
+  const { kind, obligationId, round, instant } = notice;
+  const suffix = outcome.sent ? 'sent' : 'failed';
+  ledger.timeline.push({ at: now, kind: `${kind}-${suffix}`, obligationId });
+  record(ledger, `${kind}-${suffix}`, `${obligationId}:${round}:${kind}:${instant}:${suffix}`, {
+    obligationId,
+    occurredAt: now,
+    detail: outcome.sent
+      ? { to: notice.to.join(', '), ...(outcome.refusedRecipients ? { refusedRecipients: outcome.refusedRecipients } : {}) }
+      : { to: notice.to.join(', ') },
+  });
+  // The delivery meets the obligation only for the round the email was about.
+  if (outcome.sent && notice.meetsOnDelivery && ledger.obligations[notice.meetsOnDelivery]?.round === round) {
+    meetObligation(ledger, notice.meetsOnDelivery, now, SYSTEM);
+  }
+}
+
+export function overdueCount(obligations: Record<string, ObligationState>): number {
+  return Object.values(obligations).filter((o) => o.status === 'missed').length;
+}
+
+export function nextDeadline(obligations: Record<string, ObligationState>): string | undefined {
+  const due = Object.values(obligations)
+    .filter((o) => o.status === 'open')
+    .map((o) => o.deadline.dueAt)
+    .sort();
+  return due[0];
+}
