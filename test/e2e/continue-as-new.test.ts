@@ -65,8 +65,9 @@ async function caseInLcspr() {
 }
 
 async function progress(handle: WorkflowHandle<typeof incidentWorkflow>, n: number, updateId?: string): Promise<CaseStatus> {
+  // As the API sends a keyed decision: the update ID, and the key's hashes (here plain test strings).
   await handle.executeUpdate(decisionUpdate('review-progress'), {
-    args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` } }],
+    args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` }, ...(updateId ? { key: { keyId: updateId, requestHash: `progress-${n}` } } : {}) }],
     ...(updateId ? { updateId } : {}),
   });
   return handle.query(statusQuery);
@@ -174,6 +175,8 @@ test('an idempotency key (updateId) already processed is not applied again after
 
   // The client retries the first request, with its key, after the case continued as new.
   const retried = await progress(handle, 1, key(1));
+  // Register rows follow the decision; wait until the case has carried them out.
+  for (let s = retried; s.pending.records > 0 || s.pending.notices > 0; s = await handle.query(statusQuery)) await new Promise((r) => setTimeout(r, 100));
   const recorded = {
     timeline: retried.timeline.filter((t) => t.kind === 'decision:review-progress').length,
     register: (await caseEntries(stack.register, ref)).filter((e) => e.kind === 'decision:review-progress').length,

@@ -8,8 +8,7 @@ import type { Role } from '../../domain/roles';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
-import { londonDate, monthsAfter, shiftDays, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
-import { newCaseReference } from '../helpers/stack';
+import { londonDate, monthsAfter, notWorking, shiftDays, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
 
 const ROLE_IDS: Record<Role, string> = {
   referrer: 'referrer-1',
@@ -44,9 +43,9 @@ async function decideOk(ref: string, decision: string, role: Role, body: Record<
 }
 
 test('LCSPR path through the API: referral to publication and the action plan, with emails, refusals, explanations, register and visibility', async () => {
-  const ref = newCaseReference();
-  const created = await request(stack.app).post('/referrals').set('Authorization', `Bearer ${tokenOf('business-unit')}`).send({ caseReference: ref, referral: validReferralForm() });
+  const created = await request(stack.app).post('/referrals').set('Authorization', `Bearer ${tokenOf('business-unit')}`).send({ referral: validReferralForm() });
   expect(created.status).toBe(201);
+  const ref = created.body.caseReference as string;
   const received = londonDate(created.body.receivedAt);
 
   // The Business Unit's receipt: 1 WD from receipt to inform the SSP (§4.6, §5.1).
@@ -125,7 +124,12 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   expect(again.body.error.code).toBe('WrongStage');
 
   // The case as a person reads it: every obligation with how its deadline was counted.
-  const shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
+  // Emails and register rows follow a decision's answer; the case says how many are still pending.
+  let shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
+  for (let tries = 0; shown.body.pending?.records + shown.body.pending?.notices > 0 && tries < 100; tries++) {
+    await new Promise((r) => setTimeout(r, 100));
+    shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
+  }
   expect(shown.status).toBe(200);
   expect(shown.body.stage).toBe('action-plan');
   const open = shown.body.open as ObligationView[];
@@ -136,7 +140,16 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   });
   expect(shown.body.missed).toEqual([]);
   // The form says the referrer became aware in March: the referral itself arrived late (§4.5).
-  expect((shown.body.metLate as ObligationView[]).map((o) => o.id)).toEqual(['referral-submitted']);
+  // §14.7 is judged against the real publication date: published today, 60 days before the plan,
+  // the report sent today was due 7 WD before today. It is re-judged met late, and says by how much.
+  const metLate = shown.body.metLate as ObligationView[];
+  expect(metLate.map((o) => o.id).sort()).toEqual(['referral-submitted', 'report-to-panel']);
+  const report = metLate.find((o) => o.id === 'report-to-panel')!;
+  expect(report.dueDate).toBe(workingDaysBefore(publishedOn, 7));
+  let lateBy = 0;
+  for (let d = shiftDays(report.dueDate, 1); d <= publishedOn; d = shiftDays(d, 1)) if (!notWorking(d)) lateBy++;
+  expect(report.late).toEqual({ workingDays: Math.max(lateBy, 1) });
+  expect((shown.body.timeline as Array<{ kind: string; obligationId?: string }>).some((t) => t.kind === 'obligation-rejudged' && t.obligationId === 'report-to-panel')).toBe(true);
   const met = shown.body.met as ObligationView[];
   expect(met.map((o) => o.id).sort()).toEqual(
     [
@@ -148,7 +161,6 @@ test('LCSPR path through the API: referral to publication and the action plan, w
       'rapid-review-meeting',
       'rapid-review-report',
       'referrer-feedback',
-      'report-to-panel',
       'reviewer-commissioned',
       'ssp-decision',
       'ssp-informed',
@@ -157,8 +169,9 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   );
   const notification = met.find((o) => o.id === 'national-notification')!;
   expect(notification.explanation).toMatchObject({ clock: { event: 'la-became-aware', date: received }, rule: `5 working days after ${received} (la-became-aware)`, section: '§3, §5.2', statutory: true });
-  const reportToPanel = met.find((o) => o.id === 'report-to-panel')!;
-  expect(reportToPanel.explanation.rule).toBe(`7 working days before ${planned} (planned-publication)`);
+  // Counted first from the planned date, then from the real one; both kept.
+  expect(report.explanation.rule).toBe(`7 working days before ${publishedOn} (planned-publication)`);
+  expect(report.previousDeadlines.map((d) => d.rule)).toEqual([`7 working days before ${planned} (planned-publication)`]);
 
   // The register recorded every decision, in order, and what each met.
   const entries = shown.body.register as Array<{ kind: string; obligationId?: string; actor?: { id: string; role: string } }>;

@@ -1,7 +1,6 @@
 // End to end: the real API (supertest), a real worker, the real Temporal dev server (the CLI,
 // provisioned by the project), and a real SMTP listener receiving the emails.
 import request from 'supertest';
-import { caseEntries } from '../../activities/register';
 import { CASE_STAGE, workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
@@ -22,14 +21,20 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function referral(caseReference: string, form: unknown = validReferralForm()) {
-  return request(stack.app).post('/referrals').set(bearer(TOKENS.businessUnit)).send({ caseReference, referral: form });
+function referral(form: unknown = validReferralForm(), idempotencyKey?: string) {
+  const req = request(stack.app).post('/referrals').set(bearer(TOKENS.businessUnit));
+  if (idempotencyKey) void req.set('Idempotency-Key', idempotencyKey);
+  return req.send({ referral: form });
 }
 
+/** The references the register hands out: DSP, the London year of receipt, a number. */
+const ALLOCATED = /^DSP-\d{4}-\d{4,}$/;
+
 test('a referral starts a case; the Business Unit is told by email; recording "SSP informed" stops the clock', async () => {
-  const ref = newCaseReference();
-  const created = await referral(ref);
+  const created = await referral();
   expect(created.status).toBe(201);
+  const ref = created.body.caseReference as string;
+  expect(ref).toMatch(ALLOCATED);
   expect(created.body).toMatchObject({ caseReference: ref, workflowId: workflowIdFor(ref) });
 
   const receipt = await stack.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Referral received`));
@@ -40,7 +45,7 @@ test('a referral starts a case; the Business Unit is told by email; recording "S
   expect(shown.status).toBe(200);
   expect(shown.body.stage).toBe('referral-received');
   const deadline = shown.body.obligations['ssp-informed'].deadline;
-  expect(deadline).toMatchObject({ obligationId: 'ssp-informed', section: '§4.6, §5.1', clock: { event: 'referral-received' } });
+  expect(deadline).toMatchObject({ obligationId: 'ssp-informed', section: '§4.6, §5.1', clock: { event: 'la-became-aware' } });
   expect(receipt.text).toContain(deadline.dueDate);
   expect(Array.isArray(deadline.skipped)).toBe(true);
 
@@ -74,36 +79,49 @@ test('a referral starts a case; the Business Unit is told by email; recording "S
 });
 
 test('a bad form is refused with 422 listing each problem, and no case is started', async () => {
-  const ref = newCaseReference();
   const form = validReferralForm();
   const bad = { ...form, referrer: { ...form.referrer, email: 'not-an-email' }, incidentDetails: '' };
-  const res = await referral(ref, bad);
+  const before = await stack.register.selectFrom('case_record').select('case_reference').execute();
+  const res = await referral(bad);
   expect(res.status).toBe(422);
   expect(res.body.error.code).toBe('InvalidReferral');
   const paths = res.body.error.problems.map((p: { path: string }) => p.path);
   expect(paths).toEqual(expect.arrayContaining(['referral.referrer.email', 'referral.incidentDetails']));
   expect(JSON.stringify(res.body)).not.toContain('not-an-email');
-  await expect(stack.env.client.workflow.getHandle(workflowIdFor(ref)).describe()).rejects.toThrow();
-  expect(await caseEntries(stack.register, ref)).toHaveLength(0);
+  // No reference was allocated, so no case exists for it.
+  expect(await stack.register.selectFrom('case_record').select('case_reference').execute()).toEqual(before);
 });
 
-test('the same case reference twice is refused with 409', async () => {
-  const ref = newCaseReference();
-  expect((await referral(ref)).status).toBe(201);
-  const second = await referral(ref);
-  expect(second.status).toBe(409);
-  expect(second.body.error.code).toBe('DuplicateCaseReference');
+test('references are allocated by the system, never reused; the same Idempotency-Key returns the same case', async () => {
+  const first = await referral();
+  const second = await referral();
+  expect([first.status, second.status]).toEqual([201, 201]);
+  expect(first.body.caseReference).not.toBe(second.body.caseReference);
+  const key = `referral-${newCaseReference()}`;
+  const keyed = await referral(validReferralForm(), key);
+  expect(keyed.status).toBe(201);
+  const retried = await referral(validReferralForm(), key);
+  expect(retried.status).toBe(200);
+  expect(retried.body.caseReference).toBe(keyed.body.caseReference);
+  // The same key for a different form is refused, saying so.
+  const form = validReferralForm();
+  const changed = await referral({ ...form, incidentDetails: `${form.incidentDetails} (changed)` }, key);
+  expect(changed.status).toBe(422);
+  expect(changed.body.error.code).toBe('IdempotencyKeyReused');
+  const rows = await stack.register.selectFrom('case_record').select('case_reference').where('case_reference', '=', keyed.body.caseReference).execute();
+  expect(rows).toHaveLength(1);
 });
 
-test('without a valid token nothing is accepted; an opaque reference is required', async () => {
+test('without a valid token nothing is accepted; a reference cannot be chosen by the caller', async () => {
   const ref = newCaseReference();
-  const anonymous = await request(stack.app).post('/referrals').send({ caseReference: ref, referral: validReferralForm() });
+  const anonymous = await request(stack.app).post('/referrals').send({ referral: validReferralForm() });
   expect(anonymous.status).toBe(401);
   const wrongToken = await request(stack.app).get(`/cases/${ref}`).set(bearer('not-a-real-token'));
   expect(wrongToken.status).toBe(401);
-  const named = await referral('Test Child 2026');
+  const named = await request(stack.app).post('/referrals').set(bearer(TOKENS.businessUnit)).send({ caseReference: 'Test Child 2026', referral: validReferralForm() });
   expect(named.status).toBe(422);
   expect(named.body.error.problems.map((p: { path: string }) => p.path)).toContain('caseReference');
+  expect(JSON.stringify(named.body)).not.toContain('Test Child');
   const missing = await request(stack.app).get(`/cases/${newCaseReference()}`).set(bearer(TOKENS.businessUnit));
   expect(missing.status).toBe(404);
 });

@@ -2,8 +2,9 @@
 // *.test.ts file, so `npm test` does not run it; run it on purpose when a new fixture is wanted:
 //   npx jest --runInBand --testMatch '**/test/replay/record-histories.ts'
 // Each path runs on the time-skipping server with the real worker, SMTP listener and register,
-// to closure, and its history is written to test/fixtures/histories/<path-name>.json with the
-// real workflow ID beside it in <path-name>.meta.json.
+// to closure, and its history is written to test/fixtures/histories/<generation>/<path-name>.json
+// with the real workflow ID beside it in <path-name>.meta.json. Fixtures are appended, never
+// overwritten: a file already there stops the recording (start a new generation instead).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
@@ -13,14 +14,17 @@ import { learningReferralForm } from '../fixtures/referral-form';
 import { londonDate, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
 import { actors, decide, mailsFor, resultOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
 
-const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
+/** The workflow code's generation the recording belongs to (see test/replay/replay.test.ts). */
+const GENERATION = process.env.HISTORY_GENERATION ?? 'v2-atomic-decisions';
+const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories', GENERATION);
 
 async function save(pathName: string, handle: CaseHandle, description: string): Promise<void> {
   const history = await handle.fetchHistory();
   mkdirSync(HISTORIES, { recursive: true });
-  writeFileSync(path.join(HISTORIES, `${pathName}.json`), historyToJSON(history));
+  // 'wx': never overwrite a kept fixture.
+  writeFileSync(path.join(HISTORIES, `${pathName}.json`), historyToJSON(history), { flag: 'wx' });
   const meta = { workflowId: handle.workflowId, path: pathName, description, events: history.events?.length ?? 0 };
-  writeFileSync(path.join(HISTORIES, `${pathName}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`);
+  writeFileSync(path.join(HISTORIES, `${pathName}.meta.json`), `${JSON.stringify(meta, null, 2)}\n`, { flag: 'wx' });
 }
 
 let h: Harness;
