@@ -15,6 +15,8 @@ export interface SmtpCatcher {
   url: string;
   messages: CapturedMail[];
   waitFor(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  /** An outage: while down, every connection is turned away with 421 (service not available). */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -31,10 +33,18 @@ export interface SmtpCatcherOptions {
 export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promise<SmtpCatcher> {
   const messages: CapturedMail[] = [];
   const waiters: Array<() => void> = [];
+  let down = false;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onConnect(_session, callback) {
+      if (down) {
+        callback(Object.assign(new Error('service not available'), { responseCode: 421 }));
+        return;
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (options.refuse?.(address.address)) {
         const err = Object.assign(new Error('mailbox unavailable'), { responseCode: 550 });
@@ -74,6 +84,9 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
           });
         });
       }
+    },
+    setDown(value) {
+      down = value;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
