@@ -209,8 +209,9 @@ export function createApp(deps: AppDependencies): express.Express {
     if (!ref) return;
     try {
       const state = await bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(ref)).query(statusQuery));
-      const register = await caseEntries(deps.register, ref);
-      res.json({ ...state, register });
+      // The register being unreachable delays its rows; the case itself still answers.
+      const register = await caseEntries(deps.register, ref).catch(() => null);
+      res.json({ ...state, register, ...(register === null ? { registerUnavailable: true } : {}) });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
       throw err;

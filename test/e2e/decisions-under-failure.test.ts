@@ -3,6 +3,7 @@
 // server, with a real worker that the test stops and starts, a real SMTP listener that goes down,
 // and a register in a temporary SQLite file.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn } from 'node:child_process';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import type { Users } from '../../config';
@@ -23,6 +24,14 @@ const PEOPLE: Array<{ id: string; role: Role; token: string }> = [
   { id: 'ssp-la', role: 'ssp', token: 'fail-ssp' },
   { id: 'ld-chair', role: 'ld-chair', token: 'fail-ld-chair' },
 ];
+/** Holds a write lock on the SQLite file argv[1] for argv[2] ms, saying "locked" once it has it. */
+const HOLD_LOCK = `
+const Database = require('better-sqlite3');
+const db = new Database(process.argv[1]);
+db.exec('BEGIN IMMEDIATE');
+process.stdout.write('locked\\n');
+setTimeout(() => { db.exec('ROLLBACK'); db.close(); }, Number(process.argv[2]));
+`;
 const token = (id: string) => PEOPLE.find((p) => p.id === id)!.token;
 /** How long the API waits for the case engine before answering 503. */
 const CALL_TIMEOUT_MS = 4_000;
@@ -30,6 +39,7 @@ const CALL_TIMEOUT_MS = 4_000;
 let env: TestWorkflowEnvironment;
 let smtp: SmtpCatcher;
 let register: RegisterDb;
+let registerFile: string;
 let worker: { stop(): Promise<void> } | undefined;
 let app: ReturnType<typeof createApp>;
 
@@ -38,7 +48,9 @@ beforeAll(async () => {
     server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
   });
   smtp = await startSmtpCatcher();
-  ({ register } = await tempRegister());
+  const temp = await tempRegister();
+  register = temp.register;
+  registerFile = temp.url.replace(/^sqlite:/, '');
   worker = await runIncidentWorker(env, register, smtp.url);
   const users: Users = { users: PEOPLE.map((p) => ({ id: p.id, role: p.role, agency: 'test', tokenSha256: tokenHash(p.token) })) };
   const mailer = nodemailer.createTransport(smtp.url);
@@ -84,6 +96,32 @@ test('the first decision, sent the moment the referral is answered, is taken (it
   const informed = await decide(ref, 'ssp-informed', 'bu-1');
   expect(informed.status).toBe(200);
   expect(informed.body.stage).toBe('awaiting-ssp-decision');
+});
+
+test('close-case sent while the SSP decision is applied, the register slowed: refused; referrer feedback stays watched', async () => {
+  const ref = await refer();
+  expect((await decide(ref, 'ssp-informed', 'bu-1')).status).toBe(200);
+  await settled(ref);
+  // Another process holds the register's write lock for 2 s: every write waits. (A process of its
+  // own: better-sqlite3 waits for a lock synchronously, which would stall this one.)
+  const blocker = spawn(process.execPath, ['-e', HOLD_LOCK, registerFile, '2000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const released = new Promise((resolve) => blocker.once('exit', resolve));
+  await new Promise<void>((resolve) => blocker.stdout.once('data', () => resolve()));
+  const [decided, closing] = await Promise.all([
+    decide(ref, 'ssp-decision', 'ssp-la', { outcome: 'not-met-no-further-action', rationale: 'No serious harm (test).' }),
+    new Promise((r) => setTimeout(r, 30)).then(() => decide(ref, 'close-case', 'ld-chair')),
+  ]);
+  const answers = [decided, closing].map((r) => ({ status: r.status, code: r.body.error?.code, stage: r.body.stage }));
+  await released;
+  // It was accepted, and the case completed with §5.7's feedback open and never watched.
+  expect(answers).toEqual([
+    { status: 200, stage: 'no-further-action' },
+    { status: 409, code: 'WrongStage' },
+  ]);
+  const after = await settled(ref);
+  expect(after.stage).toBe('no-further-action');
+  expect(after.obligations['referrer-feedback']!.status).toBe('open');
+  expect((await env.client.workflow.getHandle(`incident-${ref}`).describe()).status.name).toBe('RUNNING');
 });
 
 test('SMTP down: a case referred in the outage takes its decisions at once; each email goes once when SMTP is back', async () => {
