@@ -12,7 +12,21 @@ import { z } from 'zod';
 import { findProjectRoot } from '../config/project-root';
 import { STAGES, type CaseFacts, type CaseState, type ObligationState, type Stage } from '../domain/case';
 import { DECISION_NAMES, decisionRule, type DecisionName, type DecisionRule, type Effects } from '../domain/decisions';
+import { newCase, openingObligations } from '../domain/incident';
 import { CLOCK_EVENTS, DEFAULT_RULEBOOK, rulebook, type LimitRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
+
+/** The obligations a referral opens, as the engine opens them. */
+function openedAtReferral(lookedAfterChildDied: boolean): string[] {
+  const state = newCase({
+    caseReference: 'DSP-2026-0000',
+    receivedAt: '2026-01-05T10:00:00.000Z',
+    rulebookVersion: DEFAULT_RULEBOOK,
+    receivedBy: { id: 'business-unit', role: 'business-unit', agency: 'Business Unit' },
+    referrerBecameAware: '2026-01-05',
+    lookedAfterChildDied,
+  });
+  return openingObligations(state);
+}
 
 export const PROCEDURE_DOC = 'docs/PROCEDURE.md';
 export const REGENERATE_COMMAND = 'npm run docs:procedure';
@@ -522,13 +536,16 @@ export function renderProcedureDoc(): string {
     'in action plans. Each step has a deadline in working days in England (or calendar months), which',
     'the incident workflow watches: it reminds the owner before, and escalates when a deadline is missed.',
     '',
-    `This page is generated from the code (\`domain/case.ts\`, \`domain/decisions.ts\`, \`domain/rulebook.ts\`);`,
+    `This page is generated from the code (\`domain/case.ts\`, \`domain/decisions.ts\`, \`domain/incident.ts\`, \`domain/rulebook.ts\`);`,
     `regenerate it with \`${REGENERATE_COMMAND}\` (\`${REGENERATE_COMMAND} -- --check\` tells whether it is up to date).`,
     `Section numbers (§) refer to the partnership's procedure document, the rulebook ${code(book.version)}:`,
     `*${book.title}*, which remains the authority.`,
     '',
-    'A referral opens one case, at the first stage below; the obligations watched from the referral are',
-    'opened by the workflow (`openCase` in `workflows/incident.ts`). From then on, everything that moves',
+    'A referral opens one case, at the first stage below, with the obligations watched from the referral',
+    `(\`openingObligations\` in \`domain/incident.ts\`): ${openedAtReferral(false).map(code).join(', ')}; and where a looked-after child died, also ${openedAtReferral(true)
+      .filter((id) => !openedAtReferral(false).includes(id))
+      .map(code)
+      .join(', ')}. From then on, everything that moves`,
     'the case is a decision a person records through the API (`POST /cases/:ref/decisions/<decision>`).',
     'A decision that does not fit the stage, comes from a role that may not make it, or meets an',
     'obligation that is not open is refused and changes nothing.',
