@@ -1,5 +1,5 @@
 // The words of every email. Bodies name the case by its reference only: the child's and
-// family's details stay behind sign-in (PROCESS.md "Who hears what").
+// family's details stay behind sign-in (DSP 1.5, "Who hears what").
 import type { Deadline } from '../domain/case';
 import type { Notice } from './types';
 

@@ -30,7 +30,7 @@ export const partnershipSchema = z.strictObject({
   name: z.string().min(1),
   /** Role mailboxes; reminders and escalations go here, never to personal data. */
   mailboxes: z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
-  /** Days the partnership's offices are closed beyond bank holidays (PROCESS.md "How to count"). */
+  /** Days the partnership's offices are closed beyond bank holidays (DSP 1.5, "How to count"). */
   closureDays: z.array(z.strictObject({ date: z.iso.date(), name: z.string().min(1) })).default([]),
   /**
    * Working days before a reminder for steps the seed gives no limit (local policy, never

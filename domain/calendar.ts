@@ -1,5 +1,5 @@
 /**
- * Working-day calendar for the procedure's deadlines, as PROCESS.md "How to count" defines them:
+ * Working-day calendar for the procedure's deadlines, as the procedure (DSP 1.5) "How to count" defines them:
  * Monday to Friday less England and Wales bank holidays (substitute days included, observances
  * not) less the partnership's configured closure days; "within N WD of X" counts from X as day 0;
  * "N months from X" clamps to the month's last day; "at least N WD before Y" counts back from Y.
@@ -180,7 +180,7 @@ export class WorkingDayCalendar {
     const monthIndex = start.getUTCMonth() + n;
     const year = start.getUTCFullYear() + Math.floor(monthIndex / 12);
     const month = (((monthIndex % 12) + 12) % 12) + 1;
-    // Where the day does not exist in the target month, PROCESS.md takes that month's last day.
+    // Where the day does not exist in the target month, the procedure takes that month's last day.
     const day = Math.min(start.getUTCDate(), daysInMonth(year, month));
     const result = formatDate(utcMidnight(year, month, day));
     const direction = n < 0 ? 'before' : 'after';

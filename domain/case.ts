@@ -23,7 +23,7 @@ export function workflowIdFor(caseReference: string): string {
   return `incident-${caseReference}`;
 }
 
-/** PROCESS.md's map, one stage per box the case can wait in. */
+/** the procedure's map, one stage per box the case can wait in. */
 export const STAGES = [
   'referral-received',
   'awaiting-ssp-decision',

@@ -1,4 +1,4 @@
-// Every decision a person records through the API (PROCESS.md "People and what they may
+// Every decision a person records through the API (DSP 1.5, "People and what they may
 // decide"): which roles may make it, at which stages it fits, its payload schema, and what it
 // does to the case. Pure and deterministic: the workflow applies the effects.
 import { z } from 'zod';
@@ -452,7 +452,7 @@ export const DECISIONS = {
     },
   }),
 
-  // PROCESS.md "What changes a deadline": a later-known date recomputes every deadline counted from it.
+  // the procedure (DSP 1.5) "What changes a deadline": a later-known date recomputes every deadline counted from it.
   'clock-corrected': rule({
     roles: ['business-unit'],
     stages: STAGES.filter((s) => s !== 'closed'),

@@ -1,4 +1,4 @@
-// The people of PROCESS.md "People and what they may decide". Operations staff watch the
+// The people of the procedure (DSP 1.5) "People and what they may decide". Operations staff watch the
 // Temporal UI and run the system; they decide nothing in a case.
 export const ROLES = [
   'referrer',

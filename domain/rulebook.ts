@@ -1,7 +1,7 @@
 import type { Mailbox, Role } from './roles';
 
 /**
- * The events a deadline can be counted from (PROCESS.md "Deadlines", column "clock").
+ * The events a deadline can be counted from (DSP 1.5, "Deadlines", column "clock").
  * A case keeps the date of each as it becomes known; a corrected date recomputes every
  * deadline counted from it.
  */
@@ -102,7 +102,7 @@ function rules(list: ObligationRule[]): Record<string, ObligationRule> {
 
 /**
  * The seed procedure: DSP 1.5 (July 2023), written under Working Together 2018. Ids are
- * PROCESS.md's. The three action-* rows belong to the action-plan workflow.
+ * the procedure's. The three action-* rows belong to the action-plan workflow.
  */
 export const DSP_1_5: Rulebook = {
   version: 'DSP-1.5',
@@ -276,7 +276,7 @@ export const DSP_1_5: Rulebook = {
       escalateTo: ['independent-scrutineer', 'business-manager'],
     },
     // Steps the seed gives no limit: reminders after a configurable number of working days,
-    // this partnership's local policy (PROCESS.md "Deadlines", last paragraph).
+    // this partnership's local policy (DSP 1.5, "Deadlines", last paragraph).
     {
       id: 'csprp-response',
       obligation: "The Panel's response to the Rapid Review is received",

@@ -1,5 +1,5 @@
 // ---- Driving a case forward on the time-skipping server (the order, roles and payloads of
-// domain/decisions.ts), each step checked to land in the stage PROCESS.md's map says.
+// domain/decisions.ts), each step checked to land in the stage the procedure's map says.
 import type { CaseStatus } from '../../domain/case';
 import type { SSP_OUTCOMES } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
@@ -76,7 +76,7 @@ export async function caseWithDraftReport(h: Harness) {
   return { ...c, status };
 }
 
-// ---- Along a path of PROCESS.md's map, every obligation met in time and checked as it opens.
+// ---- Along a path of the procedure's map, every obligation met in time and checked as it opens.
 
 /** The form with the referrer aware on `becameAware` and submitting (the organisation agreeing) on `submitted`. */
 export function referrerAwareOn(form: ReferralForm, becameAware: string, submitted = becameAware): ReferralForm {

@@ -1,4 +1,4 @@
-// ---- Expected dates, worked out here from PROCESS.md "How to count" and the gov.uk list of
+// ---- Expected dates, worked out here from the procedure (DSP 1.5) "How to count" and the gov.uk list of
 // England and Wales bank holidays: independent of domain/calendar.ts and date-holidays.
 // Deliberately so: the tests hold the code's deadlines up against these, and a mistake in the
 // code's calendar (or in the holiday package) would be copied into the expectation if this file

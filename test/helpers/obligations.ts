@@ -1,4 +1,4 @@
-// Obligations checked against PROCESS.md on the time-skipping server: a deadline worked out with
+// Obligations checked against the procedure (DSP 1.5) on the time-skipping server: a deadline worked out with
 // the independent calendar (expected-dates.ts), one obligation crossing its deadline (reminders,
 // escalation, missed, then met late), and what the case and the register say about obligations.
 import { caseEntries } from '../../activities/register';
@@ -22,7 +22,7 @@ export const MAILBOX: Record<Mailbox, string> = {
   'ld-chair': 'ld-chair@partnership.example.org',
 };
 
-/** An obligation as PROCESS.md's deadlines table gives it (local policy limits: the rulebook's). */
+/** An obligation as the procedure's deadlines table gives it (local policy limits: the rulebook's). */
 export interface Spec {
   id: string;
   clock: ClockEvent;
@@ -149,7 +149,7 @@ export async function overdueCountAttribute(handle: CaseHandle): Promise<{ attri
 
 // ---- Obligations along a path, met in time.
 
-/** The obligation's deadline is the one PROCESS.md gives for its clock and limit, rule text included. */
+/** The obligation's deadline is the one the procedure (DSP 1.5) gives for its clock and limit, rule text included. */
 /** `governs`: for a rule counted from the earlier of two clocks, what its explanation adds. */
 export function expectDeadline(s: CaseStatus, id: string, clock: ClockEvent, from: string, limit: Limit, statutory = true, governs = ''): ObligationState {
   const o = s.obligations[id];

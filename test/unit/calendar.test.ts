@@ -1,5 +1,5 @@
 // Expected dates below were worked out by hand from a printed calendar and the gov.uk list of
-// England and Wales bank holidays, not from the implementation (PROCESS.md "How to count").
+// England and Wales bank holidays, not from the implementation (DSP 1.5, "How to count").
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Holidays from 'date-holidays';
@@ -15,7 +15,7 @@ import {
 
 const calendar = new WorkingDayCalendar();
 
-describe('working days after a clock (PROCESS.md example: Christmas 2026)', () => {
+describe('working days after a clock (the procedure (DSP 1.5) example: Christmas 2026)', () => {
   test('Monday 21 Dec 2026 + 5 WD is Wednesday 30 Dec 2026', () => {
     expect(addWorkingDays('2026-12-21', 5)).toBe('2026-12-30');
     expect(calendar.addWorkingDays('2026-12-21', 5)).toBe('2026-12-30');

@@ -1,6 +1,6 @@
 // The activities themselves (activities/index.ts) with real parts: the England and Wales calendar,
 // a register in a temporary SQLite file, and for sending, a real SMTP listener on 127.0.0.1.
-// Expected dates are worked out by hand from PROCESS.md "How to count" and the gov.uk bank holidays.
+// Expected dates are worked out by hand from the procedure (DSP 1.5) "How to count" and the gov.uk bank holidays.
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -42,7 +42,7 @@ function compute(obligationId: string, clock: string): Promise<Deadline> {
 }
 
 describe('computeDeadline', () => {
-  test("PROCESS.md's example: LA aware Monday 21 Dec 2026, the notification is due the end of Wednesday 30 Dec", async () => {
+  test("the procedure's example: LA aware Monday 21 Dec 2026, the notification is due the end of Wednesday 30 Dec", async () => {
     const d = await compute('national-notification', '2026-12-21T10:30:00Z');
     expect(d).toEqual({
       obligationId: 'national-notification',

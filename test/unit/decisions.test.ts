@@ -1,4 +1,4 @@
-// checkDecision against PROCESS.md "People and what they may decide", and the effects of every
+// checkDecision against the procedure (DSP 1.5) "People and what they may decide", and the effects of every
 // branching decision. Case states are built by hand (plain JSON, as domain/case.ts defines them).
 import { STAGES, type CaseState, type Deadline, type ObligationState, type ObligationStatus, type Stage } from '../../domain/case';
 import { DECISION_NAMES, DECISIONS, checkDecision, decisionRule, type DecisionName, type Effects } from '../../domain/decisions';
@@ -84,7 +84,7 @@ function effects(name: DecisionName, state: CaseState, payload: unknown, at = AT
   return then({ state, payload, at });
 }
 
-// --- PROCESS.md "People and what they may decide", written out by hand ---------------------------
+// --- the procedure (DSP 1.5) "People and what they may decide", written out by hand ---------------------------
 // Business Unit: SSP informed; national notification submitted; CSPRP acknowledgement and responses
 // received; referrer feedback sent. SSP: criteria decision; final level of review; approval of L&D
 // decisions; publication decisions. Rapid Review Panel chair: meeting scheduled and held; the
@@ -187,7 +187,7 @@ function problemPaths(result: ReturnType<typeof checkDecision>): string[] {
 
 // --- roles -------------------------------------------------------------------------------------
 
-describe('who may decide what (PROCESS.md "People and what they may decide")', () => {
+describe('who may decide what (DSP 1.5, "People and what they may decide")', () => {
   test('every decision is in the expected-roles table', () => {
     expect(Object.keys(EXPECTED_ROLES).sort()).toEqual([...DECISION_NAMES].sort());
   });

@@ -1,5 +1,5 @@
 // The words of every email (activities/notices.ts): the case by its reference only, the due date,
-// and how the deadline was counted (PROCESS.md "How to count", "Who hears what").
+// and how the deadline was counted (DSP 1.5, "How to count", "Who hears what").
 import type { Deadline } from '../../domain/case';
 import { renderNotice } from '../../activities/notices';
 import type { Notice, NoticeKind } from '../../activities/types';

@@ -370,7 +370,7 @@ describe('referral form options', () => {
     ]);
   });
 
-  // PROCESS.md says 19; the seed's form (Appendix 1, section 5) has these 18 tick boxes.
+  // The team's first reading said 19; the seed's form (Appendix 1, section 5) has these 18 tick boxes.
   it('has the characteristics of section 5, spelled as on the form', () => {
     expect(CASE_CHARACTERISTICS).toEqual([
       'Alcohol abuse',

@@ -1,4 +1,4 @@
-// The DSP 1.5 rulebook against PROCESS.md's "Deadlines" table. Expected rows are written out by
+// The DSP 1.5 rulebook against the procedure's "Deadlines" table. Expected rows are written out by
 // hand from the procedure's deadlines table (the seed, DSP 1.5), not read from domain/rulebook.ts.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,8 +22,8 @@ import { applyNoticeOutcome } from '../../domain/obligations';
 
 const obligations: ObligationRule[] = Object.values(DSP_1_5.obligations);
 
-/** PROCESS.md "Deadlines", every row but the three action-* rows (the action-plan workflow's). */
-const PROCESS_MD_IDS = [
+/** the procedure (DSP 1.5) "Deadlines", every row but the three action-* rows (the action-plan workflow's). */
+const PROCEDURE_IDS = [
   'referral-submitted',
   'ssp-informed',
   'ssp-decision',
@@ -45,13 +45,13 @@ interface ExpectedRow {
   limit: LimitRule;
   target?: LimitRule;
   minimumPeriod?: true;
-  /** PROCESS.md's § column. */
+  /** The § column. */
   sections: string[];
 }
 
 // Owners: "referring agency" is the referrer; "LA", "LA / Business Unit" are the Business Unit (its
-// Business Manager acts for the LA, PROCESS.md "Words"); "SSP" is the SSP.
-const EXPECTED: Record<(typeof PROCESS_MD_IDS)[number], ExpectedRow> = {
+// Business Manager acts for the LA, the procedure (DSP 1.5) "Words"); "SSP" is the SSP.
+const EXPECTED: Record<(typeof PROCEDURE_IDS)[number], ExpectedRow> = {
   // 1 WD from the referrer becoming aware, checked on arrival (§4.5).
   'referral-submitted': { owner: 'referrer', clock: 'referrer-became-aware', limit: { kind: 'working-days-after', days: 1 }, sections: ['4.5'] },
   // The earlier of 1 WD from the LA's awareness (§5.1) and 1 WD from receipt (§4.6).
@@ -81,13 +81,13 @@ function sectionNumbers(section: string): string[] {
   return [...section.matchAll(/§(\d+(?:\.\d+)?)/g)].map((m) => m[1]!);
 }
 
-describe("PROCESS.md's deadlines table is the DSP 1.5 rulebook", () => {
+describe("the procedure's deadlines table is the DSP 1.5 rulebook", () => {
   test('the default rulebook is DSP 1.5', () => {
     expect(DEFAULT_RULEBOOK).toBe('DSP-1.5');
     expect(DSP_1_5.version).toBe('DSP-1.5');
   });
 
-  test.each(PROCESS_MD_IDS)('%s is in DSP_1_5 under its own id', (id) => {
+  test.each(PROCEDURE_IDS)('%s is in DSP_1_5 under its own id', (id) => {
     expect(DSP_1_5.obligations[id]).toBeDefined();
     expect(DSP_1_5.obligations[id]!.id).toBe(id);
   });
@@ -98,7 +98,7 @@ describe("PROCESS.md's deadlines table is the DSP 1.5 rulebook", () => {
     }
   });
 
-  test.each(PROCESS_MD_IDS)('%s: owner, clock, limit, target and § as PROCESS.md has them', (id) => {
+  test.each(PROCEDURE_IDS)('%s: owner, clock, limit, target and § as the procedure has them', (id) => {
     const rule = DSP_1_5.obligations[id]!;
     const expected = EXPECTED[id];
     expect({ owner: rule.owner, clock: rule.clock, orClock: rule.orClock, limit: rule.limit }).toEqual({ owner: expected.owner, clock: expected.clock, orClock: expected.orClock, limit: expected.limit });
@@ -111,8 +111,8 @@ describe("PROCESS.md's deadlines table is the DSP 1.5 rulebook", () => {
 
   test('the obligations the seed gives no limit are local policy, and only those', () => {
     const local = obligations.filter((o) => !o.statutory).map((o) => o.id);
-    for (const id of local) expect(PROCESS_MD_IDS as readonly string[]).not.toContain(id);
-    // PROCESS.md: CSPRP's acknowledgement and response, the L&D Group's decision, SSP approval of
+    for (const id of local) expect(PROCEDURE_IDS as readonly string[]).not.toContain(id);
+    // The procedure: CSPRP's acknowledgement and response, the L&D Group's decision, SSP approval of
     // it, commissioning the reviewer, terms of reference.
     expect(local).toEqual(
       expect.arrayContaining(['csprp-acknowledgement', 'csprp-response', 'ld-decision', 'ld-decision-approval', 'reviewer-commissioned', 'terms-of-reference']),

@@ -1,7 +1,7 @@
-// Corrected clock dates (PROCESS.md "What changes a deadline"): the Business Unit records a
+// Corrected clock dates (DSP 1.5, "What changes a deadline"): the Business Unit records a
 // later-known date for a clock; every deadline counted from it is recomputed, the old one is
 // kept, and the case escalates or reopens as the new deadline says. Expected dates are worked
-// out here from PROCESS.md's rules and the bank holiday list.
+// out here from the procedure's rules and the bank holiday list.
 import { caseEntries } from '../../activities/register';
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5 } from '../../domain/rulebook';

@@ -1,7 +1,7 @@
 // Every obligation up to the Rapid Review, crossing its deadline on the time-skipping server:
 // the reminders and the escalation arrive over SMTP, the case shows it missed, the register has
 // it, then the decision that meets it is recorded late. Expected due dates are worked out here
-// from PROCESS.md's rules and the bank holiday list, not taken from the code.
+// from the procedure's rules and the bank holiday list, not taken from the code.
 import { caseEntries } from '../../activities/register';
 import { referralFormSchema } from '../../domain/referral-form';
 import { DSP_1_5 } from '../../domain/rulebook';
@@ -29,7 +29,7 @@ function referralAwareOn(becameAware: string, today: string) {
 
 // ---- Tests.
 
-test("the expected-date helper reproduces PROCESS.md's worked examples", () => {
+test("the expected-date helper reproduces the procedure's worked examples", () => {
   expect(count('2026-12-21', { workingDaysAfter: 5 })).toEqual({
     dueDate: '2026-12-30',
     skipped: [
@@ -98,7 +98,7 @@ test('referral-submitted: a referral arriving within 1 WD of the referrer becomi
 });
 
 test('national-notification: 5 WD from the LA becoming aware, across Christmas; missed, escalated, then met late', async () => {
-  // PROCESS.md's worked example: LA aware on 21 December (a Monday in 2026). Next 21 Dec, mid-morning.
+  // the procedure's worked example: LA aware on 21 December (a Monday in 2026). Next 21 Dec, mid-morning.
   const now = await h.env.currentTimeMs();
   const year = Number(londonDate(now).slice(0, 4));
   let start = londonInstant(`${year}-12-21`, '10:00:00');

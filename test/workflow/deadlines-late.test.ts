@@ -1,7 +1,7 @@
 // Every obligation after the Rapid Review (and on the learning route), crossing its deadline on
 // the time-skipping server: reminders and escalation over SMTP, missed in the case and the
 // register, then met late; the one-year minimum period is met by time, or broken. Expected due
-// dates are worked out here from PROCESS.md's rules and the bank holiday list.
+// dates are worked out here from the procedure's rules and the bank holiday list.
 import type { CaseStatus } from '../../domain/case';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';

@@ -1,7 +1,7 @@
-// One time-skipping test per path through PROCESS.md's map where the SSP decide the criteria for
+// One time-skipping test per path through the procedure's map where the SSP decide the criteria for
 // notification are not met (§5.5-5.7, §10.6-10.7), and the looked-after child's death (§5.3):
 // from the referral to where the branch ends, through the real decisions, each made by the role
-// domain/decisions.ts allows. Expected deadlines are worked out here from PROCESS.md "How to
+// domain/decisions.ts allows. Expected deadlines are worked out here from the procedure (DSP 1.5) "How to
 // count" with the tests' own calendar (helpers/expected-dates.ts), never taken from the code's output.
 import { statusQuery } from '../../workflows/contract';
 import { learningReferralForm, validReferralForm } from '../fixtures/referral-form';

@@ -1,6 +1,6 @@
-// One time-skipping test per path through PROCESS.md's map, notification route (criteria met):
+// One time-skipping test per path through the procedure's map, notification route (criteria met):
 // from the referral to where the branch ends, through the real decisions, each made by the role
-// domain/decisions.ts allows. Expected deadlines are worked out here from PROCESS.md "How to
+// domain/decisions.ts allows. Expected deadlines are worked out here from the procedure (DSP 1.5) "How to
 // count" with the tests' own calendar (helpers/expected-dates.ts: England and Wales bank holidays
 // written out), never taken from the code's output.
 import type { CaseStatus } from '../../domain/case';
