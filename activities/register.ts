@@ -6,6 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
+import type { OutcomeRecord } from '../domain/obligations';
 import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
 
 export interface RegisterEventTable {
@@ -132,15 +133,8 @@ export async function registerReachable(db: RegisterDb): Promise<boolean> {
   }
 }
 
-export interface RegisterEntry {
-  key: string;
-  caseReference: string;
-  kind: string;
-  obligationId?: string;
-  occurredAt: string;
-  actor?: { id: string; role: string };
-  detail?: Record<string, unknown>;
-}
+/** A row of the register: what the workflow queues (domain/obligations.ts). */
+export type RegisterEntry = OutcomeRecord;
 
 /** Idempotent: the same key twice records one row. */
 export async function recordEntry(db: RegisterDb, entry: RegisterEntry, now: Date = new Date()): Promise<boolean> {

@@ -277,7 +277,7 @@ export function createApp(deps: AppDependencies): express.Express {
       if (err instanceof WorkflowNotFoundError) return notFoundOrClosed(res, ref);
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusal(err.cause.type)) {
         const problems = err.cause.details?.[0] as Problem[] | undefined;
-        if (err.cause.type === 'RequestExpired') return sendError(res, 503, 'NotApplied', err.cause.message);
+        if (err.cause.type === 'RequestExpired' || err.cause.type === 'DeadlineUnavailable') return sendError(res, 503, 'NotApplied', err.cause.message);
         return sendError(res, REFUSALS[err.cause.type], err.cause.type, err.cause.message, problems);
       }
       throw err;

@@ -9,6 +9,8 @@ export const REFUSALS = {
   IdempotencyKeyReused: 422,
   /** The request reached the case after the API had stopped waiting: nothing was applied. */
   RequestExpired: 503,
+  /** The deadline computation did not answer in time: nothing was applied. */
+  DeadlineUnavailable: 503,
   AlreadyMet: 409,
   RoleNotAllowed: 403,
   InvalidDecision: 422,

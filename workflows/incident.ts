@@ -15,6 +15,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -60,14 +61,19 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   let revision = 0;
 
   // One change at a time: a handler that awaits its deadlines holds the case until it has applied.
+  // A FIFO lock handed from one holder to the next (two waiters woken by one condition could
+  // otherwise both go in).
   let busy = false;
+  const waiting: Array<() => void> = [];
   async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
+    if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
     busy = true;
     try {
       return await fn();
     } finally {
-      busy = false;
+      const next = waiting.shift();
+      if (next) next();
+      else busy = false;
       revision++;
     }
   }
@@ -79,7 +85,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     } catch (err) {
       // Refused before anything changed: the case is as it was.
       if (err instanceof ActivityFailure) {
-        throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
+        if (err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidDeadlineInput') {
+          throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
+        }
+        throw ApplicationFailure.create({ type: 'DeadlineUnavailable', message: 'The deadlines could not be computed in time; nothing was applied; try again', nonRetryable: true });
       }
       throw err;
     }
@@ -195,8 +204,19 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     const start = input.start;
     // Taken before the first await: no decision can be checked against a half-opened case.
     await exclusive(async () => {
-      const deadlines = await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests: deadlineRequests(state, openingObligations(state)) });
-      applyOpening(state, start.receivedBy, deadlines, nowIso());
+      const requests = deadlineRequests(state, openingObligations(state));
+      // The opening is not a request anyone can retry: it keeps trying (a worker overloaded for a
+      // minute must not end a case before it begins). Its inputs were validated at the API.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          applyOpening(state, start.receivedBy, await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests }), nowIso());
+          return;
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          log.error('opening deadlines not computed; trying again', { caseReference: ref, attempt });
+          await sleep(Math.min(attempt, 30) * 60_000);
+        }
+      }
     });
   }
 
