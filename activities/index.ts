@@ -58,7 +58,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           key: notice.key,
           caseReference: notice.caseReference,
           kind: notice.kind,
-          obligationId: notice.deadline.obligationId,
+          obligationId: notice.kind === 'operations-alert' ? null : notice.deadline.obligationId,
           from: deps.mailFrom,
           to: notice.to.map((m) => deps.mailboxes[m]),
           subject: rendered.subject,

@@ -46,6 +46,17 @@ const RECORD_IT = (ref: string, obligationId: string) =>
   `When done, record it in the case system against ${ref} (obligation: ${obligationId}).`;
 
 export function renderNotice(notice: Notice, now: Date): RenderedNotice {
+  if (notice.kind === 'operations-alert') {
+    return {
+      subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
+      text: [
+        `Case ${notice.caseReference}, ${londonTime.format(now)}: ${notice.reason}.`,
+        '',
+        `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and`,
+        'recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.',
+      ].join('\n'),
+    };
+  }
   const { caseReference: ref, deadline } = notice;
   const due = describeDue(deadline);
   // Limits the seed does not set are this partnership's local policy, and say so.

@@ -13,16 +13,27 @@ export interface DeadlinesRequest {
 }
 
 /** An email about a case: only its reference, the obligation and the deadline, never personal data. */
-export interface Notice {
+export interface ObligationNotice {
   /** Business identity (case, obligation, kind, instant): a retried send is not sent twice. */
   key: string;
   caseReference: string;
-  kind: NoticeKind;
+  kind: Exclude<NoticeKind, 'operations-alert'>;
   to: Mailbox[];
   deadline: Deadline;
   /** Outcome words for a decision notice (e.g. 'criteria-met'); never personal data. */
   outcome?: string;
 }
+
+/** An alert to operations about a case's workflow: the reference and what is wrong, nothing else. */
+export interface OperationsAlert {
+  key: string;
+  caseReference: string;
+  kind: 'operations-alert';
+  to: Mailbox[];
+  reason: string;
+}
+
+export type Notice = ObligationNotice | OperationsAlert;
 
 export interface NoticeResult {
   messageId: string;

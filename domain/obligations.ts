@@ -14,7 +14,8 @@ export type NoticeKind =
   | 'target-warning'
   | 'escalation'
   | 'breach'
-  | 'ssp-decision-shared';
+  | 'ssp-decision-shared'
+  | 'operations-alert';
 
 /** A deadline to compute: the obligation and its clock's value (and its second clock's, if any). */
 export interface DeadlineRequest {
@@ -40,7 +41,7 @@ export interface OutcomeRecord {
 export interface QueuedNotice {
   /** Business identity (case, obligation, round, kind, instant): the outbox sends it once. */
   key: string;
-  kind: NoticeKind;
+  kind: Exclude<NoticeKind, 'operations-alert'>;
   obligationId: string;
   round: number;
   /** The instant the notice is about (a reminder's moment, a deadline): part of its identity. */
@@ -52,10 +53,20 @@ export interface QueuedNotice {
   meetsOnDelivery?: string;
 }
 
+/** An alert to operations about the case's workflow itself (no obligation, no personal data). */
+export interface QueuedAlert {
+  key: string;
+  kind: 'operations-alert';
+  instant: string;
+  to: Mailbox[];
+  /** What is wrong, in the system's words. */
+  reason: string;
+}
+
 /** Side effects a change asks for, carried out by the workflow after the change. */
 export interface Outbox {
   records: OutcomeRecord[];
-  notices: QueuedNotice[];
+  notices: Array<QueuedNotice | QueuedAlert>;
 }
 
 export function emptyOutbox(): Outbox {
@@ -108,7 +119,7 @@ export function record(
 
 export function queueNotice(
   ledger: Ledger,
-  kind: NoticeKind,
+  kind: QueuedNotice['kind'],
   o: ObligationState,
   to: Mailbox[],
   instant: string,

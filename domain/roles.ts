@@ -31,5 +31,7 @@ export const MAILBOXES = [
   'director-childrens-services',
   'rapid-review-chair',
   'ld-chair',
+  // Operations staff: alerts about the system itself (a case that cannot continue as new).
+  'operations',
 ] as const;
 export type Mailbox = (typeof MAILBOXES)[number];

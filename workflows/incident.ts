@@ -23,7 +23,7 @@ import type { IncidentActivities } from '../activities/types';
 import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES } from '../domain/decisions';
 import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../domain/incident';
-import { applyNoticeOutcome, record, type DeadlineRequest, type QueuedNotice } from '../domain/obligations';
+import { applyNoticeOutcome, record, type DeadlineRequest } from '../domain/obligations';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
 // Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
@@ -167,17 +167,25 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     for (;;) {
       await condition(() => state.outbox.notices.length > 0);
       sending = true;
-      const notice: QueuedNotice = state.outbox.notices[0]!;
+      const notice = state.outbox.notices[0]!;
       let sent: { refused?: number } | undefined;
       try {
-        sent = await sendNotice({ key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, deadline: notice.deadline, ...(notice.outcome ? { outcome: notice.outcome } : {}) });
+        sent = await sendNotice(
+          notice.kind === 'operations-alert'
+            ? { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason }
+            : { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, deadline: notice.deadline, ...(notice.outcome ? { outcome: notice.outcome } : {}) },
+        );
       } catch (err) {
         // A refused address must not end a two-year case: record it and go on.
         if (!(err instanceof ActivityFailure)) throw err;
-        log.warn('notice refused', { caseReference: ref, kind: notice.kind, obligationId: notice.obligationId });
+        log.warn('notice refused', { caseReference: ref, kind: notice.kind });
       }
       state.outbox.notices.shift();
-      applyNoticeOutcome(state, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, nowIso());
+      if (notice.kind === 'operations-alert') {
+        record(state, `operations-alert-${sent ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${sent ? 'sent' : 'failed'}`, { occurredAt: nowIso() });
+      } else {
+        applyNoticeOutcome(state, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, nowIso());
+      }
       sending = false;
       revision++;
     }
@@ -232,10 +240,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
       if (Date.now() - continueAsNewWaitingSince >= CONTINUE_AS_NEW_WAIT_MS && !state.continueAsNewAlertedAt) {
         state.continueAsNewAlertedAt = nowIso();
         log.error('continue-as-new is waiting for a handler', { caseReference: ref });
-        record(state, 'operations-alert', `operations-alert:continue-as-new:${state.continueAsNewAlertedAt}`, {
-          occurredAt: state.continueAsNewAlertedAt,
-          detail: { reason: 'continue-as-new has waited for a running decision' },
-        });
+        const reason = 'continue-as-new has waited 10 minutes for a running decision';
+        record(state, 'operations-alert', `operations-alert:continue-as-new:${state.continueAsNewAlertedAt}`, { occurredAt: state.continueAsNewAlertedAt, detail: { reason } });
+        state.outbox.notices.push({ key: `${ref}:operations-alert:continue-as-new:${state.continueAsNewAlertedAt}`, kind: 'operations-alert', instant: state.continueAsNewAlertedAt, to: ['operations'], reason });
       }
     }
     if (state.stage === 'closed') break;

@@ -20,6 +20,7 @@ export const MAILBOX: Record<Mailbox, string> = {
   'director-childrens-services': 'dcs@partnership.example.org',
   'rapid-review-chair': 'rapid-review-chair@partnership.example.org',
   'ld-chair': 'ld-chair@partnership.example.org',
+  operations: 'operations@partnership.example.org',
 };
 
 /** An obligation as the procedure's deadlines table gives it (local policy limits: the rulebook's). */

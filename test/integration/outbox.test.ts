@@ -24,7 +24,7 @@ import {
 } from '../../activities/outbox';
 import { sql } from 'kysely';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
-import type { IncidentActivities, Notice, NoticeResult } from '../../activities/types';
+import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { activityDeps, newCaseReference, tempRegister } from '../helpers/stack';
@@ -91,7 +91,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
   throw new Error('expected the attempt to fail');
 }
 
-async function noticeFor(ref: string, kind: Notice['kind'], to: Notice['to'] = ['business-unit']): Promise<Notice> {
+async function noticeFor(ref: string, kind: ObligationNotice['kind'], to: Notice['to'] = ['business-unit']): Promise<ObligationNotice> {
   const deadline = await sender(smtp.url).computeDeadline({
     caseReference: ref,
     rulebookVersion: 'DSP-1.5',
@@ -228,7 +228,7 @@ describe('sendNotice sends each notice at most once', () => {
 
   test('(a) ten notices, each raced by three attempts: ten emails', async () => {
     const ref = newCaseReference();
-    const kinds: Notice['kind'][] = ['reminder', 'escalation', 'breach', 'target-warning', 'referral-received'];
+    const kinds: ObligationNotice['kind'][] = ['reminder', 'escalation', 'breach', 'target-warning', 'referral-received'];
     const notices = await Promise.all(
       Array.from({ length: 10 }, async (_, i) => {
         const n = await noticeFor(ref, kinds[i % kinds.length]!);
@@ -530,7 +530,7 @@ describe('on PostgreSQL', () => {
     expect(columns).toEqual(expect.arrayContaining(['claim_token', 'claimed_until']));
 
     const ref = newCaseReference();
-    const notices = await Promise.all(['reminder', 'escalation', 'breach'].map((kind) => noticeFor(ref, kind as Notice['kind'])));
+    const notices = await Promise.all(['reminder', 'escalation', 'breach'].map((kind) => noticeFor(ref, kind as ObligationNotice['kind'])));
     const outcomes = await Promise.allSettled(notices.flatMap((n) => [worker, api, worker].map((db) => send(sender(smtp.url, { register: db }), n))));
     expect(receivedBy(smtp, ref)).toHaveLength(notices.length);
     expect(outcomes.filter((o) => o.status === 'fulfilled' && !o.value.duplicate)).toHaveLength(notices.length);

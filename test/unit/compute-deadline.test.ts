@@ -9,7 +9,7 @@ import type { Deadline } from '../../domain/case';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { createActivities } from '../../activities';
 import type { RegisterDb } from '../../activities/register';
-import type { IncidentActivities, Notice, NoticeResult } from '../../activities/types';
+import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { newCaseReference, partnership, tempRegister } from '../helpers/stack';
 import { BANK_HOLIDAYS, notWorking } from '../helpers/expected-dates';
@@ -244,7 +244,7 @@ describe('sendNotice', () => {
     });
   }
 
-  async function noticeFor(ref: string, kind: Notice['kind'], to: Notice['to']): Promise<Notice> {
+  async function noticeFor(ref: string, kind: ObligationNotice['kind'], to: Notice['to']): Promise<ObligationNotice> {
     const deadline = await compute('national-notification', '2026-12-21T10:30:00Z');
     return { key: `${ref}:national-notification:1:${kind}:${deadline.dueAt}`, caseReference: ref, kind, to, deadline };
   }

@@ -2,7 +2,7 @@
 // and how the deadline was counted (DSP 1.5, "How to count", "Who hears what").
 import type { Deadline } from '../../domain/case';
 import { renderNotice } from '../../activities/notices';
-import type { Notice, NoticeKind } from '../../activities/types';
+import type { ObligationNotice } from '../../activities/types';
 import { validReferralForm } from '../fixtures/referral-form';
 
 const REF = 'DSP-2026-0042';
@@ -70,10 +70,10 @@ const withTarget: Deadline = {
   computedAt: '2026-12-01T10:00:00.000Z',
 };
 
-const DEADLINE_KINDS: NoticeKind[] = ['referral-received', 'reminder', 'target-warning', 'escalation', 'breach'];
-const ALL_KINDS: NoticeKind[] = [...DEADLINE_KINDS, 'ssp-decision-shared'];
+const DEADLINE_KINDS: ObligationNotice['kind'][] = ['referral-received', 'reminder', 'target-warning', 'escalation', 'breach'];
+const ALL_KINDS: ObligationNotice['kind'][] = [...DEADLINE_KINDS, 'ssp-decision-shared'];
 
-function notice(kind: NoticeKind, deadline: Deadline, ref = REF, outcome?: string): Notice {
+function notice(kind: ObligationNotice['kind'], deadline: Deadline, ref = REF, outcome?: string): ObligationNotice {
   return { key: `${ref}:${deadline.obligationId}:1:${kind}:${deadline.dueAt}`, caseReference: ref, kind, to: ['business-unit'], deadline, ...(outcome ? { outcome } : {}) };
 }
 
@@ -211,4 +211,12 @@ describe('nothing but the reference identifies the case', () => {
       expect(text).not.toContain(value);
     }
   });
+});
+
+test('an operations alert names the case and the workflow, and nothing else', () => {
+  const { subject, text } = renderNotice({ key: `${REF}:operations-alert:x`, caseReference: REF, kind: 'operations-alert', to: ['operations'], reason: 'continue-as-new has waited 10 minutes for a running decision' }, SENT);
+  expect(subject).toBe(`[${REF}] Operations alert - the case's workflow needs attention`);
+  expect(text).toContain(`incident-${REF}`);
+  expect(text).toContain('continue-as-new has waited 10 minutes');
+  expect(text).not.toContain(validReferralForm().children[0]!.fullName);
 });

@@ -331,7 +331,7 @@ function apply(state: CaseState, name: DecisionName, payload: unknown, walk: Wal
   applyDecision(next, name, actorFor(name), payload, plan, plan.needs.map((r) => stubDeadline(r.obligationId)), AT);
   const shared = next.outbox.notices.find((n) => n.kind === 'ssp-decision-shared');
   next.outbox = { records: [], notices: [] };
-  if (!shared) return [next];
+  if (!shared || shared.kind === 'operations-alert') return [next];
   const sent = JSON.parse(JSON.stringify(next)) as CaseState;
   applyNoticeOutcome(sent, shared, { sent: true }, AT);
   sent.outbox = { records: [], notices: [] };
