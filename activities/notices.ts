@@ -69,6 +69,9 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
           `A serious child safeguarding incident referral has been received as case ${ref}.`,
           '',
           `To do: ${deadline.obligation}.`,
+          ...(deadline.obligationId === 'national-notification'
+            ? ['This is required if the SSP find the criteria for notification met; its clock runs from the', "local authority's awareness, whatever the pace of the SSP decision (§5.2)."]
+            : []),
           `Due by: ${due}.`,
           howCounted(deadline),
           '',

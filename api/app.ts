@@ -77,6 +77,23 @@ function canonicalJson(value: unknown): string {
 
 class TemporalUnavailable extends Error {}
 
+/**
+ * An update that reaches a case in the moment it continues as new is turned away before it is
+ * accepted (FAILED_PRECONDITION, "unexpected workflow task failure"); sent again (same update ID)
+ * it reaches the new run. The caller's deadline bounds the retries.
+ */
+async function retryWhileContinuingAsNew<T>(send: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await send();
+    } catch (err) {
+      const cause = err instanceof Error && 'cause' in err ? err.cause : undefined;
+      if (!(isGrpcServiceError(cause) && cause.code === 9)) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 /** Bodies over this are refused 413 (the largest referral form is far smaller). */
 export const BODY_LIMIT = '256kb';
 
@@ -252,11 +269,13 @@ export function createApp(deps: AppDependencies): express.Express {
       let update;
       try {
         update = await bounded(() =>
-          handle.startUpdate(decisionUpdate(decision), {
-            args: [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }],
-            updateId,
-            waitForStage: WorkflowUpdateStage.ACCEPTED,
-          }),
+          retryWhileContinuingAsNew(() =>
+            handle.startUpdate(decisionUpdate(decision), {
+              args: [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }],
+              updateId,
+              waitForStage: WorkflowUpdateStage.ACCEPTED,
+            }),
+          ),
         );
       } catch (err) {
         if (err instanceof TemporalUnavailable) {

@@ -114,8 +114,12 @@ function deadlineOf(deadlines: Map<string, Deadline>, id: string): Deadline {
   return d;
 }
 
-/** Opens the case with its computed opening deadlines; the receipt email is queued. */
-export function applyOpening(state: CaseState, receivedBy: Actor, computed: readonly Deadline[], now: string): void {
+/**
+ * Opens the case with its computed opening deadlines; the receipt emails are queued.
+ * `tellNotificationDeadline`: false only for cases opened before §5.2's receipt email existed
+ * (the workflow's patch), so their histories replay.
+ */
+export function applyOpening(state: CaseState, receivedBy: Actor, computed: readonly Deadline[], now: string, tellNotificationDeadline = true): void {
   const deadlines = byObligation(computed);
   record(state, 'referral-received', 'referral-received', { occurredAt: state.receivedAt, actor: receivedBy, detail: { rulebookVersion: state.rulebookVersion } });
   for (const id of openingObligations(state)) {
@@ -123,6 +127,9 @@ export function applyOpening(state: CaseState, receivedBy: Actor, computed: read
     // §4.5: the referral itself is checked on arrival; a late one is recorded as late.
     if (id === 'referral-submitted') meetObligation(state, id, state.receivedAt, receivedBy);
     if (id === 'ssp-informed') queueNotice(state, 'referral-received', state.obligations[id]!, ['business-unit'], state.receivedAt);
+    // §5.2: from the referral, the Business Unit and the SSP know by when the notification is due
+    // should the criteria be met.
+    if (id === 'national-notification' && tellNotificationDeadline) queueNotice(state, 'referral-received', state.obligations[id]!, noticePolicy(state.rulebookVersion).remind(id), state.receivedAt);
   }
   state.opened = true;
 }

@@ -14,6 +14,7 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  patched,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -43,6 +44,8 @@ const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
 
 /** How long continue-as-new waits for running handlers before operations are alerted. */
 const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
+/** The patch that added the receipt email about the national notification's deadline (§5.2). */
+const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
 /** Register rows written per activity call. */
 const RECORDS_PER_BATCH = 200;
 
@@ -217,7 +220,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
       // minute must not end a case before it begins). Its inputs were validated at the API.
       for (let attempt = 1; ; attempt++) {
         try {
-          applyOpening(state, start.receivedBy, await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests }), nowIso());
+          const deadlines = await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests });
+          // §5.2's deadline told at the referral: one more email, so cases opened before replay without it.
+          applyOpening(state, start.receivedBy, deadlines, nowIso(), patched(NOTIFICATION_DEADLINE_AT_REFERRAL));
           return;
         } catch (err) {
           if (!(err instanceof ActivityFailure)) throw err;

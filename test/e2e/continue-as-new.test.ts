@@ -2,6 +2,7 @@
 // 'review-progress' decisions until Temporal suggests continuing as new; the new run must carry the
 // whole case (stage, facts, timeline, open obligations and their deadlines) and re-arm its timer
 // for the next reminder or deadline, and it must take the next decision.
+import { randomUUID } from 'node:crypto';
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { caseEntries } from '../../activities/register';
@@ -66,10 +67,25 @@ async function caseInLcspr() {
 
 async function progress(handle: WorkflowHandle<typeof incidentWorkflow>, n: number, updateId?: string): Promise<CaseStatus> {
   // As the API sends a keyed decision: the update ID, and the key's hashes (here plain test strings).
-  await handle.executeUpdate(decisionUpdate('review-progress'), {
-    args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` }, ...(updateId ? { key: { keyId: updateId, requestHash: `progress-${n}` } } : {}) }],
-    ...(updateId ? { updateId } : {}),
-  });
+  // Always an update ID, as the API sends one (a key's, or a fresh one), so a retry is the same update.
+  const id = updateId ?? `progress-${n}-${randomUUID()}`;
+  const send = () =>
+    handle.executeUpdate(decisionUpdate('review-progress'), {
+      args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` }, ...(updateId ? { key: { keyId: updateId, requestHash: `progress-${n}` } } : {}) }],
+      updateId: id,
+    });
+  // An update that meets the case in the moment it continues as new is turned away unaccepted
+  // (FAILED_PRECONDITION); the API sends it again, and so does this client.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await send();
+      break;
+    } catch (err) {
+      const cause = err instanceof Error && 'cause' in err ? (err.cause as { code?: number } | undefined) : undefined;
+      if (cause?.code !== 9 || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
   return handle.query(statusQuery);
 }
 

@@ -7,6 +7,8 @@
 // before decisions were applied whole (its input carried the referral form and it awaited the
 // register and SMTP inside handlers). No deployment ran cases of it (the system had not gone live),
 // so no patched() branch keeps it alive; a case of it could not be continued by this code.
+// v2 is the atomic workflow before the §5.2 receipt email (patched: notification-deadline-at-referral);
+// v3 after it.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -45,7 +47,9 @@ const retired = everything.filter((f) => RETIRED.has(f.generation));
 
 test('the recorded paths are all there, each with its real workflow ID', () => {
   const paths = ['lcspr-published-closed', 'learning-approved-closed', 'no-further-action-closed'];
-  expect(all.map((f) => f.name)).toEqual(expect.arrayContaining(paths.map((p) => `v2-atomic-decisions/${p}`)));
+  for (const generation of ['v2-atomic-decisions', 'v3-notification-deadline-at-referral']) {
+    expect(all.map((f) => f.name)).toEqual(expect.arrayContaining(paths.map((p) => `${generation}/${p}`)));
+  }
   expect(retired.map((f) => f.name)).toEqual(paths.map((p) => `v1-before-atomic-decisions/${p}`).sort());
   for (const f of all) expect(f.workflowId).toMatch(/^incident-[A-Z]{2,8}-\d{4}-\d{3,6}$/);
 });
