@@ -93,8 +93,12 @@ describe('a decision is applied whole, its side effects queued', () => {
     const state = opened();
     expect(state.opened).toBe(true);
     expect(Object.keys(state.obligations).sort()).toEqual(['national-notification', 'referral-submitted', 'ssp-decision', 'ssp-informed']);
-    // The receipt email is queued, not awaited: an SMTP outage cannot hold the SSP's obligation back.
-    expect(state.outbox.notices.map((n) => n.kind)).toEqual(['referral-received']);
+    // The receipt emails are queued, not awaited: an SMTP outage cannot hold the SSP's obligation back.
+    // §5.2: the Business Unit and the SSP are told at once by when the notification is due.
+    expect(state.outbox.notices.map((n) => [n.kind, n.kind === 'operations-alert' ? '' : n.obligationId, n.to])).toEqual([
+      ['referral-received', 'ssp-informed', ['business-unit']],
+      ['referral-received', 'national-notification', ['business-unit', 'ssp']],
+    ]);
     expect(refusalOf(state, 'ssp-informed', BU, {}, '2026-11-02T10:00:01.000Z')).toBeUndefined();
   });
 });
@@ -136,6 +140,17 @@ describe('§15.5 and §14.7 are judged by the real publication date', () => {
     expect(report.status).toBe('met-late');
     expect(report.previousDeadlines.map((d) => d.dueDate)).toEqual(['2027-04-22']);
     expect(state.timeline.some((t) => t.kind === 'obligation-rejudged' && t.obligationId === 'report-to-panel')).toBe(true);
+  });
+
+  test('published without the report sent: the report is flagged missed against the real date, and escalated', () => {
+    const state = awaitingPublication('2027-05-03', '2027-04-22');
+    decide(state, 'published', SSP, { publishedOn: '2027-04-21' }, '2027-04-21T10:00:00.000Z', '2027-04-12');
+    expect(state.timeline.find((t) => t.kind === 'decision:published')?.detail).toMatchObject({ reportSentFirst: false });
+    state.outbox = { records: [], notices: [] };
+    const policy: NoticePolicy = { remind: () => ['ssp'], escalateTo: () => ['independent-scrutineer'], minimumPeriod: (id) => id === 'publication-kept' };
+    applyDueWork(state, policy, '2027-04-21T10:00:01.000Z');
+    expect(state.obligations['report-to-panel']).toMatchObject({ status: 'missed', deadline: { dueDate: '2027-04-12' } });
+    expect(state.outbox.notices.map((n) => [n.kind, n.kind === 'operations-alert' ? '' : n.obligationId])).toContainEqual(['escalation', 'report-to-panel']);
   });
 
   test('planned publication dates are validated: not in the past, not years ahead', () => {
