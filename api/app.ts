@@ -17,12 +17,12 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
+import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
 import { decisionRule, isDecisionName, zodProblems } from '../domain/decisions';
 import { isRefusal, REFUSALS, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import { instantSchema } from '../domain/instants';
 import { referralFormSchema } from '../domain/referral-form';
-import type { Role } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
 import { allocateCase, caseExists, IdempotencyConflict, referralOf } from '../activities/case-register';
 import { caseEntries, registerReachable, type RegisterDb } from '../activities/register';
@@ -52,8 +52,11 @@ export const referralRequestSchema = z.strictObject({
   referral: referralFormSchema,
 });
 
-/** Roles that read the Appendix 1 form (the privacy issue refines who reads what). */
-const READS_REFERRAL: readonly Role[] = ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'];
+/** A refused read: 404 where even the case's existence would tell something, else 403. */
+function refuseRead(res: Response, status: 403 | 404, ref: string): void {
+  if (status === 404) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
+  return sendError(res, 403, 'ReadNotAllowed', 'This case is not open to your role');
+}
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** The API answers 503 "nothing applied" this long before a case would still accept the request. */
@@ -226,6 +229,9 @@ export function createApp(deps: AppDependencies): express.Express {
     if (!ref) return;
     try {
       const state = await bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(ref)).query(statusQuery));
+      const read = caseReadFor(actorOf(res), state.facts);
+      if ('refuse' in read) return refuseRead(res, read.refuse, ref);
+      if (read.view !== 'whole') return res.json(read.view === 'referrer' ? referrerView(state) : operationsView(state));
       // The register being unreachable delays its rows; the case itself still answers.
       const register = await caseEntries(deps.register, ref).catch(() => null);
       res.json({ ...state, register, ...(register === null ? { registerUnavailable: true } : {}) });
@@ -235,9 +241,10 @@ export function createApp(deps: AppDependencies): express.Express {
     }
   });
 
-  app.get('/cases/:caseReference/referral', requireRole(...READS_REFERRAL), async (req, res) => {
+  app.get('/cases/:caseReference/referral', async (req, res) => {
     const ref = caseReferenceParam(req, res);
     if (!ref) return;
+    if (!mayReadReferral(actorOf(res))) return sendError(res, 403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
     const form = await referralOf(deps.register, ref);
     if (!form) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
     res.json({ caseReference: ref, referral: form });
@@ -306,11 +313,15 @@ export function createApp(deps: AppDependencies): express.Express {
       return sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
     }
     if (result.duplicate) res.setHeader('Idempotent-Replayed', 'true');
-    // The update answers compactly (its result is kept in history); the person gets the whole case.
+    // The update answers compactly (its result is kept in history); the person gets the case, as
+    // much of it as they may read.
     try {
-      res.json(await bounded(() => handle.query(statusQuery)));
+      const status = await bounded(() => handle.query(statusQuery));
+      const read = caseReadFor(actor, status.facts);
+      if ('refuse' in read) return res.json({ caseReference: ref, stage: status.stage });
+      res.json(read.view === 'whole' ? status : read.view === 'referrer' ? referrerView(status) : operationsView(status));
     } catch (err) {
-      if (err instanceof TemporalUnavailable) return res.json(result);
+      if (err instanceof TemporalUnavailable) return res.json({ caseReference: ref, stage: result.stage });
       throw err;
     }
   });

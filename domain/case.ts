@@ -118,6 +118,10 @@ export interface CaseFacts {
   publish?: string;
   plannedPublicationDate?: string;
   lookedAfterChildDied?: boolean;
+  /** Who may read the case (domain/access.ts): the agency that referred it (an organisation, not a person). */
+  referringAgency?: string;
+  /** Sign-in IDs of the reviewers commissioned on the case (§8). */
+  reviewerIds?: string[];
 }
 
 export interface CaseState {

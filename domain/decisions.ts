@@ -275,8 +275,14 @@ export const DECISIONS = {
   'reviewer-commissioned': rule({
     roles: ['ssp'],
     stages: ['lcspr'],
-    schema: z.strictObject({ occurredAt, reviewer: z.string().trim().min(1).max(200) }),
+    schema: z.strictObject({
+      occurredAt,
+      reviewer: z.string().trim().min(1).max(200),
+      /** The reviewer's sign-in ID: they may then read the case (domain/access.ts). */
+      reviewerId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a sign-in ID').optional(),
+    }),
     meets: 'reviewer-commissioned',
+    then: ({ state, payload }) => (payload.reviewerId ? { facts: { reviewerIds: [...(state.facts.reviewerIds ?? []), payload.reviewerId] } } : {}),
   }),
 
   'terms-of-reference-agreed': rule({

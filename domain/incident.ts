@@ -31,6 +31,8 @@ export interface CaseOpening {
   referrerBecameAware: string;
   /** From the form: a looked-after child died (§5.3). */
   lookedAfterChildDied: boolean;
+  /** The agency that referred the case: who may follow it as its referrer (domain/access.ts). */
+  referringAgency?: string;
 }
 
 /** What the workflow needs of a referral: the facts its clocks and obligations depend on. */
@@ -42,6 +44,8 @@ export function caseOpeningOf(caseReference: string, receivedAt: string, ruleboo
     receivedBy,
     referrerBecameAware: form.referrer.becameAwareDate,
     lookedAfterChildDied: form.children.some((c) => c.lookedAfter && c.incidentRelatesToDeath),
+    // A referrer's own agency comes from sign-in; for a referral entered by the Business Unit, the form's.
+    referringAgency: receivedBy.role === 'referrer' ? receivedBy.agency : form.referrer.organisation,
   };
 }
 
@@ -58,7 +62,7 @@ export function newCase(start: CaseOpening): CaseState {
       'la-became-aware': start.receivedAt,
     },
     clockCorrections: [],
-    facts: { lookedAfterChildDied: start.lookedAfterChildDied },
+    facts: { lookedAfterChildDied: start.lookedAfterChildDied, ...(start.referringAgency ? { referringAgency: start.referringAgency } : {}) },
     obligations: {},
     pastRounds: [],
     timeline: [{ at: start.receivedAt, kind: 'referral-received', actor: start.receivedBy }],

@@ -77,8 +77,14 @@ interface CaseBody {
   register: Array<{ kind: string }>;
 }
 
-function getCase(ref: string) {
-  return request(stack.app).get(`/cases/${ref}`).set(bearer('business-unit'));
+/** The case once the emails and register rows its decisions queued have been carried out. */
+async function getCase(ref: string) {
+  for (let tries = 0; ; tries++) {
+    const res = await request(stack.app).get(`/cases/${ref}`).set(bearer('business-unit'));
+    const pending = (res.body as { pending?: { notices: number; records: number } }).pending;
+    if (res.status !== 200 || !pending || pending.notices + pending.records === 0 || tries >= 100) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Starts a case through the API and waits (by reading it) until its opening deadlines are set. */

@@ -1,0 +1,91 @@
+// Who may read what, in one place (§13: the referral is special-category personal data about
+// children). Decided from the signed-in person (never from what a request claims) and the case.
+import type { CaseStatus, ObligationView } from './case';
+import type { Actor, Role } from './roles';
+
+/** Roles that read whole cases and the referral form. */
+export const READS_WHOLE_CASES: readonly Role[] = ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'];
+
+/**
+ * How much of a case a person may read: all of it, what a referrer is told, what operations need
+ * to run the system; or nothing, as 404 where even the case's existence would disclose something.
+ */
+export type CaseRead = { view: 'whole' | 'referrer' | 'operations' } | { refuse: 403 | 404 };
+
+export function caseReadFor(actor: Actor, facts: CaseStatus['facts']): CaseRead {
+  if (READS_WHOLE_CASES.includes(actor.role)) return { view: 'whole' };
+  switch (actor.role) {
+    case 'reviewer':
+      // §8: an independent reviewer reads the cases they are commissioned on.
+      return facts.reviewerIds?.includes(actor.id) ? { view: 'whole' } : { refuse: 404 };
+    case 'referrer':
+      // A referring agency follows its own referrals: their stage, deadlines and outcome (§5.7).
+      return facts.referringAgency !== undefined && facts.referringAgency === actor.agency ? { view: 'referrer' } : { refuse: 404 };
+    case 'operations':
+      return { view: 'operations' };
+    default:
+      // Action owners read their agency's actions (the action-plan workflow), not the case.
+      return { refuse: 404 };
+  }
+}
+
+/** The Appendix 1 form: the roles that read whole cases, nobody else. */
+export function mayReadReferral(actor: Actor): boolean {
+  return READS_WHOLE_CASES.includes(actor.role);
+}
+
+interface Deadline {
+  id: string;
+  obligation: string;
+  round: number;
+  status: ObligationView['status'];
+  dueDate: string;
+  late?: ObligationView['late'];
+}
+
+function deadline(v: ObligationView): Deadline {
+  return { id: v.id, obligation: v.obligation, round: v.round, status: v.status, dueDate: v.dueDate, ...(v.late ? { late: v.late } : {}) };
+}
+
+/** What a referrer reads: the stage, the deadlines, and the outcome once it has been fed back (§5.7). */
+export interface ReferrerView {
+  caseReference: string;
+  stage: CaseStatus['stage'];
+  receivedAt: string;
+  deadlines: Deadline[];
+  outcome?: string;
+}
+
+/** What operations read: stages, deadlines and counts; never the referral, rationales or the register. */
+export interface OperationsView {
+  caseReference: string;
+  rulebookVersion: string;
+  stage: CaseStatus['stage'];
+  receivedAt: string;
+  deadlines: Deadline[];
+  counts: { open: number; missed: number; metLate: number; met: number; closed: number };
+  pending: CaseStatus['pending'];
+}
+
+export function referrerView(status: CaseStatus): ReferrerView {
+  const fedBack = [...status.met, ...status.metLate].some((o) => o.id === 'referrer-feedback');
+  return {
+    caseReference: status.caseReference,
+    stage: status.stage,
+    receivedAt: status.receivedAt,
+    deadlines: [...status.open, ...status.missed].map(deadline),
+    ...(fedBack && status.facts.sspOutcome ? { outcome: status.facts.sspOutcome } : {}),
+  };
+}
+
+export function operationsView(status: CaseStatus): OperationsView {
+  return {
+    caseReference: status.caseReference,
+    rulebookVersion: status.rulebookVersion,
+    stage: status.stage,
+    receivedAt: status.receivedAt,
+    deadlines: [...status.open, ...status.missed, ...status.metLate, ...status.met].map(deadline),
+    counts: { open: status.open.length, missed: status.missed.length, metLate: status.metLate.length, met: status.met.length, closed: status.closed.length },
+    pending: status.pending,
+  };
+}
