@@ -104,6 +104,8 @@ export interface TimelineEntry {
   obligationId?: string;
   actor?: Actor;
   rationale?: string;
+  /** The rationale was dropped from the state at continue-as-new: it is in the register. */
+  rationaleInRegister?: true;
   detail?: Record<string, string | number | boolean | null>;
 }
 

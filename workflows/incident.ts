@@ -239,7 +239,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested) {
       // Deadlines are absolute instants and the outbox is in the state: nothing is lost in the new run.
-      if (allHandlersFinished()) await continueAsNew<typeof incidentWorkflow>({ continued: state });
+      if (allHandlersFinished()) await continueAsNew<typeof incidentWorkflow>({ continued: withoutWrittenFreeText(state) });
       continueAsNewWaitingSince ??= Date.now();
       // Handlers are short (their one await is bounded): a long wait means something is wrong.
       if (Date.now() - continueAsNewWaitingSince >= CONTINUE_AS_NEW_WAIT_MS && !state.continueAsNewAlertedAt) {
@@ -267,4 +267,25 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   await condition(() => allHandlersFinished() && outboxEmpty());
   publishVisibility();
   return caseStatus(state, Date.now());
+}
+
+/**
+ * The state a new run starts from, without the free text (rationales, summaries: names typed by
+ * staff) that the register already holds (issue 7, item 5): a decision's timeline entry keeps
+ * that it had a rationale, and the register keeps the words. Entries whose register row is still
+ * queued keep theirs until it is written.
+ */
+function withoutWrittenFreeText(state: CaseState): CaseState {
+  const queued = new Set(state.outbox.records.map((r) => r.key));
+  const seen: Record<string, number> = {};
+  const timeline = state.timeline.map((entry) => {
+    if (!entry.kind.startsWith('decision:')) return entry;
+    seen[entry.kind] = (seen[entry.kind] ?? 0) + 1;
+    // The key the decision's row was queued under (domain/incident.ts applyDecision).
+    const key = `${state.caseReference}:${entry.kind}:${seen[entry.kind]}`;
+    if (entry.rationale === undefined || queued.has(key)) return entry;
+    const { rationale: _written, ...rest } = entry;
+    return { ...rest, rationaleInRegister: true as const };
+  });
+  return { ...state, timeline };
 }
