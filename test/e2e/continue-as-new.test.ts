@@ -118,7 +118,9 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   expect(lastEvent?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
   expect(lastEvent?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId).toBe(newRunId);
   // Not before Temporal suggested it: 4,096 events or 4 MB of history (TEMPORAL-NOTES.md).
-  expect(firstHistory.length >= 4_096 || (lastFirstRun.historySize ?? 0) >= 4 * 1024 * 1024).toBe(true);
+  // (Judged by the run's final size: the snapshot before the last update can sit just below the
+  // threshold that the last update crossed.)
+  expect(firstHistory.length >= 4_096 || Number(firstDescription.historySize ?? 0) >= 4 * 1024 * 1024).toBe(true);
   console.info(
     `continue-as-new after ${updates} review-progress updates; first run: ${firstHistory.length} events, ` +
       `${firstDescription.historySize ?? '?'} bytes (just before the last update: ${lastFirstRun.historyLength} events, ${lastFirstRun.historySize ?? '?'} bytes)`,

@@ -105,7 +105,8 @@ export async function openCase(h: Harness, form: ReferralForm = validReferralFor
     : started.status;
   const receivedOn = londonDate(status.receivedAt);
   expect(status.stage).toBe('referral-received');
-  expect(status.facts).toEqual({ lookedAfterChildDied });
+  // The referring agency, from the form (the Business Unit entered it): who may follow it as referrer.
+  expect(status.facts).toEqual({ lookedAfterChildDied, referringAgency: form.referrer.organisation });
   expectDeadline(status, 'referral-submitted', 'referrer-became-aware', awareOn, { workingDaysAfter: 1 });
   // §5.1 and §4.6: the earlier of 1 WD from the LA's awareness and from receipt; the same day here.
   expectDeadline(status, 'ssp-informed', 'la-became-aware', receivedOn, { workingDaysAfter: 1 }, true, 'the same as the count from referral-received');
@@ -139,7 +140,7 @@ export async function sspDecides(h: Harness, c: PathCase, outcome: SspOutcome, a
   expectDeadline(s, 'referrer-feedback', 'ssp-decision', londonDate(decidedAt), { workingDaysAfter: 5 });
   if (outcome === 'criteria-met') {
     expect(s.stage).toBe('awaiting-national-notification');
-    expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: outcome });
+    expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: outcome, referringAgency: expect.any(String) });
     expectDeadline(s, 'national-notification', 'la-became-aware', c.receivedOn, { workingDaysAfter: 5 });
   } else {
     // Criteria not met: nothing goes to the Panel; the notification watched since the referral is withdrawn.

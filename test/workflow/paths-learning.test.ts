@@ -80,7 +80,7 @@ test('learning: the L&D Group decides, the SSP send it back, it decides again, a
     // §5.2: watched from the referral, withdrawn when the SSP found the criteria not met.
     closed: ['national-notification'],
   });
-  expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-learning', ldOutcome: 'multi-agency-practice-review' });
+  expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-learning', ldOutcome: 'multi-agency-practice-review', referringAgency: expect.any(String) });
   await closeAndComplete(h, c);
 
   const register = await registerOf(h, c.ref);
@@ -126,7 +126,7 @@ test('not met, no learning: no further action; closing waits for the feedback to
   const c = await openCase(h, validReferralForm({ determination: { meetsCriteriaForNotification: false, learningToExplore: false } }));
   let s = await sspDecides(h, c, 'not-met-no-further-action');
   expect(s.stage).toBe('no-further-action');
-  expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-no-further-action' });
+  expect(s.facts).toEqual({ lookedAfterChildDied: false, sspOutcome: 'not-met-no-further-action', referringAgency: expect.any(String) });
   expectObligations(s, { open: ['referrer-feedback'], met: MET_AT_SSP_DECISION, closed: ['national-notification'] });
 
   const before = await c.handle.query(statusQuery);
@@ -155,7 +155,7 @@ test('a looked-after child died: DfE and Ofsted must be told whatever the SSP de
 
   s = await sspDecides(h, c, 'not-met-no-further-action', ['looked-after-death-notification']);
   expect(s.stage).toBe('no-further-action');
-  expect(s.facts).toEqual({ lookedAfterChildDied: true, sspOutcome: 'not-met-no-further-action' });
+  expect(s.facts).toEqual({ lookedAfterChildDied: true, sspOutcome: 'not-met-no-further-action', referringAgency: expect.any(String) });
   // Not withdrawn by the decision: §5.3 applies whatever the criteria decision.
   expectObligations(s, { open: ['looked-after-death-notification', 'referrer-feedback'], met: MET_AT_SSP_DECISION, closed: ['national-notification'] });
 

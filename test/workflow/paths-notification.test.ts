@@ -203,6 +203,7 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
   });
   expect(s.facts).toEqual({
     lookedAfterChildDied: false,
+    referringAgency: expect.any(String),
     sspOutcome: 'criteria-met',
     panelReference: PANEL_REFERENCE,
     rapidReviewRecommendation: 'lcspr',
