@@ -139,7 +139,8 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   // (A decision whose row was still queued at that moment keeps its words until it is written.)
   expect(carried.timeline).toHaveLength(before.timeline.length);
   const kept = carried.timeline.filter((t, i) => t.rationale !== undefined && expect(t).toEqual(before.timeline[i]) === undefined);
-  expect(kept.length).toBeLessThanOrEqual(2);
+  // Only the last few decisions' rows can still be queued as the run ends; the rest were written.
+  expect(kept.length).toBeLessThan(updates / 10);
   carried.timeline.forEach((t, i) => {
     const { rationale, ...rest } = before.timeline[i]!;
     if (t.rationale === undefined) expect(t).toEqual(rationale === undefined ? rest : { ...rest, rationaleInRegister: true });
