@@ -28,7 +28,11 @@ export default tseslint.config(
         'error',
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
-          patterns: [{ regex: '(^|/)activities(/(?!types$)[^/]+)?$', message: 'Workflows import only activity types (activities/types).' }],
+          patterns: [
+            { regex: '(^|/)activities(/(?!types$)[^/]+)?$', message: 'Workflows import only activity types (activities/types).' },
+            // The key ring and the codec use node:crypto and hold keys: the worker and clients only.
+            { regex: '(^|/)config/(key-ring|payload-codec|data-converter)$', message: 'Workflow code must not load the key ring or the payload codec.' },
+          ],
         },
       ],
     },

@@ -22,6 +22,14 @@ const envSchema = z.object({
   USERS_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'users.example.json')),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The key ring that encrypts Temporal payloads and the register's free text, as JSON:
+   * {"current":"<id>","keys":{"<id>":"<32 bytes, base64>",...}}. When set, PAYLOAD_KEY_FILE is
+   * not read. Parsed by loadKeyRing (config/key-ring.ts), never logged.
+   */
+  PAYLOAD_KEYS: z.string().min(1, 'must not be empty (unset it to use PAYLOAD_KEY_FILE)').optional(),
+  /** The same JSON in a file (mode 0600); `npm start` creates one with a random key if missing. */
+  PAYLOAD_KEY_FILE: z.string().min(1).default(path.join(PROJECT_ROOT, '.data', 'payload-keys.json')),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -9,6 +9,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadEnv, PROJECT_ROOT } from '../config';
+import { createKeyFileIfMissing } from '../config/key-ring';
 import { startApi } from '../api/main';
 import { startWorker } from '../workers/main';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/contract';
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
   const env = loadEnv();
   const dataDir = path.join(PROJECT_ROOT, '.data');
   mkdirSync(dataDir, { recursive: true });
+  // The payload and register key: made once, kept (the cases in .data/ are encrypted with it).
+  if (env.PAYLOAD_KEYS === undefined && createKeyFileIfMissing(env.PAYLOAD_KEY_FILE)) {
+    console.log(`Created a development key file (mode 0600): ${env.PAYLOAD_KEY_FILE}. Keep it: the cases under .data/ cannot be read without it.`);
+  }
   const { temporalCli } = serverPaths(PROJECT_ROOT);
   if (!temporalCli) {
     throw new Error('No Temporal CLI: install Go (then `npm run provision`) or put `temporal` v1.5.1 on PATH');

@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from '../activities';
 import { TASK_QUEUE } from '../workflows/contract';
@@ -6,6 +7,11 @@ export interface IncidentWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   activities: ActivityDependencies;
+  /**
+   * config/data-converter.ts's dataConverterFor(ring): payloads are encrypted. A pre-built
+   * workflowBundle must have been built with its failureConverterPath.
+   */
+  dataConverter: DataConverter;
   /** A pre-built bundle (tests build it once per suite); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
@@ -18,5 +24,6 @@ export async function createIncidentWorker(options: IncidentWorkerOptions): Prom
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.activities),
+    dataConverter: options.dataConverter,
   });
 }

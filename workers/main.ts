@@ -1,16 +1,20 @@
 // Worker entry point (production and compose): configuration from the environment only.
 import { NativeConnection } from '@temporalio/worker';
 import { loadEnv, type Env } from '../config';
+import { dataConverterFor } from '../config/data-converter';
+import { loadKeyRing } from '../config/key-ring';
 import { activityDependencies } from './dependencies';
 import { createIncidentWorker } from './incident-worker';
 import { temporalConnectionOptions } from './temporal-connection';
 
 /** Connects, builds the real dependencies and runs the worker; close() drains and releases them. */
 export async function startWorker(env: Env) {
+  // Before connecting: a missing or malformed key stops the worker at once, naming the variable.
+  const ring = loadKeyRing(env);
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   try {
     const deps = await activityDependencies(env);
-    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps });
+    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring) });
     const running = worker.run().finally(async () => {
       await deps.register.destroy();
       await connection.close();

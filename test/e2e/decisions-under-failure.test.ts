@@ -15,6 +15,7 @@ import { devServerExecutableOption } from '../../scripts/servers';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer } from '../helpers/dev-stack';
+import { TEST_DATA_CONVERTER } from '../helpers/keys';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { runIncidentWorker, tempRegister } from '../helpers/stack';
 
@@ -46,6 +47,7 @@ let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({
     server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
+    client: { dataConverter: TEST_DATA_CONVERTER },
   });
   smtp = await startSmtpCatcher();
   const temp = await tempRegister();

@@ -11,6 +11,7 @@ import { tokenHash } from '../../api/auth';
 import type { Role } from '../../domain/roles';
 import { devServerExecutableOption } from '../../scripts/servers';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
+import { TEST_DATA_CONVERTER } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
 import { runIncidentWorker, tempRegister } from './stack';
 
@@ -48,6 +49,7 @@ export async function startDevStack(options: { people?: readonly SignedInPerson[
   try {
     const env = await TestWorkflowEnvironment.createLocal({
       server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
+      client: { dataConverter: TEST_DATA_CONVERTER },
     });
     stops.push(() => env.teardown());
     const smtp = await startSmtpCatcher();

@@ -15,6 +15,7 @@ import { caseOpeningOf } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { timeSkippingServerOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
+import { TEST_DATA_CONVERTER } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
 import { newCaseReference, runIncidentWorker, tempRegister } from './stack';
 
@@ -30,7 +31,10 @@ export interface Harness {
 export type CaseHandle = WorkflowHandle<typeof incidentWorkflow>;
 
 export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promise<Harness> {
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: timeSkippingServerOption() } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: timeSkippingServerOption() },
+    client: { dataConverter: TEST_DATA_CONVERTER },
+  });
   const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_DATETIME: DATETIME, INDEXED_VALUE_TYPE_INT: INT } = temporal.api.enums.v1.IndexedValueType;
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
@@ -105,7 +109,7 @@ export async function decide(handle: CaseHandle, name: DecisionName, actor: Acto
  * file would then run in.
  */
 export async function resultOf(h: Harness, handle: CaseHandle): Promise<CaseStatus> {
-  const client = new Client({ connection: h.env.connection, namespace: h.env.namespace ?? 'default' });
+  const client = new Client({ connection: h.env.connection, namespace: h.env.namespace ?? 'default', dataConverter: TEST_DATA_CONVERTER });
   return client.workflow.getHandle<typeof incidentWorkflow>(handle.workflowId).result();
 }
 

@@ -7,12 +7,14 @@ import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
+import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
 import { createIncidentWorker } from '../../workers/incident-worker';
+import { TEST_DATA_CONVERTER } from './keys';
 
 // Worker state changes at INFO drown test output; warnings and errors still show.
 try {
@@ -43,19 +45,23 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundle the workflows once per test file. */
+/** Bundle the workflows once per test file, with the failure converter the worker uses. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   return bundle;
 }
 
-/** A real incident worker on the test environment, with the real activities, running until stopped. */
+/**
+ * A real incident worker on the test environment, with the real activities and the real data
+ * converter (the test key ring), running until stopped.
+ */
 export async function runIncidentWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string): Promise<{ stop(): Promise<void> }> {
   const worker = await createIncidentWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     activities: activityDeps(register, smtpUrl),
     workflowBundle: await workflowBundle(),
+    dataConverter: TEST_DATA_CONVERTER,
   });
   const running = worker.run();
   return {

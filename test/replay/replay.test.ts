@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
+import { TEST_DATA_CONVERTER } from '../helpers/keys';
 import { workflowBundle } from '../helpers/stack';
 
 const HISTORIES = path.join(__dirname, '..', 'fixtures', 'histories');
@@ -59,10 +60,10 @@ test.each(all.map((f) => [f.name, f] as const))('%s replays without nondetermini
   const events = history.events ?? [];
   // A complete case: it ends with the workflow's completion, so the whole of it is replayed.
   expect(events.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
-  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, fixture.workflowId)).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER }, history, fixture.workflowId)).resolves.toBeUndefined();
 });
 
 test.each(retired.map((f) => [f.name, f] as const))('%s (retired) is refused by this code, as its note says', async (_name, fixture) => {
   const history = historyFromJSON(fixture.json);
-  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, fixture.workflowId)).rejects.toThrow();
+  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER }, history, fixture.workflowId)).rejects.toThrow();
 });
