@@ -3,11 +3,17 @@
 // same Kysely over SQLite or PostgreSQL); migrateCaseRegister creates them.
 //
 // The form is special-category personal data about children: nothing here logs it or puts any of
-// it into an error message. It is read and written only through sealForm/openForm so that the
-// privacy work can encrypt it in one place.
+// it into an error message. It is stored encrypted (AES-256-GCM under the key ring, bound to its
+// case: activities/register-crypto.ts), read and written only through sealForm/openForm.
+//
+// The API reads and writes the register through caseRegister(db, ring), which holds the key ring.
 import { Kysely, type Transaction } from 'kysely';
+import type { KeyRing } from '../config/key-ring';
 import { londonDateOf } from '../domain/calendar';
 import type { ReferralForm } from '../domain/referral-form';
+import { isSealed, openText, sealText } from './register-crypto';
+import { readEntries, type CaseEntry } from './register-events';
+import type { RegisterDb } from './register';
 
 export interface CaseTable {
   /** DSP-YYYY-NNNN, allocated by allocateCase. */
@@ -30,7 +36,7 @@ export interface CaseTable {
 export interface ReferralTable {
   /** The case it belongs to (references case_record). */
   case_reference: string;
-  /** The form as sealForm wrote it (JSON today). */
+  /** The form as sealForm wrote it: v1:<key ID>:<IV>:<ciphertext> (plain JSON in rows from before). */
   form: string;
   stored_at: string;
 }
@@ -66,14 +72,20 @@ function narrow<DB extends CaseRegisterTables>(db: Kysely<DB>): CaseDb {
 
 // --- The form at rest ----------------------------------------------------------------------------
 
-/** The stored text of a form. Identity JSON today; the privacy issue will encrypt here. */
-export function sealForm(form: ReferralForm): string {
-  return JSON.stringify(form);
+const formContext = (caseReference: string) => `referral.form:${caseReference}`;
+
+/** The stored text of a case's form: its JSON sealed under the ring's current key, bound to the case. */
+export function sealForm(ring: KeyRing, form: ReferralForm, caseReference: string): string {
+  return sealText(ring, JSON.stringify(form), formContext(caseReference));
 }
 
-/** The form from its stored text; the inverse of sealForm. */
-export function openForm(stored: string): ReferralForm {
-  return JSON.parse(stored) as ReferralForm;
+/**
+ * The form from its stored text; the inverse of sealForm. DecryptionError (naming the key ID
+ * only) if it does not open, e.g. a form copied from another case. A form stored before the
+ * register was encrypted (plain JSON) is read as it is.
+ */
+export function openForm(ring: KeyRing, stored: string, caseReference: string): ReferralForm {
+  return JSON.parse(isSealed(stored) ? openText(ring, stored, formContext(caseReference)) : stored) as ReferralForm;
 }
 
 /** JSON with object keys sorted, so two forms compare equal whatever their key order. */
@@ -86,9 +98,9 @@ function canonicalJson(value: unknown): string {
   });
 }
 
-function sameForm(stored: string, given: ReferralForm): boolean {
+function sameForm(ring: KeyRing, stored: string, caseReference: string, given: ReferralForm): boolean {
   // Round-trip the given form through JSON first: undefined members are not stored.
-  return canonicalJson(openForm(stored)) === canonicalJson(JSON.parse(JSON.stringify(given)));
+  return canonicalJson(openForm(ring, stored, caseReference)) === canonicalJson(JSON.parse(JSON.stringify(given)));
 }
 
 // --- Errors ----------------------------------------------------------------------------------------
@@ -173,7 +185,7 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Allocates the next reference for the London year of receivedAt and stores the case row and the
- * referral row, in one transaction.
+ * referral row (the form sealed, bound to the new reference), in one transaction.
  *
  * With an idempotencyScope already on a case: returns that reference with created false and
  * inserts nothing; throws IdempotencyConflict if the stored form differs from the given one.
@@ -193,12 +205,7 @@ const MAX_ATTEMPTS = 5;
  * receipts fall in different years and so take different counter rows; the whole transaction is
  * then retried, and the retry finds the case by its scope.
  */
-export async function allocateCase<DB extends CaseRegisterTables>(
-  database: Kysely<DB>,
-  input: NewCase,
-  now: Date = new Date(),
-): Promise<AllocatedCase> {
-  const db = narrow(database);
+async function allocate(db: CaseDb, ring: KeyRing, input: NewCase, now: Date = new Date()): Promise<AllocatedCase> {
   const year = caseYearOf(input.receivedAt);
   if (input.year !== undefined && input.year !== year) {
     throw new RangeError(`Year ${input.year} is not the London calendar year of receivedAt (${year})`);
@@ -208,7 +215,7 @@ export async function allocateCase<DB extends CaseRegisterTables>(
 
   // The usual retry finds its case here without taking the counter lock.
   if (scope !== undefined) {
-    const existing = await caseForScope(db, scope, input.form);
+    const existing = await caseForScope(db, ring, scope, input.form);
     if (existing) return existing;
   }
 
@@ -226,7 +233,7 @@ export async function allocateCase<DB extends CaseRegisterTables>(
 
         if (scope !== undefined) {
           // Under the lock: a request with this scope may have committed since the check above.
-          const existing = await caseForScope(trx, scope, input.form);
+          const existing = await caseForScope(trx, ring, scope, input.form);
           if (existing) throw new FoundExisting(existing);
         }
 
@@ -247,7 +254,7 @@ export async function allocateCase<DB extends CaseRegisterTables>(
           .execute();
         await trx
           .insertInto('referral')
-          .values({ case_reference: caseReference, form: sealForm(input.form), stored_at: at })
+          .values({ case_reference: caseReference, form: sealForm(ring, input.form, caseReference), stored_at: at })
           .execute();
         return { caseReference, created: true };
       });
@@ -266,7 +273,7 @@ class FoundExisting extends Error {
   }
 }
 
-async function caseForScope(db: Executor, scope: string, form: ReferralForm): Promise<AllocatedCase | undefined> {
+async function caseForScope(db: Executor, ring: KeyRing, scope: string, form: ReferralForm): Promise<AllocatedCase | undefined> {
   const row = await db
     .selectFrom('case_record')
     .leftJoin('referral', 'referral.case_reference', 'case_record.case_reference')
@@ -274,7 +281,7 @@ async function caseForScope(db: Executor, scope: string, form: ReferralForm): Pr
     .where('case_record.idempotency_scope', '=', scope)
     .executeTakeFirst();
   if (!row) return undefined;
-  if (row.form === null || !sameForm(row.form, form)) throw new IdempotencyConflict(row.caseReference);
+  if (row.form === null || !sameForm(ring, row.form, row.caseReference, form)) throw new IdempotencyConflict(row.caseReference);
   return { caseReference: row.caseReference, created: false };
 }
 
@@ -287,17 +294,9 @@ function isUniqueViolation(error: unknown): boolean {
 
 // --- Reading -------------------------------------------------------------------------------------------
 
-/** The referral form stored for a case, or undefined if there is none. */
-export async function referralOf<DB extends CaseRegisterTables>(
-  database: Kysely<DB>,
-  caseReference: string,
-): Promise<ReferralForm | undefined> {
-  const row = await narrow(database)
-    .selectFrom('referral')
-    .select('form')
-    .where('case_reference', '=', caseReference)
-    .executeTakeFirst();
-  return row ? openForm(row.form) : undefined;
+async function storedReferral(db: CaseDb, ring: KeyRing, caseReference: string): Promise<ReferralForm | undefined> {
+  const row = await db.selectFrom('referral').select('form').where('case_reference', '=', caseReference).executeTakeFirst();
+  return row ? openForm(ring, row.form, caseReference) : undefined;
 }
 
 export async function caseExists<DB extends CaseRegisterTables>(database: Kysely<DB>, caseReference: string): Promise<boolean> {
@@ -307,4 +306,58 @@ export async function caseExists<DB extends CaseRegisterTables>(database: Kysely
     .where('case_reference', '=', caseReference)
     .executeTakeFirst();
   return row !== undefined;
+}
+
+// --- The register as the API uses it ---------------------------------------------------------------
+
+export interface CaseRegister {
+  /** See allocate above: the next reference, the case row and the sealed form, in one transaction. */
+  allocateCase(input: NewCase, now?: Date): Promise<AllocatedCase>;
+  /** The referral form stored for a case, or undefined if there is none. */
+  referralOf(caseReference: string): Promise<ReferralForm | undefined>;
+  caseExists(caseReference: string): Promise<boolean>;
+  /** The case's register rows, their free text opened (activities/register-events.ts). */
+  caseEntries(caseReference: string): Promise<CaseEntry[]>;
+}
+
+/** The register's cases, forms and rows, sealed and opened with the key ring. */
+export function caseRegister(db: RegisterDb, ring: KeyRing): CaseRegister {
+  const cases = narrow(db);
+  return {
+    allocateCase: (input, now) => allocate(cases, ring, input, now),
+    referralOf: (caseReference) => storedReferral(cases, ring, caseReference),
+    caseExists: (caseReference) => caseExists(db, caseReference),
+    caseEntries: (caseReference) => readEntries(db, ring, caseReference),
+  };
+}
+
+// --- Bridge: remove once api/app.ts uses caseRegister(deps.register, deps.ring) ----------------------
+//
+// api/app.ts (edited elsewhere) still calls allocateCase(db, ...), referralOf(db, ...) and
+// caseEntries(db, ...) without a ring. Until it uses caseRegister, the ring is attached to the
+// register object it is given (api/main.ts and the test stacks attach it); without one these refuse
+// to run, so nothing is ever stored or read in clear.
+
+const attachedRings = new WeakMap<object, KeyRing>();
+
+/** @deprecated The bridge above: pass the ring to caseRegister instead. */
+export function attachKeyRing(db: object, ring: KeyRing): void {
+  attachedRings.set(db, ring);
+}
+
+/** @deprecated The bridge above. */
+export function attachedKeyRing(db: object): KeyRing {
+  const ring = attachedRings.get(db);
+  if (!ring) throw new Error('This register has no key ring: read and write it through caseRegister(db, ring)');
+  return ring;
+}
+
+/** @deprecated The bridge above: use caseRegister(db, ring).allocateCase. */
+export async function allocateCase<DB extends CaseRegisterTables>(database: Kysely<DB>, input: NewCase, now: Date = new Date()): Promise<AllocatedCase> {
+  return allocate(narrow(database), attachedKeyRing(database), input, now);
+}
+
+/** @deprecated The bridge above: use caseRegister(db, ring).referralOf. */
+export async function referralOf<DB extends CaseRegisterTables>(database: Kysely<DB>, caseReference: string): Promise<ReferralForm | undefined> {
+  return storedReferral(narrow(database), attachedKeyRing(database), caseReference);
 }

@@ -2,6 +2,7 @@
 // directory, calendar): tests hand in their own SMTP transport and database, production code
 // has no test flags.
 import type { Transporter } from 'nodemailer';
+import type { KeyRing } from '../config/key-ring';
 import type { WorkingDayCalendar } from '../domain/calendar';
 import type { Mailbox } from '../domain/roles';
 import { deadlineCalculator } from './deadlines';
@@ -13,6 +14,8 @@ import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
   register: RegisterDb;
+  /** Seals the free text of the register's rows (activities/register-crypto.ts). */
+  ring: KeyRing;
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
@@ -26,7 +29,7 @@ export interface ActivityDependencies {
 
 export function createActivities(deps: ActivityDependencies): IncidentActivities {
   const now = deps.now ?? (() => new Date());
-  const { calendar, register } = deps;
+  const { calendar, register, ring } = deps;
 
   const deadlines = deadlineCalculator(calendar, deps.localPolicyWorkingDays, now);
 
@@ -40,12 +43,12 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     },
 
     async recordOutcome(record: OutcomeRecord): Promise<void> {
-      await recordEntry(register, record, now());
+      await recordEntry(register, ring, record, now());
     },
 
     async recordOutcomes(records: OutcomeRecord[]): Promise<void> {
       await register.transaction().execute(async (tx) => {
-        for (const record of records) await recordEntry(tx, record, now());
+        for (const record of records) await recordEntry(tx, ring, record, now());
       });
     },
 

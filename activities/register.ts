@@ -1,13 +1,14 @@
 // The register: every decision, deadline met or missed, reminder and escalation sent. The
 // source of reports (§18). Kysely speaks both SQLite (a file under .data/ in development) and
-// PostgreSQL (production), chosen by DATABASE_URL.
+// PostgreSQL (production), chosen by DATABASE_URL. Its rows are written and read in
+// activities/register-events.ts, the free text about a child sealed (activities/register-crypto.ts).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
-import type { OutcomeRecord } from '../domain/obligations';
-import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
+import { attachedKeyRing, migrateCaseRegister, type CaseRegisterTables } from './case-register';
+import { readEntries, type CaseEntry } from './register-events';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -133,43 +134,13 @@ export async function registerReachable(db: RegisterDb): Promise<boolean> {
   }
 }
 
-/** A row of the register: what the workflow queues (domain/obligations.ts). */
-export type RegisterEntry = OutcomeRecord;
+export { recordEntry, readEntries, type CaseEntry, type RegisterEntry } from './register-events';
 
-/** Idempotent: the same key twice records one row. */
-export async function recordEntry(db: RegisterDb, entry: RegisterEntry, now: Date = new Date()): Promise<boolean> {
-  const result = await db
-    .insertInto('register_event')
-    .values({
-      event_key: entry.key,
-      case_reference: entry.caseReference,
-      kind: entry.kind,
-      obligation_id: entry.obligationId ?? null,
-      occurred_at: entry.occurredAt,
-      recorded_at: now.toISOString(),
-      actor_id: entry.actor?.id ?? null,
-      actor_role: entry.actor?.role ?? null,
-      detail: JSON.stringify(entry.detail ?? {}),
-    })
-    .onConflict((oc) => oc.column('event_key').doNothing())
-    .executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
-}
-
-export async function caseEntries(db: RegisterDb, caseReference: string) {
-  const rows = await db
-    .selectFrom('register_event')
-    .selectAll()
-    .where('case_reference', '=', caseReference)
-    .orderBy('occurred_at')
-    .orderBy('recorded_at')
-    .execute();
-  return rows.map((r) => ({
-    kind: r.kind,
-    obligationId: r.obligation_id ?? undefined,
-    occurredAt: r.occurred_at,
-    recordedAt: r.recorded_at,
-    actor: r.actor_id ? { id: r.actor_id, role: r.actor_role } : undefined,
-    detail: JSON.parse(r.detail) as Record<string, unknown>,
-  }));
+/**
+ * @deprecated A case's rows through the key ring attached to the register (attachKeyRing): the
+ * bridge for api/app.ts until it reads them through caseRegister(db, ring).caseEntries. Remove
+ * then; use readEntries(db, ring, ref) or caseRegister(db, ring).caseEntries(ref).
+ */
+export async function caseEntries(db: RegisterDb, caseReference: string): Promise<CaseEntry[]> {
+  return readEntries(db, attachedKeyRing(db), caseReference);
 }

@@ -13,7 +13,7 @@ export async function startWorker(env: Env) {
   const ring = loadKeyRing(env);
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   try {
-    const deps = await activityDependencies(env);
+    const deps = await activityDependencies(env, ring);
     const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring) });
     const running = worker.run().finally(async () => {
       await deps.register.destroy();

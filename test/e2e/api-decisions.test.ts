@@ -298,7 +298,7 @@ test('health reports 503 with smtp:false when the SMTP server is down', async ()
   const url = gone.url;
   await gone.close();
   const mailer = nodemailer.createTransport(url);
-  const degraded = createApp({ temporal: stack.env.client, register: stack.register, users: stack.users, smtpReachable: () => mailer.verify() });
+  const degraded = createApp({ ...stack.appDependencies, smtpReachable: () => mailer.verify() });
   const res = await request(degraded).get('/health');
   expect(res.status).toBe(503);
   expect(res.body).toEqual({ status: 'degraded', temporal: true, database: true, smtp: false });

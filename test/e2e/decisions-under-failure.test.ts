@@ -15,7 +15,7 @@ import { devServerExecutableOption } from '../../scripts/servers';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer } from '../helpers/dev-stack';
-import { TEST_DATA_CONVERTER } from '../helpers/keys';
+import { TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { runIncidentWorker, tempRegister } from '../helpers/stack';
 
@@ -56,7 +56,8 @@ beforeAll(async () => {
   worker = await runIncidentWorker(env, register, smtp.url);
   const users: Users = { users: PEOPLE.map((p) => ({ id: p.id, role: p.role, agency: 'test', tokenSha256: tokenHash(p.token) })) };
   const mailer = nodemailer.createTransport(smtp.url);
-  app = createApp({ temporal: env.client, register, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: CALL_TIMEOUT_MS });
+  // The ring (spread: the app takes it once it builds caseRegister) is for the register's free text.
+  app = createApp({ temporal: env.client, register, ...{ ring: TEST_KEY_RING }, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: CALL_TIMEOUT_MS });
 });
 afterAll(async () => {
   await worker?.stop();

@@ -5,13 +5,15 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import nodemailer from 'nodemailer';
 import type { Users } from '../../config';
+import type { KeyRing } from '../../config/key-ring';
+import { caseRegister, type CaseRegister } from '../../activities/case-register';
 import type { RegisterDb } from '../../activities/register';
 import { createApp } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import type { Role } from '../../domain/roles';
 import { devServerExecutableOption } from '../../scripts/servers';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
-import { TEST_DATA_CONVERTER } from './keys';
+import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
 import { runIncidentWorker, tempRegister } from './stack';
 
@@ -27,6 +29,10 @@ export interface DevStack {
   env: TestWorkflowEnvironment;
   smtp: SmtpCatcher;
   register: RegisterDb;
+  /** The register read as the API reads it, with the test key ring. */
+  cases: CaseRegister;
+  /** What the API was built with (createApp), for a second app on the same stack. */
+  appDependencies: Omit<Parameters<typeof createApp>[0], 'smtpReachable'> & { ring: KeyRing };
   /** The people, as the API's users configuration (token hashes only). */
   users: Users;
   /** The API, for supertest. */
@@ -59,8 +65,10 @@ export async function startDevStack(options: { people?: readonly SignedInPerson[
     const worker = await runIncidentWorker(env, register, smtp.url);
     stops.push(() => worker.stop());
     const mailer = nodemailer.createTransport(smtp.url);
-    const app = createApp({ temporal: env.client, register, users, smtpReachable: () => mailer.verify() });
-    return { env, smtp, register, users, app, stop };
+    // The ring is for the register's free text; the app takes it once it builds caseRegister.
+    const appDependencies = { temporal: env.client, register, ring: TEST_KEY_RING, users };
+    const app = createApp({ ...appDependencies, smtpReachable: () => mailer.verify() });
+    return { env, smtp, register, cases: caseRegister(register, TEST_KEY_RING), appDependencies, users, app, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -9,13 +9,14 @@ import type { DecisionName } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
 import type { Actor } from '../../domain/roles';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
+import { caseRegister, type CaseRegister } from '../../activities/case-register';
 import type { RegisterDb } from '../../activities/register';
 import { caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
 import { caseOpeningOf } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { timeSkippingServerOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
-import { TEST_DATA_CONVERTER } from './keys';
+import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
 import { newCaseReference, runIncidentWorker, tempRegister } from './stack';
 
@@ -25,6 +26,8 @@ export interface Harness {
   env: TestWorkflowEnvironment;
   smtp: SmtpCatcher;
   register: RegisterDb;
+  /** The register read as the API reads it, with the test key ring. */
+  cases: CaseRegister;
   stop(): Promise<void>;
 }
 
@@ -47,6 +50,7 @@ export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promis
     env,
     smtp,
     register,
+    cases: caseRegister(register, TEST_KEY_RING),
     async stop() {
       await worker.stop();
       await smtp.close();

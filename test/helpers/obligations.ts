@@ -1,7 +1,6 @@
 // Obligations checked against the procedure (DSP 1.5) on the time-skipping server: a deadline worked out with
 // the independent calendar (expected-dates.ts), one obligation crossing its deadline (reminders,
 // escalation, missed, then met late), and what the case and the register say about obligations.
-import { caseEntries } from '../../activities/register';
 import type { CaseStatus, ObligationState } from '../../domain/case';
 import type { Mailbox } from '../../domain/roles';
 import { DSP_1_5, type ClockEvent, type ReminderRule } from '../../domain/rulebook';
@@ -51,7 +50,7 @@ export function expectedReminders(dueDate: string, reminders: readonly ReminderR
 export async function registerKinds(h: Harness, ref: string, obligationId: string, wanted: string[]): Promise<string[]> {
   const until = Date.now() + 10_000;
   for (;;) {
-    const kinds = (await caseEntries(h.register, ref)).filter((e) => e.obligationId === obligationId).map((e) => e.kind);
+    const kinds = (await h.cases.caseEntries(ref)).filter((e) => e.obligationId === obligationId).map((e) => e.kind);
     if (wanted.every((k) => kinds.includes(k)) || Date.now() > until) return kinds;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -195,7 +194,7 @@ export function expectObligations(s: CaseStatus, expected: { open: string[]; met
 
 /** The case's register: every entry, the decisions in order, and the obligations by what became of them. */
 export async function registerOf(h: Harness, ref: string) {
-  const entries = await caseEntries(h.register, ref);
+  const entries = await h.cases.caseEntries(ref);
   const of = (kind: string) => entries.filter((e) => e.kind === kind).map((e) => e.obligationId!).sort();
   return {
     entries,

@@ -11,10 +11,11 @@ import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
+import { attachKeyRing } from '../../activities/case-register';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
 import { createIncidentWorker } from '../../workers/incident-worker';
-import { TEST_DATA_CONVERTER } from './keys';
+import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 
 // Worker state changes at INFO drown test output; warnings and errors still show.
 try {
@@ -30,6 +31,8 @@ export async function tempRegister(): Promise<{ register: RegisterDb; url: strin
   const url = `sqlite:${path.join(dir, 'register.sqlite')}`;
   const register = openRegister(url);
   await migrateRegister(register);
+  // The bridge until api/app.ts takes the ring (activities/case-register.ts).
+  attachKeyRing(register, TEST_KEY_RING);
   return { register, url };
 }
 
@@ -37,6 +40,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
   return {
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
     register,
+    ring: TEST_KEY_RING,
     mailer: nodemailer.createTransport(mailTransportOptions(smtpUrl)),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,

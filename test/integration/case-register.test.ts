@@ -1,24 +1,28 @@
 // The case register (activities/case-register.ts) on a real SQLite file and a real PostgreSQL
-// server: references allocated per London year, concurrency, idempotency, the stored form.
+// server: references allocated per London year, concurrency, idempotency, the stored form (sealed
+// under the key ring, bound to its case).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { openRegister } from '../../activities/register';
+import { openRegister, type RegisterDb } from '../../activities/register';
 import {
   allocateCase,
   caseExists,
+  caseRegister,
   caseYearOf,
   IdempotencyConflict,
   migrateCaseRegister,
+  openForm,
   referralOf,
-  type CaseRegisterTables,
+  sealForm,
 } from '../../activities/case-register';
+import { DecryptionError, KeyRing } from '../../config/key-ring';
 import type { ReferralForm } from '../../domain/referral-form';
 import example from '../../config/example-referral.json';
+import { TEST_KEY_RING, testKey } from '../helpers/keys';
 import { startTestPostgres } from '../helpers/postgres';
 
-type Db = Kysely<CaseRegisterTables>;
+type Db = RegisterDb;
 
 interface Backend {
   db: Db;
@@ -27,7 +31,7 @@ interface Backend {
 
 async function sqliteBackend(): Promise<Backend> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-case-register-'));
-  const db = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`) as unknown as Db;
+  const db = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`);
   return {
     db,
     async close() {
@@ -39,7 +43,7 @@ async function sqliteBackend(): Promise<Backend> {
 
 async function postgresBackend(): Promise<Backend> {
   const server = await startTestPostgres();
-  const db = openRegister(server.url) as unknown as Db;
+  const db = openRegister(server.url);
   return {
     db,
     async close() {
@@ -67,10 +71,12 @@ describe.each([
 ] as const)('case register on %s', (_name, open) => {
   let backend: Backend;
   let db: Db;
+  let register: ReturnType<typeof caseRegister>;
 
   beforeAll(async () => {
     backend = await open();
     db = backend.db;
+    register = caseRegister(db, TEST_KEY_RING);
     await migrateCaseRegister(db);
     await migrateCaseRegister(db); // idempotent
   }, 60_000);
@@ -86,7 +92,7 @@ describe.each([
   });
 
   const allocate = (receivedAt: string, extra: { idempotencyScope?: string; form?: ReferralForm } = {}) =>
-    allocateCase(db, { receivedAt, receivedBy: BU, form: extra.form ?? FORM, idempotencyScope: extra.idempotencyScope });
+    register.allocateCase({ receivedAt, receivedBy: BU, form: extra.form ?? FORM, idempotencyScope: extra.idempotencyScope });
 
   async function rowCounts() {
     const cases = await db.selectFrom('case_record').select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
@@ -112,8 +118,8 @@ describe.each([
   });
 
   it('checks a given year against the London year of receipt', async () => {
-    await expect(allocateCase(db, { year: 2027, receivedAt: '2026-12-31T23:30:00Z', receivedBy: BU, form: FORM })).rejects.toThrow(RangeError);
-    expect(await allocateCase(db, { year: 2026, receivedAt: '2026-12-31T23:30:00Z', receivedBy: BU, form: FORM })).toEqual({
+    await expect(register.allocateCase({ year: 2027, receivedAt: '2026-12-31T23:30:00Z', receivedBy: BU, form: FORM })).rejects.toThrow(RangeError);
+    expect(await register.allocateCase({ year: 2026, receivedAt: '2026-12-31T23:30:00Z', receivedBy: BU, form: FORM })).toEqual({
       caseReference: 'DSP-2026-0001',
       created: true,
     });
@@ -178,18 +184,53 @@ describe.each([
     expect(error.caseReference).toBe(first.caseReference);
     expect(error.message).not.toMatch(/Referrer|Example|@/);
     expect(await rowCounts()).toEqual({ cases: 1, referrals: 1 });
-    expect(await referralOf(db, first.caseReference)).toEqual(FORM);
+    expect(await register.referralOf(first.caseReference)).toEqual(FORM);
   });
 
-  it('stores the referral form once and reads it back', async () => {
+  it('stores the referral form once, sealed, and reads it back', async () => {
     const { caseReference } = await allocate('2026-03-03T09:00:00Z');
-    expect(await referralOf(db, caseReference)).toEqual(FORM);
+    expect(await register.referralOf(caseReference)).toEqual(FORM);
+    expect(await register.caseExists(caseReference)).toBe(true);
     expect(await caseExists(db, caseReference)).toBe(true);
-    expect(await referralOf(db, 'DSP-2026-0999')).toBeUndefined();
-    expect(await caseExists(db, 'DSP-2026-0999')).toBe(false);
+    expect(await register.referralOf('DSP-2026-0999')).toBeUndefined();
+    expect(await register.caseExists('DSP-2026-0999')).toBe(false);
     const stored = await db.selectFrom('referral').selectAll().executeTakeFirstOrThrow();
     expect(stored.case_reference).toBe(caseReference);
-    expect(JSON.parse(stored.form)).toEqual(FORM);
+    expect(stored.form).toMatch(/^v1:test-2:[A-Za-z0-9+/]{16}:[A-Za-z0-9+/]+=*$/);
+    for (const value of [FORM.referrer.fullName, FORM.children[0]!.fullName, FORM.children[0]!.postcode]) expect(stored.form).not.toContain(value);
+    expect(openForm(TEST_KEY_RING, stored.form, caseReference)).toEqual(FORM);
+  });
+
+  it('a form moved to another case, or read without its key, does not open; the error names the key ID only', async () => {
+    const first = await allocate('2026-03-03T09:00:00Z');
+    const second = await allocate('2026-03-04T09:00:00Z', { form: otherForm() });
+    const sealed = (ref: string) => db.selectFrom('referral').select('form').where('case_reference', '=', ref).executeTakeFirstOrThrow();
+    const firstForm = (await sealed(first.caseReference)).form;
+    await db.updateTable('referral').set({ form: firstForm }).where('case_reference', '=', second.caseReference).execute();
+    const moved = await register.referralOf(second.caseReference).catch((e: unknown) => e);
+    expect(moved).toBeInstanceOf(DecryptionError);
+    expect((moved as Error).message).toBe('Encrypted data under key ID "test-2" could not be decrypted (wrong key or altered data)');
+    const otherRing = caseRegister(db, new KeyRing('test-3', { 'test-3': testKey('test-3') }));
+    await expect(otherRing.referralOf(first.caseReference)).rejects.toThrow('Encrypted data names key ID "test-2", which is not in the key ring');
+  });
+
+  it('reads a form sealed under an older key of the ring, and a form stored before encryption (plain JSON)', async () => {
+    const { caseReference } = await allocate('2026-03-03T09:00:00Z');
+    const older = new KeyRing('test-1', { 'test-1': testKey('test-1') });
+    await db.updateTable('referral').set({ form: sealForm(older, FORM, caseReference) }).where('case_reference', '=', caseReference).execute();
+    expect(await register.referralOf(caseReference)).toEqual(FORM);
+    await db.updateTable('referral').set({ form: JSON.stringify(FORM) }).where('case_reference', '=', caseReference).execute();
+    expect(await register.referralOf(caseReference)).toEqual(FORM);
+    // A retry with the same scope is still told apart from a different form.
+    await db.updateTable('case_record').set({ idempotency_scope: 'scope-old' }).where('case_reference', '=', caseReference).execute();
+    expect(await allocate('2026-03-03T09:00:01Z', { idempotencyScope: 'scope-old' })).toEqual({ caseReference, created: false });
+    await expect(allocate('2026-03-03T09:00:02Z', { idempotencyScope: 'scope-old', form: otherForm() })).rejects.toBeInstanceOf(IdempotencyConflict);
+  });
+
+  it('the functions without a ring (until api/app.ts takes one) refuse a register with no key ring attached', async () => {
+    await expect(allocateCase(db, { receivedAt: '2026-03-03T09:00:00Z', receivedBy: BU, form: FORM })).rejects.toThrow('This register has no key ring');
+    await expect(referralOf(db, 'DSP-2026-0001')).rejects.toThrow('This register has no key ring');
+    expect(await rowCounts()).toEqual({ cases: 0, referrals: 0 });
   });
 
   it('never reuses a reference after its case row is deleted by hand', async () => {

@@ -8,7 +8,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { caseEntries } from '../../activities/register';
 import { statusQuery } from '../../workflows/contract';
 import { learningReferralForm } from '../fixtures/referral-form';
 import { londonDate, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
@@ -107,7 +106,7 @@ test('lcspr-published-closed: criteria met, notification missed then met late, R
   expect(final.metLate.map((o) => o.id)).toContain('national-notification');
   expect(final.open).toEqual([]);
   expect(final.missed).toEqual([]);
-  const kinds = (await caseEntries(h.register, ref)).map((e) => e.kind);
+  const kinds = (await h.cases.caseEntries(ref)).map((e) => e.kind);
   expect(kinds).toEqual(expect.arrayContaining(['obligation-missed', 'escalation-sent', 'obligation-met-late', 'target-passed', 'decision:published', 'decision:close-case']));
 
   await save('lcspr-published-closed', handle, 'criteria met; national notification missed, escalated, met late; Rapid Review target passed; LCSPR, published, kept a year; closed');

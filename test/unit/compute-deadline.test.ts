@@ -11,6 +11,7 @@ import { createActivities } from '../../activities';
 import type { RegisterDb } from '../../activities/register';
 import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { TEST_KEY_RING } from '../helpers/keys';
 import { newCaseReference, partnership, tempRegister } from '../helpers/stack';
 import { BANK_HOLIDAYS, notWorking } from '../helpers/expected-dates';
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   activities = createActivities({
     calendar: new WorkingDayCalendar(),
     register,
+    ring: TEST_KEY_RING,
     // Deadlines send nothing: this transport is never used by computeDeadline.
     mailer: nodemailer.createTransport({ jsonTransport: true }),
     mailFrom: MAIL_FROM,
@@ -199,6 +201,7 @@ describe('computeDeadline', () => {
     const withClosure = createActivities({
       calendar: new WorkingDayCalendar({ extraClosureDays: [{ date: '2026-12-29', name: 'Office closure' }] }),
       register,
+      ring: TEST_KEY_RING,
       mailer: nodemailer.createTransport({ jsonTransport: true }),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,
@@ -237,6 +240,7 @@ describe('sendNotice', () => {
     return createActivities({
       calendar: new WorkingDayCalendar(),
       register,
+      ring: TEST_KEY_RING,
       mailer: nodemailer.createTransport(url),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,

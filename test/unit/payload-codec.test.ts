@@ -18,6 +18,7 @@ import { startWorker } from '../../workers/main';
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { actors, decide, startCase, startHarness, type Harness } from '../helpers/harness';
+import { formValues } from '../helpers/plaintext';
 import { testKey, TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -224,14 +225,6 @@ function encryptedPayloads(value: unknown, out: Payload[] = []): Payload[] {
   const metadata = (value as Payload).metadata;
   if (metadata && text(metadata[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING) out.push(value as Payload);
   else for (const v of Object.values(value)) encryptedPayloads(v, out);
-  return out;
-}
-
-/** The referral's free values: every string in it but dates, times and short words. */
-function formValues(form: unknown, out: string[] = []): string[] {
-  if (typeof form === 'string') {
-    if (form.length >= 6 && !/^\d{4}-\d{2}-\d{2}/.test(form) && !/^\d{2}:\d{2}$/.test(form)) out.push(form);
-  } else if (form && typeof form === 'object') for (const v of Object.values(form)) formValues(v, out);
   return out;
 }
 

@@ -1,6 +1,5 @@
 // Decisions sent at the same moment: each is checked against the case as the one before it left
 // it (handlers are serialised and check again), so a decision is applied once or refused whole.
-import { caseEntries } from '../../activities/register';
 import { decisionUpdate, statusQuery } from '../../workflows/contract';
 import { actors, refusalOf, settled, startCase, startHarness, type Harness } from '../helpers/harness';
 
@@ -21,7 +20,7 @@ test('five identical decisions at once: one is applied, four are refused Already
   expect(outcomes.filter((o) => o === 'AlreadyMet')).toHaveLength(4);
   const status = await settled(handle);
   expect(status.timeline.filter((t) => t.kind === 'decision:ssp-informed')).toHaveLength(1);
-  expect((await caseEntries(h.register, ref)).filter((e) => e.kind === 'decision:ssp-informed')).toHaveLength(1);
+  expect((await h.cases.caseEntries(ref)).filter((e) => e.kind === 'decision:ssp-informed')).toHaveLength(1);
 });
 
 test('the SSP decision and close-case at once: close-case is refused, the referrer feedback stays open and watched', async () => {

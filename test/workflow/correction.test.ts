@@ -2,7 +2,6 @@
 // later-known date for a clock; every deadline counted from it is recomputed, the old one is
 // kept, and the case escalates or reopens as the new deadline says. Expected dates are worked
 // out here from the procedure's rules and the bank holiday list.
-import { caseEntries } from '../../activities/register';
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
@@ -78,7 +77,7 @@ test('la-became-aware corrected earlier: national-notification moves earlier, th
   expect(after.obligations['referrer-feedback']!.deadline).toEqual(feedbackBefore);
   expect(after.obligations['referrer-feedback']!.previousDeadlines).toEqual([]);
 
-  const recomputed = (await caseEntries(h.register, c.ref)).filter((e) => e.kind === 'deadline-recomputed');
+  const recomputed = (await h.cases.caseEntries(c.ref)).filter((e) => e.kind === 'deadline-recomputed');
   // ssp-informed counts from the earlier of la-became-aware and receipt (§5.1, §4.6): it is re-judged too.
   expect(recomputed.map((e) => e.obligationId).sort()).toEqual(['national-notification', 'ssp-informed']);
   expect(recomputed.find((e) => e.obligationId === 'national-notification')!.detail).toMatchObject({ dueDate: expected.dueDate, previousDueDate: before.deadline.dueDate });
@@ -150,7 +149,7 @@ test('referral-received corrected: ssp-informed and ssp-decision move together',
   expect(after.clockCorrections).toEqual([{ clock: 'referral-received', from: status.receivedAt, to: correctedTo, at: expect.any(String), reason: REASON }]);
   // The referral's own receipt time (decisions may not predate it) does not change.
   expect(after.receivedAt).toBe(status.receivedAt);
-  const recomputed = (await caseEntries(h.register, ref)).filter((e) => e.kind === 'deadline-recomputed').map((e) => e.obligationId);
+  const recomputed = (await h.cases.caseEntries(ref)).filter((e) => e.kind === 'deadline-recomputed').map((e) => e.obligationId);
   expect(recomputed.sort()).toEqual(['ssp-decision', 'ssp-informed']);
 
   await skipPast(h, newInformed.deadline.dueAt);
@@ -203,7 +202,7 @@ test('a correction that moves a missed deadline into the future re-judges it, ke
   await skipPast(h, o.deadline.dueAt);
   await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Overdue (local policy) - ${ACK}: was due ${expected.dueDate}`);
   await waitFor(c.handle, (s) => s.obligations['csprp-acknowledgement']?.status === 'missed');
-  const missedRows = (await caseEntries(h.register, c.ref)).filter((e) => e.obligationId === 'csprp-acknowledgement' && e.kind === 'obligation-missed');
+  const missedRows = (await h.cases.caseEntries(c.ref)).filter((e) => e.obligationId === 'csprp-acknowledgement' && e.kind === 'obligation-missed');
   expect(missedRows).toHaveLength(2);
 });
 

@@ -2,7 +2,6 @@
 // the reminders and the escalation arrive over SMTP, the case shows it missed, the register has
 // it, then the decision that meets it is recorded late. Expected due dates are worked out here
 // from the procedure's rules and the bank holiday list, not taken from the code.
-import { caseEntries } from '../../activities/register';
 import { referralFormSchema } from '../../domain/referral-form';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
@@ -190,7 +189,7 @@ test('met after its first reminder, a 5 WD obligation gets no further reminder a
   expect(mailsFor(h, c.ref, `MISSED - ${rule.obligation}:`)).toHaveLength(0);
   const final = await c.handle.query(statusQuery);
   expect(final.obligations['referrer-feedback']!.status).toBe('met');
-  const kinds = (await caseEntries(h.register, c.ref)).filter((e) => e.obligationId === 'referrer-feedback').map((e) => e.kind);
+  const kinds = (await h.cases.caseEntries(c.ref)).filter((e) => e.obligationId === 'referrer-feedback').map((e) => e.kind);
   expect(kinds.filter((k) => k === 'reminder-sent')).toHaveLength(1);
   expect(kinds).toContain('obligation-met');
   expect(kinds).not.toContain('obligation-missed');

@@ -1,6 +1,5 @@
 // The ssp-informed obligation (1 WD from receipt, §4.6, §5.1) on the time-skipping server:
 // deadlines crossed with env.sleep, emails received over real SMTP, the register in SQLite.
-import { caseEntries } from '../../activities/register';
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { actors, decide, mailsFor, refusalOf, skipPast, startCase, startHarness, type Harness } from '../helpers/harness';
@@ -37,9 +36,9 @@ test('informed in time: receipt email names the deadline, no escalation follows'
   expect(final.obligations['ssp-informed']!.status).toBe('met');
   expect(mailsFor(h, ref, 'MISSED - Business Unit informs')).toHaveLength(0);
 
-  const kinds = (await caseEntries(h.register, ref)).map((e) => e.kind);
+  const kinds = (await h.cases.caseEntries(ref)).map((e) => e.kind);
   expect(kinds).toEqual(expect.arrayContaining(['referral-received', 'deadline-set', 'referral-received-sent', 'decision:ssp-informed', 'obligation-met']));
-  expect((await caseEntries(h.register, ref)).filter((e) => e.kind === 'obligation-missed' && e.obligationId === 'ssp-informed')).toHaveLength(0);
+  expect((await h.cases.caseEntries(ref)).filter((e) => e.kind === 'obligation-missed' && e.obligationId === 'ssp-informed')).toHaveLength(0);
 });
 
 test('missed: reminders then an escalation by email, recorded as missed, then met late', async () => {
@@ -60,7 +59,7 @@ test('missed: reminders then an escalation by email, recorded as missed, then me
 
   const late = await decide(handle, 'ssp-informed', actors.businessUnit);
   expect(late.obligations['ssp-informed']!.status).toBe('met-late');
-  const entries = (await caseEntries(h.register, ref)).filter((e) => e.obligationId === 'ssp-informed');
+  const entries = (await h.cases.caseEntries(ref)).filter((e) => e.obligationId === 'ssp-informed');
   expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['reminder-sent', 'obligation-missed', 'escalation-sent', 'obligation-met-late']));
 });
 
