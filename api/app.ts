@@ -11,7 +11,7 @@ import {
   isGrpcServiceError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -29,6 +29,8 @@ import { caseEntries, registerReachable, type RegisterDb } from '../activities/r
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
 import { actorOf, authenticate, requireRole } from './auth';
+import type { Kysely } from 'kysely';
+import { codecServer, type CodecAuditTables } from './codec-server';
 import { sendError } from './errors';
 
 export interface AppDependencies {
@@ -43,6 +45,10 @@ export interface AppDependencies {
   now?: () => Date;
   /** Request and error log: method, route, status and time only, never bodies. */
   logger?: Logger;
+  /** The payload codec, served to the Temporal UI at /codec (decode, encode) when given. */
+  codec?: PayloadCodec;
+  /** The Temporal UI's origin: the only one the codec server answers with CORS. */
+  codecUiOrigin?: string;
 }
 
 /** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
@@ -113,6 +119,10 @@ export function createApp(deps: AppDependencies): express.Express {
     });
     next();
   });
+  // Before the body limit below: the UI sends whole histories' payloads to decode.
+  if (deps.codec) {
+    app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', authenticate: authenticate(deps.users) }));
+  }
   app.use(express.json({ limit: BODY_LIMIT }));
 
   async function bounded<T>(fn: () => Promise<T>): Promise<T> {
