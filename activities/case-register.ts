@@ -330,34 +330,3 @@ export function caseRegister(db: RegisterDb, ring: KeyRing): CaseRegister {
     caseEntries: (caseReference) => readEntries(db, ring, caseReference),
   };
 }
-
-// --- Bridge: remove once api/app.ts uses caseRegister(deps.register, deps.ring) ----------------------
-//
-// api/app.ts (edited elsewhere) still calls allocateCase(db, ...), referralOf(db, ...) and
-// caseEntries(db, ...) without a ring. Until it uses caseRegister, the ring is attached to the
-// register object it is given (api/main.ts and the test stacks attach it); without one these refuse
-// to run, so nothing is ever stored or read in clear.
-
-const attachedRings = new WeakMap<object, KeyRing>();
-
-/** @deprecated The bridge above: pass the ring to caseRegister instead. */
-export function attachKeyRing(db: object, ring: KeyRing): void {
-  attachedRings.set(db, ring);
-}
-
-/** @deprecated The bridge above. */
-export function attachedKeyRing(db: object): KeyRing {
-  const ring = attachedRings.get(db);
-  if (!ring) throw new Error('This register has no key ring: read and write it through caseRegister(db, ring)');
-  return ring;
-}
-
-/** @deprecated The bridge above: use caseRegister(db, ring).allocateCase. */
-export async function allocateCase<DB extends CaseRegisterTables>(database: Kysely<DB>, input: NewCase, now: Date = new Date()): Promise<AllocatedCase> {
-  return allocate(narrow(database), attachedKeyRing(database), input, now);
-}
-
-/** @deprecated The bridge above: use caseRegister(db, ring).referralOf. */
-export async function referralOf<DB extends CaseRegisterTables>(database: Kysely<DB>, caseReference: string): Promise<ReferralForm | undefined> {
-  return storedReferral(narrow(database), attachedKeyRing(database), caseReference);
-}

@@ -7,8 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
-import { attachedKeyRing, migrateCaseRegister, type CaseRegisterTables } from './case-register';
-import { readEntries, type CaseEntry } from './register-events';
+import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -135,12 +134,3 @@ export async function registerReachable(db: RegisterDb): Promise<boolean> {
 }
 
 export { recordEntry, readEntries, type CaseEntry, type RegisterEntry } from './register-events';
-
-/**
- * @deprecated A case's rows through the key ring attached to the register (attachKeyRing): the
- * bridge for api/app.ts until it reads them through caseRegister(db, ring).caseEntries. Remove
- * then; use readEntries(db, ring, ref) or caseRegister(db, ring).caseEntries(ref).
- */
-export async function caseEntries(db: RegisterDb, caseReference: string): Promise<CaseEntry[]> {
-  return readEntries(db, attachedKeyRing(db), caseReference);
-}

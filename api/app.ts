@@ -16,6 +16,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
+import type { KeyRing } from '../config/key-ring';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
 import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
 import { decisionRule, isDecisionName, zodProblems } from '../domain/decisions';
@@ -24,8 +25,8 @@ import { caseOpeningOf } from '../domain/incident';
 import { instantSchema } from '../domain/instants';
 import { referralFormSchema } from '../domain/referral-form';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
-import { allocateCase, caseExists, IdempotencyConflict, referralOf } from '../activities/case-register';
-import { caseEntries, registerReachable, type RegisterDb } from '../activities/register';
+import { caseRegister, IdempotencyConflict } from '../activities/case-register';
+import { registerReachable, type RegisterDb } from '../activities/register';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
 import { actorOf, authenticate, requireRole } from './auth';
@@ -36,6 +37,8 @@ import { sendError } from './errors';
 export interface AppDependencies {
   temporal: Client;
   register: RegisterDb;
+  /** The key ring that seals the referral and the register's free text. */
+  ring: KeyRing;
   users: Users;
   /** Whether the SMTP server answers (nodemailer's verify). */
   smtpReachable: () => Promise<boolean>;
@@ -108,6 +111,7 @@ export const BODY_LIMIT = '256kb';
 
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();
+  const cases = caseRegister(deps.register, deps.ring);
   const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   app.disable('x-powered-by');
@@ -177,7 +181,7 @@ export function createApp(deps: AppDependencies): express.Express {
     // §13: the form is kept once, in the register, under a reference the system allocates.
     let allocated;
     try {
-      allocated = await allocateCase(deps.register, {
+      allocated = await cases.allocateCase({
         receivedAt,
         receivedBy: actor.id,
         ...(idempotencyKey ? { idempotencyScope: sha256('referral', actor.id, idempotencyKey) } : {}),
@@ -230,7 +234,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
   async function notFoundOrClosed(res: Response, ref: string): Promise<void> {
-    if (await caseExists(deps.register, ref)) return sendError(res, 409, 'CaseClosed', `Case ${ref} is closed`);
+    if (await cases.caseExists(ref)) return sendError(res, 409, 'CaseClosed', `Case ${ref} is closed`);
     return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
   }
 
@@ -243,7 +247,7 @@ export function createApp(deps: AppDependencies): express.Express {
       if ('refuse' in read) return refuseRead(res, read.refuse, ref);
       if (read.view !== 'whole') return res.json(read.view === 'referrer' ? referrerView(state) : operationsView(state));
       // The register being unreachable delays its rows; the case itself still answers.
-      const register = await caseEntries(deps.register, ref).catch(() => null);
+      const register = await cases.caseEntries(ref).catch(() => null);
       res.json({ ...state, register, ...(register === null ? { registerUnavailable: true } : {}) });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
@@ -255,7 +259,7 @@ export function createApp(deps: AppDependencies): express.Express {
     const ref = caseReferenceParam(req, res);
     if (!ref) return;
     if (!mayReadReferral(actorOf(res))) return sendError(res, 403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
-    const form = await referralOf(deps.register, ref);
+    const form = await cases.referralOf(ref);
     if (!form) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
     res.json({ caseReference: ref, referral: form });
   });

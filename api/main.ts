@@ -5,7 +5,7 @@ import pino from 'pino';
 import { loadEnv, loadUsers } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
-import { attachKeyRing } from '../activities/case-register';
+import { EncryptionCodec } from '../config/payload-codec';
 import { migrateRegister, openRegister } from '../activities/register';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp } from './app';
@@ -18,12 +18,10 @@ export async function startApi() {
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(ring) });
   const register = openRegister(env.DATABASE_URL);
   await migrateRegister(register);
-  // The bridge until api/app.ts builds caseRegister(deps.register, deps.ring) (activities/case-register.ts).
-  attachKeyRing(register, ring);
   const mailer = nodemailer.createTransport(env.SMTP_URL);
   const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
-  // The ring is for the register's free text; the app takes it once it builds caseRegister.
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger };
+  // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
+  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN };
   const app = createApp(dependencies);
   const server = app.listen(env.PORT);
   await new Promise<void>((resolve, reject) => {

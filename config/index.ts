@@ -21,6 +21,8 @@ const envSchema = z.object({
   PARTNERSHIP_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'partnership.example.json')),
   USERS_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'users.example.json')),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
+  TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * The key ring that encrypts Temporal payloads and the register's free text, as JSON:

@@ -57,6 +57,8 @@ async function main(): Promise<void> {
       '--ip', host ?? '127.0.0.1',
       '--port', port ?? '7233',
       '--ui-port', String(UI_PORT),
+      // The Temporal UI decodes payloads through the API's codec server, for permitted sign-ins only.
+      '--ui-codec-endpoint', `http://127.0.0.1:${env.PORT}/codec`,
       '--namespace', env.TEMPORAL_NAMESPACE,
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTE_FLAGS.flatMap((flag) => ['--search-attribute', flag]),

@@ -36,7 +36,7 @@ let input: { metadata: Record<string, string>; data: string };
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutableOption() }, client: { dataConverter: TEST_DATA_CONVERTER } });
   ({ register } = await tempRegister());
-  app = createApp({ temporal: env.client, register, users, smtpReachable: async () => true, codec: new EncryptionCodec(TEST_KEY_RING), codecUiOrigin: UI });
+  app = createApp({ temporal: env.client, register, ring: TEST_KEY_RING, users, smtpReachable: async () => true, codec: new EncryptionCodec(TEST_KEY_RING), codecUiOrigin: UI });
   ref = newCaseReference();
   // Started on a queue no worker polls: the input is stored, encrypted, and nothing else happens.
   await env.client.workflow.start('incidentWorkflow', {

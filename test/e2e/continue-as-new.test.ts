@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowClient, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { caseEntries } from '../../activities/register';
 import type { CaseStatus, ObligationState } from '../../domain/case';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
 import { caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
@@ -146,7 +145,7 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
     if (t.rationale === undefined) expect(t).toEqual(rationale === undefined ? rest : { ...rest, rationaleInRegister: true });
   });
   expect(JSON.stringify(carried.timeline)).not.toContain('Progress note 1 (test).');
-  const summaries = (await caseEntries(stack.register, ref)).filter((e) => e.kind === 'decision:review-progress').map((e) => e.detail.rationale);
+  const summaries = (await stack.cases.caseEntries(ref)).filter((e) => e.kind === 'decision:review-progress').map((e) => e.detail.rationale);
   expect(summaries).toContain('Progress note 1 (test).');
   expect(carried.open.map((o) => [o.id, o.dueAt])).toEqual(before.open.map((o) => [o.id, o.dueAt]));
   expect(carried.open.map((o) => o.id).sort()).toEqual(['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference']);
@@ -175,7 +174,7 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   expect(accepted.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toContain('reviewer-commissioned');
 
   // Every progress note reached the register once: keys kept counting across the runs.
-  const entries = await caseEntries(stack.register, ref);
+  const entries = await stack.cases.caseEntries(ref);
   expect(entries.filter((e) => e.kind === 'decision:review-progress')).toHaveLength(updates);
   expect(entries.filter((e) => e.kind === 'decision:reviewer-commissioned')).toHaveLength(1);
 
@@ -210,7 +209,7 @@ test('an idempotency key (updateId) already processed is not applied again after
   for (let s = retried; s.pending.records > 0 || s.pending.notices > 0; s = await handle.query(statusQuery)) await new Promise((r) => setTimeout(r, 100));
   const recorded = {
     timeline: retried.timeline.filter((t) => t.kind === 'decision:review-progress').length,
-    register: (await caseEntries(stack.register, ref)).filter((e) => e.kind === 'decision:review-progress').length,
+    register: (await stack.cases.caseEntries(ref)).filter((e) => e.kind === 'decision:review-progress').length,
   };
   expect(recorded).toEqual({ timeline: updates, register: updates });
 });

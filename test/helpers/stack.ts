@@ -11,7 +11,6 @@ import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
-import { attachKeyRing } from '../../activities/case-register';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
 import { createIncidentWorker } from '../../workers/incident-worker';
@@ -31,8 +30,6 @@ export async function tempRegister(): Promise<{ register: RegisterDb; url: strin
   const url = `sqlite:${path.join(dir, 'register.sqlite')}`;
   const register = openRegister(url);
   await migrateRegister(register);
-  // The bridge until api/app.ts takes the ring (activities/case-register.ts).
-  attachKeyRing(register, TEST_KEY_RING);
   return { register, url };
 }
 

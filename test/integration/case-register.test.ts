@@ -6,14 +6,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { openRegister, type RegisterDb } from '../../activities/register';
 import {
-  allocateCase,
   caseExists,
   caseRegister,
   caseYearOf,
   IdempotencyConflict,
   migrateCaseRegister,
   openForm,
-  referralOf,
   sealForm,
 } from '../../activities/case-register';
 import { DecryptionError, KeyRing } from '../../config/key-ring';
@@ -225,12 +223,6 @@ describe.each([
     await db.updateTable('case_record').set({ idempotency_scope: 'scope-old' }).where('case_reference', '=', caseReference).execute();
     expect(await allocate('2026-03-03T09:00:01Z', { idempotencyScope: 'scope-old' })).toEqual({ caseReference, created: false });
     await expect(allocate('2026-03-03T09:00:02Z', { idempotencyScope: 'scope-old', form: otherForm() })).rejects.toBeInstanceOf(IdempotencyConflict);
-  });
-
-  it('the functions without a ring (until api/app.ts takes one) refuse a register with no key ring attached', async () => {
-    await expect(allocateCase(db, { receivedAt: '2026-03-03T09:00:00Z', receivedBy: BU, form: FORM })).rejects.toThrow('This register has no key ring');
-    await expect(referralOf(db, 'DSP-2026-0001')).rejects.toThrow('This register has no key ring');
-    expect(await rowCounts()).toEqual({ cases: 0, referrals: 0 });
   });
 
   it('never reuses a reference after its case row is deleted by hand', async () => {
