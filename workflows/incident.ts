@@ -114,7 +114,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           const updateId = currentUpdateInfo()?.id;
           // A retry of a decision applied in an earlier run: answered, not applied again.
           if (requestOf(updateId)) return decisionResult(state, true, request.key?.requestHash);
-          // Checked again against the case as the decisions before it left it.
+          // Checked again against the case as the decisions before it left it, the key included
+          // (two requests with one key for different decisions can pass their validators together).
+          const sameKey = request.key && state.requests.find((r) => r.keyId === request.key!.keyId);
+          if (sameKey) throw ApplicationFailure.create({ type: 'IdempotencyKeyReused', message: `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`, nonRetryable: true });
           const check = checkDecision(state, name, request.actor, request.payload, Date.now());
           if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
           const plan = planDecision(state, name, check.payload, Date.now());

@@ -36,3 +36,23 @@ test('the SSP decision and close-case at once: close-case is refused, the referr
   expect(status.obligations['referrer-feedback']!.status).toBe('open');
   expect(status.open.map((o) => o.id)).toContain('referrer-feedback');
 });
+
+test('one Idempotency-Key sent at once for two different decisions: one is applied, the other refused IdempotencyKeyReused', async () => {
+  const { handle } = await startCase(h);
+  const key = (requestHash: string) => ({ keyId: 'same-person-same-key', requestHash });
+  const outcomes = await Promise.all([
+    // The first awaits its deadlines (a correction recomputes them): the second is validated meanwhile.
+    refusalOf(
+      handle.executeUpdate(decisionUpdate('clock-corrected'), {
+        args: [{ actor: actors.businessUnit, payload: { clock: 'referral-received', correctedTo: (await handle.query(statusQuery)).receivedAt, reason: 'Checked (test).' }, key: key('corrected') }],
+        updateId: 'decision-a',
+      }),
+    ),
+    refusalOf(handle.executeUpdate(decisionUpdate('ssp-informed'), { args: [{ actor: actors.businessUnit, payload: {}, key: key('informed') }], updateId: 'decision-b' })),
+  ]);
+  expect(outcomes.filter((o) => o === undefined)).toHaveLength(1);
+  expect(outcomes.filter((o) => o === 'IdempotencyKeyReused')).toHaveLength(1);
+  // Whichever went first, the other changed nothing.
+  const status = await handle.query(statusQuery);
+  expect(status.clockCorrections.length + (status.obligations['ssp-informed']!.status === 'met' ? 1 : 0)).toBe(1);
+});
