@@ -1,0 +1,147 @@
+// Proof, seeded (issue 7, item 6): a referral with distinctive names, dates of birth, address,
+// postcode and narrative, walked through several stages with rationales that quote a name; then
+// every place the data could leak is searched for the seeded values: the raw history read without
+// the codec, the dev server's SQLite files, visibility, the API's log (the worker's runtime log is
+// not captured here), every email, and the
+// register's files. With the codec, the history's free text and the stored form come back.
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import nodemailer from 'nodemailer';
+import pino from 'pino';
+import request from 'supertest';
+import type { Users } from '../../config';
+import { createApp } from '../../api/app';
+import { tokenHash } from '../../api/auth';
+import type { RegisterDb } from '../../activities/register';
+import { devServerExecutableOption } from '../../scripts/servers';
+import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, workflowIdFor } from '../../workflows/contract';
+import { validReferralForm } from '../fixtures/referral-form';
+import { bearer } from '../helpers/dev-stack';
+import { TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
+import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
+import { runIncidentWorker, tempRegister } from '../helpers/stack';
+
+const CHILD = 'Zephyrine Quillfeather';
+const SIBLING_DOB = '2020-02-29';
+const CHILD_DOB = '2018-10-13';
+const ADDRESS = '17 Larkspur Mews, Wolverhollow';
+const POSTCODE = 'ZZ98 7QX';
+const PARENT = 'Orlando';
+const NARRATIVE = 'Xanthoria-Velloway incident narrative';
+const SEEDED = [CHILD, CHILD_DOB, SIBLING_DOB, ADDRESS, POSTCODE, 'Brightwater', NARRATIVE, 'Quillfeather'];
+
+const users: Users = {
+  users: [
+    { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', tokenSha256: tokenHash('seed-bu') },
+    { id: 'ssp-la', role: 'ssp', agency: 'Local Authority', tokenSha256: tokenHash('seed-ssp') },
+  ],
+};
+
+let env: TestWorkflowEnvironment;
+let smtp: SmtpCatcher;
+let register: RegisterDb;
+let registerFile: string;
+let temporalDir: string;
+let worker: { stop(): Promise<void> } | undefined;
+const logLines: string[] = [];
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  temporalDir = mkdtempSync(path.join(os.tmpdir(), 'ssi-seeded-'));
+  env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: devServerExecutableOption(), dbFilename: path.join(temporalDir, 'temporal.sqlite'), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
+    client: { dataConverter: TEST_DATA_CONVERTER },
+  });
+  smtp = await startSmtpCatcher();
+  const temp = await tempRegister();
+  register = temp.register;
+  registerFile = temp.url.replace(/^sqlite:/, '');
+  worker = await runIncidentWorker(env, register, smtp.url);
+  const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }));
+  const mailer = nodemailer.createTransport(smtp.url);
+  app = createApp({ temporal: env.client, register, ring: TEST_KEY_RING, users, smtpReachable: () => mailer.verify(), logger });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await smtp?.close();
+  await register?.destroy();
+  await env?.teardown();
+});
+
+function seededForm() {
+  const form = validReferralForm();
+  const [child] = form.children;
+  return {
+    ...form,
+    children: [{ ...child!, fullName: CHILD, dateOfBirth: CHILD_DOB, address: ADDRESS, postcode: POSTCODE }],
+    parents: form.parents.map((p) => ({ ...p, firstName: PARENT, lastName: 'Brightwater' })),
+    siblings: form.siblings.map((s) => ({ ...s, dateOfBirth: SIBLING_DOB })),
+    incidentDetails: `${NARRATIVE}: ${form.incidentDetails}`,
+  };
+}
+
+/** The seeded values found in a text, if any. */
+const leaks = (text: string) => SEEDED.filter((v) => text.includes(v));
+
+function filesBelow(dir: string, name: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(name))
+    .map((f) => path.join(dir, f));
+}
+
+test('none of the seeded values is found anywhere but behind the codec and the key ring', async () => {
+  // The seed is really in what is submitted, and the search finds each value.
+  expect(leaks(JSON.stringify(seededForm())).sort()).toEqual([...SEEDED].sort());
+  const created = await request(app).post('/referrals').set(bearer('seed-bu')).send({ referral: seededForm() });
+  expect(created.status).toBe(201);
+  const ref = created.body.caseReference as string;
+  const decide = (token: string, decision: string, body: object) => request(app).post(`/cases/${ref}/decisions/${decision}`).set(bearer(token)).send(body);
+  expect((await decide('seed-bu', 'ssp-informed', { note: `Partners told about ${CHILD}` })).status).toBe(200);
+  expect((await decide('seed-ssp', 'ssp-decision', { outcome: 'criteria-met', rationale: `${CHILD} was seriously harmed at ${ADDRESS}` })).status).toBe(200);
+  expect((await decide('seed-bu', 'referrer-feedback-sent', { note: `Told the school about ${CHILD}` })).status).toBe(200);
+  expect((await decide('seed-bu', 'national-notification', { panelReference: 'CSPRP-SEED-0001' })).status).toBe(200);
+  // Every email and register row carried out.
+  for (let tries = 0; ; tries++) {
+    const status = await env.client.workflow.getHandle(workflowIdFor(ref)).query(statusQuery);
+    if (status.pending.notices + status.pending.records === 0) break;
+    if (tries > 150) throw new Error('the case did not settle');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+
+  // 1. The history as anyone with access to Temporal (or its UI without the codec) reads it.
+  const raw = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const history = await raw.workflow.getHandle(workflowIdFor(ref)).fetchHistory();
+  expect(leaks(JSON.stringify(history))).toEqual([]);
+  // 2. Visibility: the list and the search attributes operations filter on.
+  const listed: unknown[] = [];
+  for await (const execution of raw.workflow.list({ query: `WorkflowId = '${workflowIdFor(ref)}'` })) listed.push(execution);
+  expect(listed).toHaveLength(1);
+  expect(leaks(JSON.stringify(listed))).toEqual([]);
+  // 3. The dev server's database files on disk.
+  for (const file of filesBelow(temporalDir, 'temporal.sqlite')) expect({ file, leaks: leaks(readFileSync(file).toString('latin1')) }).toEqual({ file, leaks: [] });
+  // 4. The API's log.
+  expect(logLines.length).toBeGreaterThan(0);
+  expect(leaks(logLines.join('\n'))).toEqual([]);
+  // 5. Every email sent.
+  expect(smtp.messages.length).toBeGreaterThanOrEqual(3);
+  expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);
+  // 6. The register's files on disk.
+  for (const file of filesBelow(path.dirname(registerFile), path.basename(registerFile))) {
+    expect({ file, leaks: leaks(readFileSync(file).toString('latin1')) }).toEqual({ file, leaks: [] });
+  }
+
+  // With the codec and the key ring, everything is there for those allowed to read it.
+  const decoded = await env.client.workflow.getHandle(workflowIdFor(ref)).fetchHistory();
+  const codec = TEST_DATA_CONVERTER.payloadCodecs![0]!;
+  const args = (decoded.events ?? []).flatMap((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.args?.payloads ?? []);
+  const withCodec = (await codec.decode(args)).map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8')).join('\n');
+  expect(withCodec).toContain(`${CHILD} was seriously harmed at ${ADDRESS}`);
+  const form = await request(app).get(`/cases/${ref}/referral`).set(bearer('seed-bu'));
+  expect(form.body.referral).toEqual(seededForm());
+  const shown = await request(app).get(`/cases/${ref}`).set(bearer('seed-ssp'));
+  expect(JSON.stringify(shown.body)).toContain(`${CHILD} was seriously harmed`);
+});
