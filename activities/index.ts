@@ -42,10 +42,6 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       return deadlines.computeDeadlines(request);
     },
 
-    async recordOutcome(record: OutcomeRecord): Promise<void> {
-      await recordEntry(register, ring, record, now());
-    },
-
     async recordOutcomes(records: OutcomeRecord[]): Promise<void> {
       await register.transaction().execute(async (tx) => {
         for (const record of records) await recordEntry(tx, ring, record, now());

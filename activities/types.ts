@@ -45,7 +45,6 @@ export interface NoticeResult {
 export interface IncidentActivities {
   computeDeadline(request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Promise<Deadline>;
   computeDeadlines(request: DeadlinesRequest): Promise<Deadline[]>;
-  recordOutcome(record: OutcomeRecord): Promise<void>;
   /** Writes rows in one transaction; rows already there are kept as they are. */
   recordOutcomes(records: OutcomeRecord[]): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;

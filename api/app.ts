@@ -19,7 +19,7 @@ import type { Users } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
 import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
-import { decisionRule, isDecisionName, zodProblems } from '../domain/decisions';
+import { isDecisionName, roleRefusal, zodProblems } from '../domain/decisions';
 import { isRefusal, REFUSALS, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import { instantSchema } from '../domain/instants';
@@ -271,10 +271,8 @@ export function createApp(deps: AppDependencies): express.Express {
     if (!isDecisionName(decision)) return sendError(res, 404, 'UnknownDecision', `There is no decision called ${decision}`);
     const actor = actorOf(res);
     // Checked on every request, a replayed key included.
-    const roles = decisionRule(decision).roles;
-    if (!roles.includes(actor.role)) {
-      return sendError(res, 403, 'RoleNotAllowed', `The role ${actor.role} may not record ${decision}; allowed: ${roles.join(', ')}`);
-    }
+    const roleRefused = roleRefusal(decision, actor.role);
+    if (roleRefused) return sendError(res, 403, 'RoleNotAllowed', roleRefused);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');

@@ -520,6 +520,12 @@ export type DecisionCheck =
   | { ok: true; payload: unknown }
   | { ok: false; type: Refusal; message: string; problems?: Problem[] };
 
+/** Why a role may not record a decision, or undefined if it may (the API checks it on every request too). */
+export function roleRefusal(name: DecisionName, role: Role): string | undefined {
+  const roles = decisionRule(name).roles;
+  return roles.includes(role) ? undefined : `The role ${role} may not record ${name}; allowed: ${roles.join(', ')}`;
+}
+
 /**
  * Whether a decision fits the case now. Pure and synchronous: it runs inside the update
  * validator, so a refusal changes nothing and never reaches history.
@@ -527,9 +533,8 @@ export type DecisionCheck =
 export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number): DecisionCheck {
   const rule = decisionRule(name);
   const ref = state.caseReference;
-  if (!rule.roles.includes(actor.role)) {
-    return { ok: false, type: 'RoleNotAllowed', message: `The role ${actor.role} may not record ${name}; allowed: ${rule.roles.join(', ')}` };
-  }
+  const roleRefused = roleRefusal(name, actor.role);
+  if (roleRefused) return { ok: false, type: 'RoleNotAllowed', message: roleRefused };
   if (state.stage === 'closed') return { ok: false, type: 'CaseClosed', message: `Case ${ref} is closed` };
   if (rule.meets) {
     const o = state.obligations[rule.meets];

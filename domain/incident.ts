@@ -167,6 +167,31 @@ export function planDecision(state: CaseState, name: DecisionName, payload: unkn
   return { at, effects, recomputed, needs: deadlineRequests(state, [...new Set([...recomputed, ...opened])], clocks) };
 }
 
+/** The register key of the nth decision of a kind (`decision:<name>`), the case reference aside. */
+function decisionRecordKey(kind: string, sequence: number): string {
+  return `${kind}:${sequence}`;
+}
+
+/**
+ * The state a new run starts from, without the free text (rationales, summaries: names typed by
+ * staff) that the register already holds (issue 7, item 5): a decision's timeline entry keeps
+ * that it had a rationale, and the register keeps the words. Entries whose register row is still
+ * queued keep theirs until it is written.
+ */
+export function withoutWrittenFreeText(state: CaseState): CaseState {
+  const queued = new Set(state.outbox.records.map((r) => r.key));
+  const seen: Record<string, number> = {};
+  const timeline = state.timeline.map((entry) => {
+    if (!entry.kind.startsWith('decision:')) return entry;
+    const sequence = (seen[entry.kind] ?? 0) + 1;
+    seen[entry.kind] = sequence;
+    if (entry.rationale === undefined || queued.has(`${state.caseReference}:${decisionRecordKey(entry.kind, sequence)}`)) return entry;
+    const { rationale: _written, ...rest } = entry;
+    return { ...rest, rationaleInRegister: true as const };
+  });
+  return { ...state, timeline };
+}
+
 /** The words a decision gives for itself, whichever field the seed asks for. */
 function rationaleOf(payload: unknown): string | undefined {
   const p = payload as Record<string, unknown>;
@@ -191,7 +216,7 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
   Object.assign(state.facts, effects.facts ?? {});
   if (effects.stage) state.stage = effects.stage;
   state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
-  record(state, `decision:${name}`, `decision:${name}:${sequence}`, {
+  record(state, `decision:${name}`, decisionRecordKey(`decision:${name}`, sequence), {
     occurredAt: at,
     actor,
     detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), stage: state.stage },

@@ -11,9 +11,6 @@ export { workflowIdFor } from '../domain/case';
 
 export const TASK_QUEUE = 'safeguarding-incidents';
 
-/** Starts a case: what the workflow needs of the referral; the form itself stays in the register. */
-export type ReferralStart = CaseOpening;
-
 export type IncidentInput = { start: CaseOpening } | { continued: CaseState };
 
 export interface DecisionRequest {

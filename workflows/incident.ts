@@ -23,7 +23,7 @@ import {
 import type { IncidentActivities } from '../activities/types';
 import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES } from '../domain/decisions';
-import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../domain/incident';
+import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { applyNoticeOutcome, record, type DeadlineRequest } from '../domain/obligations';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
@@ -105,6 +105,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     return decisionResult(state);
   });
 
+  /** Why a keyed request reuses a key another request of this person already used, if it does. */
+  function keyReuse(request: DecisionRequest, name: string): string | undefined {
+    const sameKey = request.key && state.requests.find((r) => r.keyId === request.key!.keyId);
+    if (!sameKey) return undefined;
+    return `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`;
+  }
   const requestOf = (id: string | undefined) => (id === undefined ? undefined : state.requests.find((r) => r.updateId === id));
   for (const name of DECISION_NAMES) {
     setHandler(
@@ -116,8 +122,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           if (requestOf(updateId)) return decisionResult(state, true, request.key?.requestHash);
           // Checked again against the case as the decisions before it left it, the key included
           // (two requests with one key for different decisions can pass their validators together).
-          const sameKey = request.key && state.requests.find((r) => r.keyId === request.key!.keyId);
-          if (sameKey) throw ApplicationFailure.create({ type: 'IdempotencyKeyReused', message: `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`, nonRetryable: true });
+          const reused = keyReuse(request, name);
+          if (reused) throw ApplicationFailure.create({ type: 'IdempotencyKeyReused', message: reused, nonRetryable: true });
           const check = checkDecision(state, name, request.actor, request.payload, Date.now());
           if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
           const plan = planDecision(state, name, check.payload, Date.now());
@@ -140,10 +146,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
             if (previous.requestHash !== request.key?.requestHash) refuse('IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
             return;
           }
-          if (request.key) {
-            const sameKey = state.requests.find((r) => r.keyId === request.key!.keyId);
-            if (sameKey) refuse('IdempotencyKeyReused', `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`);
-          }
+          const reused = keyReuse(request, name);
+          if (reused) refuse('IdempotencyKeyReused', reused);
           if (request.acceptBy !== undefined && Date.now() > Date.parse(request.acceptBy)) {
             refuse('RequestExpired', 'The request reached the case after the API had stopped waiting; nothing was applied');
           }
@@ -272,23 +276,3 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   return caseStatus(state, Date.now());
 }
 
-/**
- * The state a new run starts from, without the free text (rationales, summaries: names typed by
- * staff) that the register already holds (issue 7, item 5): a decision's timeline entry keeps
- * that it had a rationale, and the register keeps the words. Entries whose register row is still
- * queued keep theirs until it is written.
- */
-function withoutWrittenFreeText(state: CaseState): CaseState {
-  const queued = new Set(state.outbox.records.map((r) => r.key));
-  const seen: Record<string, number> = {};
-  const timeline = state.timeline.map((entry) => {
-    if (!entry.kind.startsWith('decision:')) return entry;
-    seen[entry.kind] = (seen[entry.kind] ?? 0) + 1;
-    // The key the decision's row was queued under (domain/incident.ts applyDecision).
-    const key = `${state.caseReference}:${entry.kind}:${seen[entry.kind]}`;
-    if (entry.rationale === undefined || queued.has(key)) return entry;
-    const { rationale: _written, ...rest } = entry;
-    return { ...rest, rationaleInRegister: true as const };
-  });
-  return { ...state, timeline };
-}
