@@ -118,8 +118,8 @@ export function deadlineCalculator(
       return fn();
     } catch (err) {
       if (err instanceof ApplicationFailure) throw err;
-      // The message names the field's problem (calendar's RangeError), never case data.
-      throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: ${err instanceof Error ? err.message : 'unknown error'}`, 'InvalidDeadlineInput');
+      // The reference only: the calendar's message quotes the value it could not read.
+      throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: a date or instant given is not usable`, 'InvalidDeadlineInput');
     }
   }
 
