@@ -7,7 +7,7 @@ import { createApp } from '../../api/app';
 import { DECISION_NAMES, decisionRule, type DecisionName } from '../../domain/decisions';
 import { ROLES, type Role } from '../../domain/roles';
 import { validReferralForm } from '../fixtures/referral-form';
-import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { startSmtpCatcher } from '../helpers/smtp';
 import { newCaseReference } from '../helpers/stack';
 
@@ -78,13 +78,8 @@ interface CaseBody {
 }
 
 /** The case once the emails and register rows its decisions queued have been carried out. */
-async function getCase(ref: string) {
-  for (let tries = 0; ; tries++) {
-    const res = await request(stack.app).get(`/cases/${ref}`).set(bearer('business-unit'));
-    const pending = (res.body as { pending?: { notices: number; records: number } }).pending;
-    if (res.status !== 200 || !pending || pending.notices + pending.records === 0 || tries >= 100) return res;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+function getCase(ref: string) {
+  return settledCase(stack.app, ref, TOKENS['business-unit']);
 }
 
 /** Starts a case through the API and waits (by reading it) until its opening deadlines are set. */

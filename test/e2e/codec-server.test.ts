@@ -3,40 +3,33 @@
 // decoded over HTTP by the API, as the UI's browser would ask. Only people who may read the
 // referral may decode; CORS answers the UI's origin only; every decoding is recorded.
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import request from 'supertest';
-import type { Users } from '../../config';
 import { EncryptionCodec } from '../../config/payload-codec';
-import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
 import { codecAuditRows } from '../../api/codec-server';
-import type { RegisterDb } from '../../activities/register';
 import { caseOpeningOf } from '../../domain/incident';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
-import { devServerExecutableOption } from '../../scripts/servers';
 import { workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
-import { TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
-import { actors, newCaseReference, tempRegister } from '../helpers/stack';
+import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { TEST_KEY_RING } from '../helpers/keys';
+import { actors, newCaseReference } from '../helpers/stack';
 
 const UI = 'http://127.0.0.1:8233';
-const users: Users = {
-  users: [
-    { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', tokenSha256: tokenHash('codec-bu') },
-    { id: 'ops-1', role: 'operations', agency: 'Partnership IT', tokenSha256: tokenHash('codec-ops') },
-  ],
-};
+const PEOPLE = [
+  { id: 'bu-1', role: 'business-unit' as const, agency: 'Business Unit', token: 'codec-bu' },
+  { id: 'ops-1', role: 'operations' as const, agency: 'Partnership IT', token: 'codec-ops' },
+];
 
-let env: TestWorkflowEnvironment;
-let register: RegisterDb;
-let app: ReturnType<typeof createApp>;
+let stack: DevStack;
+let env: DevStack['env'];
+let register: DevStack['register'];
+let app: DevStack['app'];
 let ref: string;
 let input: { metadata: Record<string, string>; data: string };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({ server: { executable: devServerExecutableOption() }, client: { dataConverter: TEST_DATA_CONVERTER } });
-  ({ register } = await tempRegister());
-  app = createApp({ temporal: env.client, register, ring: TEST_KEY_RING, users, smtpReachable: async () => true, codec: new EncryptionCodec(TEST_KEY_RING), codecUiOrigin: UI });
+  stack = await startDevStack({ people: PEOPLE, app: { codec: new EncryptionCodec(TEST_KEY_RING), codecUiOrigin: UI } });
+  ({ env, register, app } = stack);
   ref = newCaseReference();
   // Started on a queue no worker polls: the input is stored, encrypted, and nothing else happens.
   await env.client.workflow.start('incidentWorkflow', {
@@ -54,8 +47,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 const decode = (token: string | undefined, origin = UI) => {

@@ -12,7 +12,7 @@ import { caseOpeningOf } from '../../domain/incident';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { validReferralForm } from '../fixtures/referral-form';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
-import { actors, decide, waitFor } from '../helpers/harness';
+import { actors, decide, settled, waitFor } from '../helpers/harness';
 import { newCaseReference } from '../helpers/stack';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -206,7 +206,7 @@ test('an idempotency key (updateId) already processed is not applied again after
   // The client retries the first request, with its key, after the case continued as new.
   const retried = await progress(handle, 1, key(1));
   // Register rows follow the decision; wait until the case has carried them out.
-  for (let s = retried; s.pending.records > 0 || s.pending.notices > 0; s = await handle.query(statusQuery)) await new Promise((r) => setTimeout(r, 100));
+  await settled(handle);
   const recorded = {
     timeline: retried.timeline.filter((t) => t.kind === 'decision:review-progress').length,
     register: (await stack.cases.caseEntries(ref)).filter((e) => e.kind === 'decision:review-progress').length,

@@ -2,22 +2,11 @@
 // down, retried requests, an immediate first decision, a closed case. On the real Temporal dev
 // server, with a real worker that the test stops and starts, a real SMTP listener that goes down,
 // and a register in a temporary SQLite file.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn } from 'node:child_process';
-import nodemailer from 'nodemailer';
 import request from 'supertest';
-import type { Users } from '../../config';
-import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
-import type { RegisterDb } from '../../activities/register';
 import type { Role } from '../../domain/roles';
-import { devServerExecutableOption } from '../../scripts/servers';
-import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
-import { bearer } from '../helpers/dev-stack';
-import { TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { runIncidentWorker, tempRegister } from '../helpers/stack';
+import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 
 const PEOPLE: Array<{ id: string; role: Role; token: string }> = [
   { id: 'bu-1', role: 'business-unit', token: 'fail-bu-1' },
@@ -37,33 +26,18 @@ const token = (id: string) => PEOPLE.find((p) => p.id === id)!.token;
 /** How long the API waits for the case engine before answering 503. */
 const CALL_TIMEOUT_MS = 4_000;
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-let register: RegisterDb;
-let registerFile: string;
-let worker: { stop(): Promise<void> } | undefined;
-let app: ReturnType<typeof createApp>;
+let stack: DevStack;
+let env: DevStack['env'];
+let smtp: DevStack['smtp'];
+let register: DevStack['register'];
+let app: DevStack['app'];
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
-    client: { dataConverter: TEST_DATA_CONVERTER },
-  });
-  smtp = await startSmtpCatcher();
-  const temp = await tempRegister();
-  register = temp.register;
-  registerFile = temp.url.replace(/^sqlite:/, '');
-  worker = await runIncidentWorker(env, register, smtp.url);
-  const users: Users = { users: PEOPLE.map((p) => ({ id: p.id, role: p.role, agency: 'test', tokenSha256: tokenHash(p.token) })) };
-  const mailer = nodemailer.createTransport(smtp.url);
-  // The ring (spread: the app takes it once it builds caseRegister) is for the register's free text.
-  app = createApp({ temporal: env.client, register, ...{ ring: TEST_KEY_RING }, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: CALL_TIMEOUT_MS });
+  stack = await startDevStack({ people: PEOPLE.map((p) => ({ ...p, agency: 'test' })), app: { temporalCallTimeoutMs: CALL_TIMEOUT_MS } });
+  ({ env, smtp, register, app } = stack);
 });
 afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 async function refer(): Promise<string> {
@@ -84,17 +58,11 @@ async function getCase(ref: string) {
   return res.body as { stage: string; clockCorrections: unknown[]; pending: { notices: number; records: number }; obligations: Record<string, { status: string }>; timeline: Array<{ kind: string }> };
 }
 
-async function settled(ref: string, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    // A worker just started may take a few seconds to answer queries: 503 meanwhile.
-    const res = await request(app).get(`/cases/${ref}`).set(bearer(token('bu-1')));
-    if (res.status === 503 && Date.now() < until) continue;
-    const c = await getCase(ref);
-    if (c.pending.notices === 0 && c.pending.records === 0) return c;
-    if (Date.now() > until) throw new Error(`case ${ref} still has ${c.pending.notices} emails and ${c.pending.records} rows pending`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+async function settled(ref: string) {
+  const res = await settledCase(app, ref, token('bu-1'), 60_000);
+  expect(res.status).toBe(200);
+  expect(res.body.pending).toEqual({ notices: 0, records: 0 });
+  return res.body as Awaited<ReturnType<typeof getCase>>;
 }
 
 test('the first decision, sent the moment the referral is answered, is taken (it was refused 409)', async () => {
@@ -110,7 +78,7 @@ test('close-case sent while the SSP decision is applied, the register slowed: re
   await settled(ref);
   // Another process holds the register's write lock for 2 s: every write waits. (A process of its
   // own: better-sqlite3 waits for a lock synchronously, which would stall this one.)
-  const blocker = spawn(process.execPath, ['-e', HOLD_LOCK, registerFile, '2000'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const blocker = spawn(process.execPath, ['-e', HOLD_LOCK, stack.registerFile, '2000'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const released = new Promise((resolve) => blocker.once('exit', resolve));
   await new Promise<void>((resolve) => blocker.stdout.once('data', () => resolve()));
   const [decided, closing] = await Promise.all([
@@ -195,8 +163,7 @@ test('Idempotency-Key: the same request answers the same and applies once; anoth
 
 test('worker down: 503 says nothing was applied, and nothing is applied when the worker comes back', async () => {
   const ref = await refer();
-  await worker!.stop();
-  worker = undefined;
+  await stack.worker.stop();
   const body = { clock: 'referrer-became-aware', correctedTo: '2026-03-12', reason: 'Worker outage probe (test).' };
   let answers: number[];
   try {
@@ -204,7 +171,7 @@ test('worker down: 503 says nothing was applied, and nothing is applied when the
     answers = results.map((r) => r.status);
     for (const r of results) expect(r.body.error?.code).toBe('NotApplied');
   } finally {
-    worker = await runIncidentWorker(env, register, smtp.url);
+    await stack.worker.start();
   }
   expect(answers).toEqual([503, 503, 503]);
   // The worker is back: the case answers, and none of the three was applied (19 of 20 were).

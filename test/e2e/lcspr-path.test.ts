@@ -7,7 +7,7 @@ import type { CaseStatus, ObligationView } from '../../domain/case';
 import type { Role } from '../../domain/roles';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
-import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { londonDate, monthsAfter, notWorking, shiftDays, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
 
 const ROLE_IDS: Record<Role, string> = {
@@ -125,11 +125,7 @@ test('LCSPR path through the API: referral to publication and the action plan, w
 
   // The case as a person reads it: every obligation with how its deadline was counted.
   // Emails and register rows follow a decision's answer; the case says how many are still pending.
-  let shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
-  for (let tries = 0; shown.body.pending?.records + shown.body.pending?.notices > 0 && tries < 100; tries++) {
-    await new Promise((r) => setTimeout(r, 100));
-    shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('ld-chair')}`);
-  }
+  const shown = await settledCase(stack.app, ref, tokenOf('ld-chair'));
   expect(shown.status).toBe(200);
   expect(shown.body.stage).toBe('action-plan');
   const open = shown.body.open as ObligationView[];

@@ -9,21 +9,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Client } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import nodemailer from 'nodemailer';
 import pino from 'pino';
 import request from 'supertest';
-import type { Users } from '../../config';
-import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
-import type { RegisterDb } from '../../activities/register';
-import { devServerExecutableOption } from '../../scripts/servers';
-import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, workflowIdFor } from '../../workflows/contract';
+import { workflowIdFor } from '../../workflows/contract';
+import type { incidentWorkflow } from '../../workflows/incident';
 import { validReferralForm } from '../fixtures/referral-form';
-import { bearer } from '../helpers/dev-stack';
-import { TEST_DATA_CONVERTER, TEST_KEY_RING } from '../helpers/keys';
-import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
-import { runIncidentWorker, tempRegister } from '../helpers/stack';
+import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
+import { settled } from '../helpers/harness';
+import { TEST_DATA_CONVERTER } from '../helpers/keys';
 
 const CHILD = 'Zephyrine Quillfeather';
 const SIBLING_DOB = '2020-02-29';
@@ -34,42 +27,26 @@ const PARENT = 'Orlando';
 const NARRATIVE = 'Xanthoria-Velloway incident narrative';
 const SEEDED = [CHILD, CHILD_DOB, SIBLING_DOB, ADDRESS, POSTCODE, 'Brightwater', NARRATIVE, 'Quillfeather'];
 
-const users: Users = {
-  users: [
-    { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', tokenSha256: tokenHash('seed-bu') },
-    { id: 'ssp-la', role: 'ssp', agency: 'Local Authority', tokenSha256: tokenHash('seed-ssp') },
-  ],
-};
+const PEOPLE = [
+  { id: 'bu-1', role: 'business-unit' as const, agency: 'Business Unit', token: 'seed-bu' },
+  { id: 'ssp-la', role: 'ssp' as const, agency: 'Local Authority', token: 'seed-ssp' },
+];
 
-let env: TestWorkflowEnvironment;
-let smtp: SmtpCatcher;
-let register: RegisterDb;
-let registerFile: string;
+let stack: DevStack;
+let env: DevStack['env'];
+let smtp: DevStack['smtp'];
+let app: DevStack['app'];
 let temporalDir: string;
-let worker: { stop(): Promise<void> } | undefined;
 const logLines: string[] = [];
-let app: ReturnType<typeof createApp>;
 
 beforeAll(async () => {
   temporalDir = mkdtempSync(path.join(os.tmpdir(), 'ssi-seeded-'));
-  env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: devServerExecutableOption(), dbFilename: path.join(temporalDir, 'temporal.sqlite'), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
-    client: { dataConverter: TEST_DATA_CONVERTER },
-  });
-  smtp = await startSmtpCatcher();
-  const temp = await tempRegister();
-  register = temp.register;
-  registerFile = temp.url.replace(/^sqlite:/, '');
-  worker = await runIncidentWorker(env, register, smtp.url);
   const logger = pino({ level: 'trace' }, new Writable({ write: (chunk, _enc, done) => (logLines.push(String(chunk)), done()) }));
-  const mailer = nodemailer.createTransport(smtp.url);
-  app = createApp({ temporal: env.client, register, ring: TEST_KEY_RING, users, smtpReachable: () => mailer.verify(), logger });
+  stack = await startDevStack({ people: PEOPLE, dbFilename: path.join(temporalDir, 'temporal.sqlite'), app: { logger } });
+  ({ env, smtp, app } = stack);
 });
 afterAll(async () => {
-  await worker?.stop();
-  await smtp?.close();
-  await register?.destroy();
-  await env?.teardown();
+  await stack?.stop();
 });
 
 function seededForm() {
@@ -105,12 +82,7 @@ test('none of the seeded values is found anywhere but behind the codec and the k
   expect((await decide('seed-bu', 'referrer-feedback-sent', { note: `Told the school about ${CHILD}` })).status).toBe(200);
   expect((await decide('seed-bu', 'national-notification', { panelReference: 'CSPRP-SEED-0001' })).status).toBe(200);
   // Every email and register row carried out.
-  for (let tries = 0; ; tries++) {
-    const status = await env.client.workflow.getHandle(workflowIdFor(ref)).query(statusQuery);
-    if (status.pending.notices + status.pending.records === 0) break;
-    if (tries > 150) throw new Error('the case did not settle');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await settled(env.client.workflow.getHandle<typeof incidentWorkflow>(workflowIdFor(ref)));
 
   // 1. The history as anyone with access to Temporal (or its UI without the codec) reads it.
   const raw = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
@@ -130,7 +102,7 @@ test('none of the seeded values is found anywhere but behind the codec and the k
   expect(smtp.messages.length).toBeGreaterThanOrEqual(3);
   expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);
   // 6. The register's files on disk.
-  for (const file of filesBelow(path.dirname(registerFile), path.basename(registerFile))) {
+  for (const file of filesBelow(path.dirname(stack.registerFile), path.basename(stack.registerFile))) {
     expect({ file, leaks: leaks(readFileSync(file).toString('latin1')) }).toEqual({ file, leaks: [] });
   }
 

@@ -4,6 +4,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Express } from 'express';
 import nodemailer from 'nodemailer';
+import request from 'supertest';
 import type { Users } from '../../config';
 import type { KeyRing } from '../../config/key-ring';
 import { caseRegister, type CaseRegister } from '../../activities/case-register';
@@ -37,13 +38,41 @@ export interface DevStack {
   users: Users;
   /** The API, for supertest. */
   app: Express;
+  /** The register's SQLite file (to read raw, or lock from another process). */
+  registerFile: string;
+  /** The worker, which a test may stop and start again (an outage). */
+  worker: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
+}
+
+export interface DevStackOptions {
+  people?: readonly SignedInPerson[];
+  /** The dev server's database file (else in memory). */
+  dbFilename?: string;
+  /** More for the API: a shorter Temporal timeout, a logger, the codec server. */
+  app?: Partial<Omit<Parameters<typeof createApp>[0], 'temporal' | 'register' | 'ring' | 'users' | 'smtpReachable'>>;
 }
 
 /** The Authorization header a signed-in person sends. */
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-export async function startDevStack(options: { people?: readonly SignedInPerson[] } = {}): Promise<DevStack> {
+/**
+ * GET /cases/:ref once the emails and register rows its decisions queued are carried out (they
+ * follow a decision's answer). A 503 (a worker just started) is waited out; any other answer, or
+ * the case still pending at the timeout, is returned for the caller's assertions.
+ */
+export async function settledCase(app: Express, ref: string, token: string, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(app).get(`/cases/${ref}`).set(bearer(token));
+    const pending = (res.body as { pending?: { notices: number; records: number } }).pending;
+    const waiting = res.status === 503 || (res.status === 200 && pending !== undefined && pending.notices + pending.records > 0);
+    if (!waiting || Date.now() > until) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function startDevStack(options: DevStackOptions = {}): Promise<DevStack> {
   const users: Users = {
     users: (options.people ?? []).map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })),
   };
@@ -54,21 +83,33 @@ export async function startDevStack(options: { people?: readonly SignedInPerson[
   };
   try {
     const env = await TestWorkflowEnvironment.createLocal({
-      server: { executable: devServerExecutableOption(), searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT] },
+      server: {
+        executable: devServerExecutableOption(),
+        searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT],
+        ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+      },
       client: { dataConverter: TEST_DATA_CONVERTER },
     });
     stops.push(() => env.teardown());
     const smtp = await startSmtpCatcher();
     stops.push(() => smtp.close());
-    const { register } = await tempRegister();
+    const { register, url } = await tempRegister();
     stops.push(() => register.destroy());
-    const worker = await runIncidentWorker(env, register, smtp.url);
+    let running: { stop(): Promise<void> } | undefined = await runIncidentWorker(env, register, smtp.url);
+    const worker = {
+      async stop() {
+        await running?.stop();
+        running = undefined;
+      },
+      async start() {
+        running ??= await runIncidentWorker(env, register, smtp.url);
+      },
+    };
     stops.push(() => worker.stop());
     const mailer = nodemailer.createTransport(smtp.url);
-    // The ring is for the register's free text; the app takes it once it builds caseRegister.
     const appDependencies = { temporal: env.client, register, ring: TEST_KEY_RING, users };
-    const app = createApp({ ...appDependencies, smtpReachable: () => mailer.verify() });
-    return { env, smtp, register, cases: caseRegister(register, TEST_KEY_RING), appDependencies, users, app, stop };
+    const app = createApp({ ...appDependencies, ...options.app, smtpReachable: () => mailer.verify() });
+    return { env, smtp, register, cases: caseRegister(register, TEST_KEY_RING), appDependencies, users, app, registerFile: url.replace(/^sqlite:/, ''), worker, stop };
   } catch (err) {
     await stop();
     throw err;
