@@ -118,8 +118,10 @@ export function deadlineCalculator(
       return fn();
     } catch (err) {
       if (err instanceof ApplicationFailure) throw err;
-      // The reference only: the calendar's message quotes the value it could not read.
-      throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: a date or instant given is not usable`, 'InvalidDeadlineInput');
+      // The calendar's RangeError quotes the value it could not read: say only that it was a date.
+      // Other errors (an unknown obligation or rulebook) name rulebook ids, which are not case data.
+      const why = err instanceof RangeError ? 'a date or instant given is not usable' : err instanceof Error ? err.message : 'unknown error';
+      throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: ${why}`, 'InvalidDeadlineInput');
     }
   }
 
