@@ -125,7 +125,7 @@ export function createApp(deps: AppDependencies): express.Express {
   });
   // Before the body limit below: the UI sends whole histories' payloads to decode.
   if (deps.codec) {
-    app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', authenticate: authenticate(deps.users) }));
+    app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users }));
   }
   app.use(express.json({ limit: BODY_LIMIT }));
 

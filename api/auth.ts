@@ -10,12 +10,18 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-export function authenticate(users: Users) {
+/** The person a token signs in, by its hash in the users configuration (the one lookup, for the bearer token and the codec's sign-in page). */
+export function actorByToken(users: Users): (token: string) => Actor | undefined {
   const byHash = new Map(users.users.map((u) => [u.tokenSha256, { id: u.id, role: u.role, agency: u.agency } satisfies Actor]));
+  return (token) => (token ? byHash.get(tokenHash(token)) : undefined);
+}
+
+export function authenticate(users: Users) {
+  const actorFor = actorByToken(users);
   return (req: Request, res: Response, next: NextFunction): void => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const actor = match?.[1] ? byHash.get(tokenHash(match[1])) : undefined;
+    const actor = match?.[1] ? actorFor(match[1]) : undefined;
     if (!actor) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       sendError(res, 401, 'Unauthenticated', 'A valid bearer token is required');

@@ -1,12 +1,20 @@
 // The codec server the Temporal UI calls from the browser (POST /codec/decode, /codec/encode):
 // only for people who may read a child's record, CORS for the UI's origin only, nothing logged,
 // and every decoding recorded in the register (who, when, which namespace and workflow).
+//
+// The UI's browser sends no bearer token (only Content-Type and X-Namespace; a token only when the
+// UI itself has OIDC sign-in, which the dev server's UI has not). It sends cookies when the UI's
+// codec setting "include cross-origin credentials" is on. So a person signs in here once, at
+// GET /codec/sign-in, with their token, and gets a session cookie that only /codec accepts.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import type { Users } from '../config';
 import { mayReadReferral } from '../domain/access';
 import type { Actor } from '../domain/roles';
+import { actorByToken, authenticate } from './auth';
 import { sendError } from './errors';
 
 export interface CodecAuditTable {
@@ -65,13 +73,120 @@ function workflowOf(referer: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/** The codec's session cookie: sent by the browser to /codec only, read by nothing else. */
+export const CODEC_SESSION_COOKIE = 'ssi_codec_session';
+const SESSION_MS = 8 * 60 * 60 * 1000;
+const MAX_SESSIONS = 1_000;
+
+interface Session {
+  actor: Actor;
+  expiresAt: number;
+}
+
+/**
+ * Sessions in memory (a restart signs everyone out), keyed by the SHA-256 of the cookie's value so
+ * the map holds nothing a browser could present. Bounded: expired entries are dropped first, then
+ * the oldest.
+ */
+class CodecSessions {
+  private readonly byHash = new Map<string, Session>();
+
+  constructor(private readonly nowMs: () => number) {}
+
+  private static key(id: string): string {
+    return createHash('sha256').update(id, 'utf8').digest('hex');
+  }
+
+  private prune(): void {
+    const now = this.nowMs();
+    for (const [key, session] of this.byHash) if (session.expiresAt <= now) this.byHash.delete(key);
+    while (this.byHash.size >= MAX_SESSIONS) {
+      const oldest = this.byHash.keys().next().value;
+      if (oldest === undefined) break;
+      this.byHash.delete(oldest);
+    }
+  }
+
+  create(actor: Actor): string {
+    this.prune();
+    const id = randomBytes(32).toString('base64url');
+    this.byHash.set(CodecSessions.key(id), { actor, expiresAt: this.nowMs() + SESSION_MS });
+    return id;
+  }
+
+  actorOf(id: string | undefined): Actor | undefined {
+    if (!id) return undefined;
+    const key = CodecSessions.key(id);
+    const session = this.byHash.get(key);
+    if (!session) return undefined;
+    if (session.expiresAt <= this.nowMs()) {
+      this.byHash.delete(key);
+      return undefined;
+    }
+    return session.actor;
+  }
+
+  end(id: string | undefined): void {
+    if (id) this.byHash.delete(CodecSessions.key(id));
+  }
+}
+
+/** The session cookie's value from the Cookie header (no cookie parser: one name is read). */
+function sessionIdOf(req: Request): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === CODEC_SESSION_COOKIE) return value.join('=') || undefined;
+  }
+  return undefined;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const SIGN_IN_FORM = `<form method="post" action="/codec/sign-in">
+<label for="token">Your token</label>
+<input id="token" name="token" type="password" autocomplete="current-password" required>
+<button type="submit">Sign in</button>
+</form>`;
+const SIGN_OUT_FORM = '<form method="post" action="/codec/sign-out"><button type="submit">Sign out</button></form>';
+
+/** A small page, no script; nothing printed unescaped; never cached. */
+function sendPage(res: Response, status: number, title: string, body: string): void {
+  res.status(status).setHeader('Cache-Control', 'no-store').type('html');
+  res.send(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body><main>
+<h1>${escapeHtml(title)}</h1>
+${body}
+</main></body></html>
+`);
+}
+
+/** Who is signed in, their role, and whether that role may decode. */
+function signedInPage(req: Request, res: Response, actor: Actor): void {
+  const endpoint = `${req.protocol}://${req.get('host') ?? '127.0.0.1'}${req.baseUrl}`;
+  const may = mayReadReferral(actor)
+    ? '<p id="may-decode">Your role may decode case payloads in the Temporal UI. Every decoding is recorded.</p>'
+    : '<p id="may-decode">Your role may not decode case payloads: the Temporal UI will show them encrypted.</p>';
+  sendPage(
+    res,
+    200,
+    'Signed in to the codec server',
+    `<p id="signed-in">Signed in as <strong>${escapeHtml(actor.id)}</strong>, role <strong>${escapeHtml(actor.role)}</strong>.</p>
+${may}
+<p>In the Temporal UI's Codec Server settings, choose your browser's setting, the endpoint <code>${escapeHtml(endpoint)}</code> and "Include cross-origin credentials".</p>
+${SIGN_OUT_FORM}`,
+  );
+}
+
 export interface CodecServerOptions<DB extends CodecAuditTables> {
   codec: PayloadCodec;
   register: Kysely<DB>;
   /** The Temporal UI's origin, e.g. http://127.0.0.1:8233: the only one answered with CORS. */
   uiOrigin: string;
-  /** Resolves the signed-in person (the API's authenticate middleware). */
-  authenticate: (req: Request, res: Response, next: NextFunction) => void;
+  /** The people who may sign in (the API's users configuration: token hashes). */
+  users: Users;
   now?: () => Date;
 }
 
@@ -79,6 +194,9 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
   const router = express.Router();
   const db = options.register as unknown as Kysely<CodecAuditTables>;
   const now = options.now ?? (() => new Date());
+  const bearer = authenticate(options.users);
+  const actorFor = actorByToken(options.users);
+  const sessions = new CodecSessions(() => now().getTime());
   // Created on first use (idempotent), so every register the API opens has the table.
   let migrated: Promise<void> | undefined;
 
@@ -94,7 +212,50 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     if (req.method === 'OPTIONS') return res.sendStatus(req.get('origin') === options.uiOrigin ? 204 : 403);
     next();
   });
-  router.use(options.authenticate);
+
+  // The sign-in page: a form, no script. The cookie it sets is HttpOnly, SameSite=Strict and for
+  // /codec only. SameSite=Strict still lets the UI's fetch carry it because the UI and the API are
+  // the same site (127.0.0.1:8233 and 127.0.0.1:3000: ports do not count). In production the UI
+  // and the API must share a registrable domain (e.g. temporal.example.org, api.example.org), or
+  // the browser will not send the cookie.
+  router.get('/sign-in', (req, res) => {
+    const actor = sessions.actorOf(sessionIdOf(req));
+    if (actor) return signedInPage(req, res, actor);
+    sendPage(res, 200, 'Sign in to the codec server', `<p>Sign in with your token to decode case payloads in the Temporal UI.</p>\n${SIGN_IN_FORM}`);
+  });
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+    const token = (req.body as { token?: unknown } | undefined)?.token;
+    const actor = typeof token === 'string' ? actorFor(token.trim()) : undefined;
+    if (!actor) return sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`);
+    // A new session each time; one this browser already had is ended.
+    sessions.end(sessionIdOf(req));
+    res.cookie(CODEC_SESSION_COOKIE, sessions.create(actor), {
+      httpOnly: true,
+      sameSite: 'strict',
+      path: '/codec',
+      maxAge: SESSION_MS,
+      secure: req.secure,
+    });
+    signedInPage(req, res, actor);
+  });
+  router.post('/sign-out', (req, res) => {
+    sessions.end(sessionIdOf(req));
+    res.clearCookie(CODEC_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/codec', secure: req.secure });
+    sendPage(res, 200, 'Signed out of the codec server', `<p id="signed-out">Signed out.</p>\n${SIGN_IN_FORM}`);
+  });
+
+  // Decode and encode: the bearer token when one is sent (as the rest of the API), else the
+  // session cookie; neither is 401.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.get('authorization') === undefined) {
+      const actor = sessions.actorOf(sessionIdOf(req));
+      if (actor) {
+        res.locals.actor = actor;
+        return next();
+      }
+    }
+    bearer(req, res, next);
+  });
 
   for (const operation of ['decode', 'encode'] as const) {
     router.post(`/${operation}`, express.json({ limit: '4mb' }), async (req, res) => {
@@ -119,6 +280,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
         })
         .execute();
       const payloads = parsed.data.payloads.map(fromJson);
+      res.setHeader('Cache-Control', 'no-store');
       try {
         const out = operation === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
         res.json({ payloads: out.map(toJson) });

@@ -18,6 +18,7 @@ const UI = 'http://127.0.0.1:8233';
 const PEOPLE = [
   { id: 'bu-1', role: 'business-unit' as const, agency: 'Business Unit', token: 'codec-bu' },
   { id: 'ops-1', role: 'operations' as const, agency: 'Partnership IT', token: 'codec-ops' },
+  { id: 'ops-<i>odd</i>', role: 'operations' as const, agency: 'Partnership IT', token: 'codec-odd' },
 ];
 
 let stack: DevStack;
@@ -89,4 +90,88 @@ test("CORS answers the UI's origin only", async () => {
   expect(elsewhere.headers['access-control-allow-origin']).toBeUndefined();
   const fromElsewhere = await decode('codec-bu', 'http://evil.example');
   expect(fromElsewhere.headers['access-control-allow-origin']).toBeUndefined();
+});
+
+describe('the cookie sign-in (the UI sends cookies with "include cross-origin credentials", never a token)', () => {
+  const signIn = (token: string) => request(app).post('/codec/sign-in').type('form').send({ token });
+  const cookieOf = (res: request.Response) => {
+    const header = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('ssi_codec_session='));
+    return header;
+  };
+  const decodeWithCookie = (cookie: string | undefined) => {
+    let req = request(app).post('/codec/decode').set('Origin', UI).set('X-Namespace', 'default');
+    if (cookie) req = req.set('Cookie', cookie);
+    return req.send({ payloads: [input] });
+  };
+
+  test('the sign-in page is a form posting the token to /codec/sign-in, not cached', async () => {
+    const page = await request(app).get('/codec/sign-in');
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toMatch(/<form method="post" action="\/codec\/sign-in">/);
+    expect(page.text).toMatch(/name="token"/);
+    expect(page.text).not.toMatch(/<script/i);
+  });
+
+  test('signed in, the cookie alone decodes; the page says who, which role, and that it may decode', async () => {
+    const res = await signIn('codec-bu');
+    expect(res.status).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).toContain('bu-1');
+    expect(res.text).toContain('business-unit');
+    expect(res.text).toMatch(/may decode/);
+    const cookie = cookieOf(res)!;
+    expect(cookie).toMatch(/^ssi_codec_session=[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/; Max-Age=28800;/);
+    expect(cookie).toMatch(/; Path=\/codec;/);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; SameSite=Strict/);
+    expect(cookie).not.toMatch(/; Secure/); // plain http here; https (req.secure) adds it
+    const session = cookie.split(';')[0]!;
+    const before = (await codecAuditRows(register)).length;
+    const decoded = await decodeWithCookie(session);
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers['access-control-allow-credentials']).toBe('true');
+    expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).start.caseReference).toBe(ref);
+    const rows = await codecAuditRows(register);
+    expect(rows).toHaveLength(before + 1);
+    expect(rows.at(-1)).toMatchObject({ actor_id: 'bu-1', actor_role: 'business-unit', operation: 'decode', payloads: 1 });
+    // Signed in again, the page shows who it is.
+    const again = await request(app).get('/codec/sign-in').set('Cookie', session);
+    expect(again.text).toContain('bu-1');
+  });
+
+  test('the session cookie is accepted under /codec only: the rest of the API wants the bearer token', async () => {
+    const session = cookieOf(await signIn('codec-bu'))!.split(';')[0]!;
+    const elsewhere = await request(app).get(`/cases/${ref}`).set('Cookie', session);
+    expect(elsewhere.status).toBe(401);
+  });
+
+  test('a wrong token: 401 page, no cookie; a made-up cookie decodes nothing', async () => {
+    const res = await signIn('not-a-token');
+    expect(res.status).toBe(401);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(cookieOf(res)).toBeUndefined();
+    expect((await decodeWithCookie('ssi_codec_session=made-up')).status).toBe(401);
+    expect((await decodeWithCookie(undefined)).status).toBe(401);
+  });
+
+  test('signed out, the cookie is cleared and the old session decodes nothing', async () => {
+    const session = cookieOf(await signIn('codec-bu'))!.split(';')[0]!;
+    expect((await decodeWithCookie(session)).status).toBe(200);
+    const out = await request(app).post('/codec/sign-out').set('Cookie', session);
+    expect(out.status).toBe(200);
+    expect(cookieOf(out)).toMatch(/^ssi_codec_session=;.*Expires=Thu, 01 Jan 1970/);
+    expect((await decodeWithCookie(session)).status).toBe(401);
+  });
+
+  test('what the pages print is escaped (the person, the role, the address the request named)', async () => {
+    const page = await request(app).post('/codec/sign-in').set('Host', '127.0.0.1:3000"><b>x').type('form').send({ token: 'codec-odd' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('&lt;i&gt;odd&lt;/i&gt;');
+    expect(page.text).not.toContain('<i>odd</i>');
+    expect(page.text).toContain('&quot;&gt;&lt;b&gt;x');
+    expect(page.text).not.toContain('"><b>x');
+  });
 });
