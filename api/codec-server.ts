@@ -9,7 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { Kysely } from 'kysely';
+import { sql, type ColumnType, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Users } from '../config';
 import { mayReadReferral } from '../domain/access';
@@ -26,7 +26,15 @@ export interface CodecAuditTable {
   /** The workflow the UI page showed, when the browser says (Referer); never anything else. */
   workflow_id: string | null;
   payloads: number;
+  /**
+   * 'decoded' / 'encoded': allowed, and the row written before the codec ran (so a decoding the
+   * answer never reached is still recorded); 'refused': a signed-in person whose role may not.
+   * Null only in a table migrated from before this column and with no rows then.
+   */
+  outcome: ColumnType<CodecOutcome | null, CodecOutcome, CodecOutcome>;
 }
+
+export type CodecOutcome = 'decoded' | 'encoded' | 'refused';
 
 export interface CodecAuditTables {
   codec_audit: CodecAuditTable;
@@ -44,7 +52,30 @@ export async function migrateCodecAudit<DB extends CodecAuditTables>(database: K
     .addColumn('namespace', 'text', (c) => c.notNull())
     .addColumn('workflow_id', 'text')
     .addColumn('payloads', 'integer', (c) => c.notNull())
+    .addColumn('outcome', 'text')
     .execute();
+  // A table from before the outcome column gets it; its rows were all allowed operations (the
+  // refusals were not recorded then), so they are filled from the operation.
+  if (!(await hasOutcomeColumn(db))) {
+    try {
+      await db.schema.alterTable('codec_audit').addColumn('outcome', 'text').execute();
+    } catch (err) {
+      // Another API process added it between our look and our ALTER: the outcome we wanted
+      // (SQLite has no ADD COLUMN IF NOT EXISTS; 42701 is PostgreSQL's duplicate_column).
+      const duplicate = (err as { code?: string }).code === '42701' || /duplicate column/i.test((err as Error).message);
+      if (!duplicate) throw err;
+    }
+  }
+  await db
+    .updateTable('codec_audit')
+    .set({ outcome: sql<CodecOutcome>`case when operation = 'encode' then 'encoded' else 'decoded' end` })
+    .where('outcome', 'is', null)
+    .execute();
+}
+
+async function hasOutcomeColumn(db: Kysely<CodecAuditTables>): Promise<boolean> {
+  const tables = (await db.introspection.getTables()).filter((t) => t.name === 'codec_audit');
+  return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === 'outcome'));
 }
 
 const payloadsSchema = z.strictObject({
@@ -260,25 +291,36 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
   for (const operation of ['decode', 'encode'] as const) {
     router.post(`/${operation}`, express.json({ limit: '4mb' }), async (req, res) => {
       const actor = res.locals.actor as Actor;
-      // The same people who may read the referral form (domain/access.ts).
-      if (!mayReadReferral(actor)) return sendError(res, 403, 'DecodeNotAllowed', 'Your role may not decode case payloads');
+      // Every decoding of a child's record is itself a record, written before the answer; so is
+      // every refusal of a signed-in person. Who, when, where and how many: never a payload.
+      const record = async (outcome: CodecOutcome, payloads: number) => {
+        migrated ??= migrateCodecAudit(db).catch((err: unknown) => {
+          migrated = undefined;
+          throw err;
+        });
+        await migrated;
+        await db
+          .insertInto('codec_audit')
+          .values({
+            at: now().toISOString(),
+            actor_id: actor.id,
+            actor_role: actor.role,
+            operation,
+            namespace: (req.get('x-namespace') ?? 'default').slice(0, 100),
+            workflow_id: workflowOf(req.get('referer')),
+            payloads,
+            outcome,
+          })
+          .execute();
+      };
       const parsed = payloadsSchema.safeParse(req.body);
+      // The same people who may read the referral form (domain/access.ts).
+      if (!mayReadReferral(actor)) {
+        await record('refused', parsed.success ? parsed.data.payloads.length : 0);
+        return sendError(res, 403, 'DecodeNotAllowed', 'Your role may not decode case payloads');
+      }
       if (!parsed.success) return sendError(res, 422, 'InvalidPayloads', 'Send {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
-      // Every decoding of a child's record is itself a record, written before the answer.
-      migrated ??= migrateCodecAudit(db);
-      await migrated;
-      await db
-        .insertInto('codec_audit')
-        .values({
-          at: now().toISOString(),
-          actor_id: actor.id,
-          actor_role: actor.role,
-          operation,
-          namespace: (req.get('x-namespace') ?? 'default').slice(0, 100),
-          workflow_id: workflowOf(req.get('referer')),
-          payloads: parsed.data.payloads.length,
-        })
-        .execute();
+      await record(operation === 'decode' ? 'decoded' : 'encoded', parsed.data.payloads.length);
       const payloads = parsed.data.payloads.map(fromJson);
       res.setHeader('Cache-Control', 'no-store');
       try {

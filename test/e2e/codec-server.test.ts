@@ -1,16 +1,24 @@
 // The codec server for the Temporal UI, with real parts: a case started on the real dev server
 // through the encrypting data converter, its history read raw (as the UI gets it), and its input
 // decoded over HTTP by the API, as the UI's browser would ask. Only people who may read the
-// referral may decode; CORS answers the UI's origin only; every decoding is recorded.
+// referral may decode; CORS answers the UI's origin only; every decoding, and every refusal of a
+// signed-in person, is recorded. The browser signs in by cookie (/codec/sign-in): the UI sends
+// cookies, never a token.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
+import { sql, type Kysely } from 'kysely';
 import request from 'supertest';
 import { EncryptionCodec } from '../../config/payload-codec';
-import { codecAuditRows } from '../../api/codec-server';
+import { openRegister, type RegisterDb } from '../../activities/register';
+import { codecAuditRows, migrateCodecAudit, type CodecAuditTables } from '../../api/codec-server';
 import { caseOpeningOf } from '../../domain/incident';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
 import { workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
+import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { TEST_KEY_RING } from '../helpers/keys';
 import { actors, newCaseReference } from '../helpers/stack';
 
@@ -70,15 +78,29 @@ test('the Business Unit decodes it from the UI origin; the decoding is recorded:
   const decoded = JSON.parse(Buffer.from(res.body.payloads[0].data, 'base64').toString('utf8'));
   expect(decoded.start.caseReference).toBe(ref);
   const rows = await codecAuditRows(register);
-  expect(rows.at(-1)).toMatchObject({ actor_id: 'bu-1', actor_role: 'business-unit', operation: 'decode', namespace: 'default', workflow_id: workflowIdFor(ref), payloads: 1 });
+  expect(rows.at(-1)).toMatchObject({ actor_id: 'bu-1', actor_role: 'business-unit', operation: 'decode', namespace: 'default', workflow_id: workflowIdFor(ref), payloads: 1, outcome: 'decoded' });
 });
 
-test('operations may not decode (403, and still recorded nowhere as a decoding); no token is 401', async () => {
+test('operations may not decode: 403, and the refusal is recorded (who, where, how many, never what); no token is 401 and no row', async () => {
   const before = (await codecAuditRows(register)).length;
   const ops = await decode('codec-ops');
   expect([ops.status, ops.body.error?.code]).toEqual([403, 'DecodeNotAllowed']);
+  expect(ops.body.payloads).toBeUndefined();
+  const rows = await codecAuditRows(register);
+  expect(rows).toHaveLength(before + 1);
+  expect(rows.at(-1)).toEqual({
+    at: expect.any(String),
+    actor_id: 'ops-1',
+    actor_role: 'operations',
+    operation: 'decode',
+    namespace: 'default',
+    workflow_id: workflowIdFor(ref),
+    payloads: 1,
+    outcome: 'refused',
+  });
   expect((await decode(undefined)).status).toBe(401);
-  expect(await codecAuditRows(register)).toHaveLength(before);
+  expect((await decode('not-a-token')).status).toBe(401);
+  expect(await codecAuditRows(register)).toHaveLength(before + 1);
 });
 
 test("CORS answers the UI's origin only", async () => {
@@ -136,7 +158,8 @@ describe('the cookie sign-in (the UI sends cookies with "include cross-origin cr
     expect(JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString('utf8')).start.caseReference).toBe(ref);
     const rows = await codecAuditRows(register);
     expect(rows).toHaveLength(before + 1);
-    expect(rows.at(-1)).toMatchObject({ actor_id: 'bu-1', actor_role: 'business-unit', operation: 'decode', payloads: 1 });
+    // The cookie's request named no workflow (no Referer): none is recorded.
+    expect(rows.at(-1)).toMatchObject({ actor_id: 'bu-1', actor_role: 'business-unit', operation: 'decode', payloads: 1, outcome: 'decoded', workflow_id: null });
     // Signed in again, the page shows who it is.
     const again = await request(app).get('/codec/sign-in').set('Cookie', session);
     expect(again.text).toContain('bu-1');
@@ -174,4 +197,76 @@ describe('the cookie sign-in (the UI sends cookies with "include cross-origin cr
     expect(page.text).toContain('&quot;&gt;&lt;b&gt;x');
     expect(page.text).not.toContain('"><b>x');
   });
+});
+
+test('signed in by cookie as a role that may not decode: 403 DecodeNotAllowed, and a refused row', async () => {
+  const signedIn = await request(app).post('/codec/sign-in').type('form').send({ token: 'codec-ops' });
+  expect(signedIn.status).toBe(200);
+  expect(signedIn.text).toContain('operations');
+  expect(signedIn.text).toMatch(/may not decode/);
+  const session = ([] as string[]).concat(signedIn.headers['set-cookie'] ?? [])[0]!.split(';')[0]!;
+  const before = (await codecAuditRows(register)).length;
+  const res = await request(app).post('/codec/decode').set('Origin', UI).set('Cookie', session).send({ payloads: [input, input] });
+  expect([res.status, res.body.error?.code]).toEqual([403, 'DecodeNotAllowed']);
+  const rows = await codecAuditRows(register);
+  expect(rows).toHaveLength(before + 1);
+  expect(rows.at(-1)).toMatchObject({ actor_id: 'ops-1', actor_role: 'operations', operation: 'decode', payloads: 2, outcome: 'refused' });
+});
+
+describe('the outcome column is added to a codec_audit table from before it (the register runs on SQLite or PostgreSQL)', () => {
+  let postgres: TestPostgres | undefined;
+  afterAll(async () => {
+    await postgres?.stop();
+  });
+
+  async function migrateOldTable(db: RegisterDb) {
+    const old = db as unknown as Kysely<CodecAuditTables>;
+    await old.schema
+      .createTable('codec_audit')
+      .addColumn('at', 'text', (c) => c.notNull())
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('actor_role', 'text', (c) => c.notNull())
+      .addColumn('operation', 'text', (c) => c.notNull())
+      .addColumn('namespace', 'text', (c) => c.notNull())
+      .addColumn('workflow_id', 'text')
+      .addColumn('payloads', 'integer', (c) => c.notNull())
+      .execute();
+    const row = { actor_id: 'bu-1', actor_role: 'business-unit', namespace: 'default', workflow_id: null, payloads: 1 };
+    await sql`insert into codec_audit (at, actor_id, actor_role, operation, namespace, workflow_id, payloads) values
+      ('2026-01-01T00:00:00.000Z', ${row.actor_id}, ${row.actor_role}, 'decode', ${row.namespace}, ${row.workflow_id}, ${row.payloads}),
+      ('2026-01-01T00:00:01.000Z', ${row.actor_id}, ${row.actor_role}, 'encode', ${row.namespace}, ${row.workflow_id}, ${row.payloads})`.execute(db);
+    await migrateCodecAudit(old);
+    await migrateCodecAudit(old); // again, as every API process does at its first decoding
+    await old
+      .insertInto('codec_audit')
+      .values({ ...row, at: '2026-01-01T00:00:02.000Z', actor_id: 'ops-1', actor_role: 'operations', operation: 'decode', outcome: 'refused' })
+      .execute();
+    return (await codecAuditRows(old)).map((r) => [r.operation, r.outcome]);
+  }
+
+  const expected = [
+    ['decode', 'decoded'],
+    ['encode', 'encoded'],
+    ['decode', 'refused'],
+  ];
+
+  test('SQLite', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-codec-audit-'));
+    const db = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`);
+    try {
+      expect(await migrateOldTable(db)).toEqual(expected);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  test('PostgreSQL', async () => {
+    postgres = await startTestPostgres('ssi_codec_audit');
+    const db = openRegister(postgres.url);
+    try {
+      expect(await migrateOldTable(db)).toEqual(expected);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
 });
