@@ -2,6 +2,7 @@
 // decide"): which roles may make it, at which stages it fits, its payload schema, and what it
 // does to the case. Pure and deterministic: the workflow applies the effects.
 import { z } from 'zod';
+import { caseReadFor } from './access';
 import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
 import type { Problem, Refusal } from './errors';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
@@ -524,6 +525,17 @@ export type DecisionCheck =
 export function roleRefusal(name: DecisionName, role: Role): string | undefined {
   const roles = decisionRule(name).roles;
   return roles.includes(role) ? undefined : `The role ${role} may not record ${name}; allowed: ${roles.join(', ')}`;
+}
+
+/**
+ * Why this person may not decide on this case at all, if so: a role may record a decision only on
+ * the cases that person may read (a reviewer on the cases they are commissioned on, §8). The
+ * answer is the one for a case that does not exist, so that existence is not disclosed.
+ */
+export function scopeRefusal(state: CaseState, name: DecisionName, actor: Actor): string | undefined {
+  // The role comes first: its refusal names the decision only, nothing about the case.
+  if (roleRefusal(name, actor.role)) return undefined;
+  return 'refuse' in caseReadFor(actor, state.facts) ? `No case ${state.caseReference}` : undefined;
 }
 
 /**

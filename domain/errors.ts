@@ -13,6 +13,8 @@ export const REFUSALS = {
   DeadlineUnavailable: 503,
   AlreadyMet: 409,
   RoleNotAllowed: 403,
+  /** The person may not read this case (a reviewer not commissioned on it): answered as a case that does not exist. */
+  CaseNotFound: 404,
   InvalidDecision: 422,
 } as const;
 export type Refusal = keyof typeof REFUSALS;

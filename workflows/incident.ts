@@ -22,7 +22,7 @@ import {
 } from '@temporalio/workflow';
 import type { IncidentActivities } from '../activities/types';
 import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
-import { checkDecision, DECISION_NAMES } from '../domain/decisions';
+import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions';
 import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { applyNoticeOutcome, record, type DeadlineRequest } from '../domain/obligations';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
@@ -46,6 +46,8 @@ const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
 const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
 /** The patch that added the receipt email about the national notification's deadline (§5.2). */
 const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
+/** The patch that refuses a decision from someone who may not read the case (an uncommissioned reviewer). */
+const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
 /** Register rows written per activity call. */
 const RECORDS_PER_BATCH = 200;
 
@@ -124,6 +126,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           // (two requests with one key for different decisions can pass their validators together).
           const reused = keyReuse(request, name);
           if (reused) throw ApplicationFailure.create({ type: 'IdempotencyKeyReused', message: reused, nonRetryable: true });
+          // Histories recorded before this check never ran it in the handler (their validators did not either).
+          const outOfScope = patched(DECISIONS_WITHIN_READ_SCOPE) ? scopeRefusal(state, name, request.actor) : undefined;
+          if (outOfScope) throw ApplicationFailure.create({ type: 'CaseNotFound', message: outOfScope, nonRetryable: true });
           const check = checkDecision(state, name, request.actor, request.payload, Date.now());
           if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
           const plan = planDecision(state, name, check.payload, Date.now());
@@ -153,6 +158,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           }
           // Before the case has opened (its first moments), the handler checks it once it has.
           if (!state.opened) return;
+          const outOfScope = scopeRefusal(state, name, request.actor);
+          if (outOfScope) refuse('CaseNotFound', outOfScope);
           const check = checkDecision(state, name, request.actor, request.payload, Date.now());
           if (!check.ok) refuse(check.type, check.message, check.problems);
         },

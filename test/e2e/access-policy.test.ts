@@ -73,3 +73,8 @@ test('operations read stages, deadlines and counts; never the referral or the ra
   expect(ops.body.register).toBeUndefined();
   expect((await read('ops-1', '/referral')).status).toBe(403);
 });
+
+test('an uncommissioned reviewer may not record a decision on the case either: for them it does not exist (§8)', async () => {
+  const res = await request(stack.app).post(`/cases/${ref}/decisions/review-progress`).set(bearer(tokenOf('reviewer-9'))).send({ summary: 'Progress (test).' });
+  expect([res.status, res.body.error?.code, res.body.error?.message]).toEqual([404, 'CaseNotFound', `No case ${ref}`]);
+});

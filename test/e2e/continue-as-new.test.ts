@@ -70,7 +70,8 @@ async function progress(handle: WorkflowHandle<typeof incidentWorkflow>, n: numb
   const id = updateId ?? `progress-${n}-${randomUUID()}`;
   const send = () =>
     handle.executeUpdate(decisionUpdate('review-progress'), {
-      args: [{ actor: actors.reviewer, payload: { summary: `Progress note ${n} (test).` }, ...(updateId ? { key: { keyId: updateId, requestHash: `progress-${n}` } } : {}) }],
+      // Recorded by the SSP: no reviewer is commissioned yet, so none may write to the case (§8).
+      args: [{ actor: actors.ssp, payload: { summary: `Progress note ${n} (test).` }, ...(updateId ? { key: { keyId: updateId, requestHash: `progress-${n}` } } : {}) }],
       updateId: id,
     });
   // An update that meets the case in the moment it continues as new is turned away unaccepted
@@ -165,7 +166,7 @@ test('a case in the LCSPR stage continues as new when its history grows, keeping
   expect(Math.min(...firesAt.map((t) => Math.abs(t - wake)))).toBeLessThan(5_000);
 
   // The next decision lands on the new run.
-  const commissioned = await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  const commissioned = await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   expect(commissioned.obligations['reviewer-commissioned']!.status).toBe('met');
   expect(commissioned.stage).toBe('lcspr');
   expect((await handle.describe()).runId).toBe(newRunId);

@@ -98,12 +98,15 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   const local = await decideOk(ref, 'panel-response', 'business-unit', { response: 'local-review' }, 'lcspr');
   expect(local.open.map((o) => o.id).sort()).toEqual(['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference']);
 
+  // Before they are commissioned on it, the reviewer may not write to the case: for them it does not exist (§8).
+  const notCommissioned = await post(ref, 'draft-report-to-ld', 'reviewer');
+  expect([notCommissioned.status, notCommissioned.body.error.code]).toEqual([404, 'CaseNotFound']);
+  await decideOk(ref, 'reviewer-commissioned', 'ssp', { reviewer: 'Independent reviewer (test)', reviewerId: ROLE_IDS.reviewer }, 'lcspr');
   // The draft cannot go to the L&D Group before the reviewer and terms of reference.
   const draftTooSoon = await post(ref, 'draft-report-to-ld', 'reviewer');
   expect(draftTooSoon.status).toBe(409);
   expect(draftTooSoon.body.error.code).toBe('WrongStage');
 
-  await decideOk(ref, 'reviewer-commissioned', 'ssp', { reviewer: 'Independent reviewer (test)' }, 'lcspr');
   await decideOk(ref, 'terms-of-reference-agreed', 'rapid-review-chair', {}, 'lcspr');
   await decideOk(ref, 'review-progress', 'reviewer', { summary: 'Practitioner event held (test).' }, 'lcspr');
   await decideOk(ref, 'draft-report-to-ld', 'reviewer', {}, 'lcspr-draft');

@@ -69,7 +69,7 @@ export async function caseInLcspr(h: Harness) {
 /** Reviewer commissioned, terms of reference agreed, the draft report with the L&D Group. */
 export async function caseWithDraftReport(h: Harness) {
   const c = await caseInLcspr(h);
-  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   await decide(c.handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   const status = await decide(c.handle, 'draft-report-to-ld', actors.reviewer);
   expect(status.stage).toBe('lcspr-draft');

@@ -77,7 +77,7 @@ test('lcspr-published-closed: criteria met, notification missed then met late, R
   expect(reported.obligations['lcspr-publication']!.deadline.dueDate).toBe(monthsAfter(lcsprDecision, 6));
 
   expect((await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' })).stage).toBe('lcspr');
-  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   await decide(handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   await decide(handle, 'review-progress', actors.reviewer, { summary: 'Practitioner events held (test).' });
   expect((await decide(handle, 'draft-report-to-ld', actors.reviewer)).stage).toBe('lcspr-draft');

@@ -236,7 +236,7 @@ test('refusal: the planned publication date is not corrected but moved with publ
   await decide(handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'lcspr', rationale: RATIONALE });
   await decide(handle, 'rapid-review-report', actors.ssp, { levelOfReview: 'lcspr', rationale: RATIONALE });
   await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' });
-  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   await decide(handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   await decide(handle, 'draft-report-to-ld', actors.reviewer);
   const day = await today(h);

@@ -86,12 +86,12 @@ test('reviewer-commissioned (local policy): 20 WD from the LCSPR decision; overd
   await decide(c.handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   const spec: Spec = { id: 'reviewer-commissioned', clock: 'lcspr-decision', limit: { workingDaysAfter: 20 }, statutory: false, section: '§8.1' };
   const opening = await opened(h, c.handle, spec);
-  await missThenMeetLate(h, c.handle, c.ref, spec, opening, () => decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' }));
+  await missThenMeetLate(h, c.handle, c.ref, spec, opening, () => decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id }));
 });
 
 test('terms-of-reference (local policy): 30 WD from the LCSPR decision; overdue, escalated, then met late', async () => {
   const c = await caseInLcspr(h);
-  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   const spec: Spec = { id: 'terms-of-reference', clock: 'lcspr-decision', limit: { workingDaysAfter: 30 }, statutory: false, section: '§9.1' };
   const opening = await opened(h, c.handle, spec);
   await missThenMeetLate(h, c.handle, c.ref, spec, opening, () => decide(c.handle, 'terms-of-reference-agreed', actors.rapidReviewChair));
@@ -99,7 +99,7 @@ test('terms-of-reference (local policy): 30 WD from the LCSPR decision; overdue,
 
 test('publication-delay-explained (local policy): 5 WD from the delay; overdue, escalated, then met late', async () => {
   const c = await caseInLcspr(h);
-  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   await decide(c.handle, 'terms-of-reference-agreed', actors.rapidReviewChair);
   await decide(c.handle, 'publication-delayed', actors.ssp, { reason: 'Test reason: criminal proceedings are ongoing' });
   const spec: Spec = { id: 'publication-delay-explained', clock: 'publication-delayed', limit: { workingDaysAfter: 5 }, statutory: false, section: '§15.5' };

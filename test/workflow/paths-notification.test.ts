@@ -97,8 +97,9 @@ async function reviewToDraft(c: PathCase, metSoFar: string[]): Promise<CaseStatu
   expectDeadline(lcspr, 'terms-of-reference', 'lcspr-decision', decidedOn, { workingDaysAfter: 30 }, false);
   expectObligations(lcspr, { open: ['lcspr-publication', 'reviewer-commissioned', 'terms-of-reference'], met: metSoFar });
 
-  await expectRefused(c.handle, () => decide(c.handle, 'draft-report-to-ld', actors.reviewer, {}), 'WrongStage');
-  let s = await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)' });
+  // Before commissioning, the reviewer may not read the case, so for them it does not exist (§8).
+  await expectRefused(c.handle, () => decide(c.handle, 'draft-report-to-ld', actors.reviewer, {}), 'CaseNotFound');
+  let s = await decide(c.handle, 'reviewer-commissioned', actors.ssp, { reviewer: 'Independent reviewer (test)', reviewerId: actors.reviewer.id });
   expect(s.obligations['reviewer-commissioned']).toMatchObject({ status: 'met', metBy: actors.ssp.id });
   await expectRefused(c.handle, () => decide(c.handle, 'draft-report-to-ld', actors.reviewer, {}), 'WrongStage');
   s = await decide(c.handle, 'terms-of-reference-agreed', actors.rapidReviewChair, { note: 'Agreed by the Governance Group' });
@@ -209,6 +210,7 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
     rapidReviewRecommendation: 'lcspr',
     levelOfReview: 'lcspr',
     panelResponse: 'local-review',
+    reviewerIds: [actors.reviewer.id],
     publish: 'full-report',
     plannedPublicationDate: planned,
   });
