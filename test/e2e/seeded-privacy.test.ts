@@ -1,9 +1,8 @@
 // Proof, seeded (issue 7, item 6): a referral with distinctive names, dates of birth, address,
 // postcode and narrative, walked through several stages with rationales that quote a name; then
 // every place the data could leak is searched for the seeded values: the raw history read without
-// the codec, the dev server's SQLite files, visibility, the API's log (the worker's runtime log is
-// not captured here), every email, and the
-// register's files. With the codec, the history's free text and the stored form come back.
+// the codec, the dev server's SQLite files, visibility, the API's log, the worker's runtime log
+// (every level), every email, and the register's files. With the codec, the history's free text and the stored form come back.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ import { validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { settled } from '../helpers/harness';
 import { TEST_DATA_CONVERTER } from '../helpers/keys';
+import { captureRuntimeLog } from '../helpers/stack';
 
 const CHILD = 'Zephyrine Quillfeather';
 const SIBLING_DOB = '2020-02-29';
@@ -38,6 +38,7 @@ let smtp: DevStack['smtp'];
 let app: DevStack['app'];
 let temporalDir: string;
 const logLines: string[] = [];
+const runtimeLog = captureRuntimeLog();
 
 beforeAll(async () => {
   temporalDir = mkdtempSync(path.join(os.tmpdir(), 'ssi-seeded-'));
@@ -47,6 +48,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await stack?.stop();
+  runtimeLog.stop();
 });
 
 function seededForm() {
@@ -98,6 +100,9 @@ test('none of the seeded values is found anywhere but behind the codec and the k
   // 4. The API's log.
   expect(logLines.length).toBeGreaterThan(0);
   expect(leaks(logLines.join('\n'))).toEqual([]);
+  // 4b. The worker's runtime log: worker, workflow and activity lines at every level.
+  expect(runtimeLog.lines.some((l) => l.includes('sendNotice'))).toBe(true);
+  expect(leaks(runtimeLog.lines.join('\n'))).toEqual([]);
   // 5. Every email sent.
   expect(smtp.messages.length).toBeGreaterThanOrEqual(3);
   expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);

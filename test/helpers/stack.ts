@@ -3,6 +3,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -16,11 +17,33 @@ import { migrateRegister, openRegister, type RegisterDb } from '../../activities
 import { createIncidentWorker } from '../../workers/incident-worker';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 
+// Every line the runtime logs (worker, workflow and activity loggers, core's forwarded lines) also
+// goes to whichever test captures it (captureRuntimeLog). The sinks live on globalThis because the
+// runtime is installed once per process while jest gives each test file its own module registry.
+type LogSink = (line: string) => void;
+const SINKS = Symbol.for('ssi-procedure.test.runtime-log-sinks');
+const globalSinks = globalThis as { [SINKS]?: Set<LogSink> };
+const sinks = (globalSinks[SINKS] ??= new Set<LogSink>());
 // Worker state changes at INFO drown test output; warnings and errors still show.
+const printed = new DefaultLogger('WARN');
+const PRINTED_LEVELS: ReadonlySet<string> = new Set(['WARN', 'ERROR']);
 try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({
+    logger: new DefaultLogger('TRACE', (entry) => {
+      for (const sink of sinks) sink(`${entry.level} ${entry.message} ${inspect(entry.meta, { depth: 6, breakLength: Infinity })}`);
+      if (PRINTED_LEVELS.has(entry.level)) printed.log(entry.level, entry.message, entry.meta);
+    }),
+  });
 } catch {
-  // already installed in this module registry
+  // already installed in this process
+}
+
+/** Collects every runtime log line, at every level, until stop(). */
+export function captureRuntimeLog(): { lines: string[]; stop(): void } {
+  const lines: string[] = [];
+  const sink: LogSink = (line) => lines.push(line);
+  sinks.add(sink);
+  return { lines, stop: () => sinks.delete(sink) };
 }
 
 export const partnership = loadPartnership(path.join(PROJECT_ROOT, 'config', 'partnership.example.json'));
