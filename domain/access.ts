@@ -89,3 +89,29 @@ export function operationsView(status: CaseStatus): OperationsView {
     pending: status.pending,
   };
 }
+
+// --- The action log and exception report (§9.2, §16.2) ----------------------------------------------
+
+/** Roles that read every agency's actions, their free text (owner, description, finding) included. */
+export const READS_ALL_ACTIONS: readonly Role[] = ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'];
+
+/**
+ * How much of the action log a person may read: every agency's actions or only their own agency's
+ * (the agency from sign-in, never from the request), with or without the free text; or nothing.
+ */
+export type ActionRead = { scope: 'all' | 'agency'; freeText: boolean } | { refuse: 403 };
+
+export function actionReadFor(actor: Actor): ActionRead {
+  if (READS_ALL_ACTIONS.includes(actor.role)) return { scope: 'all', freeText: true };
+  switch (actor.role) {
+    case 'action-owner':
+      // An agency's action lead follows the actions their agency owns.
+      return { scope: 'agency', freeText: true };
+    case 'operations':
+      // Deadlines, statuses and counts to run the system; never the words.
+      return { scope: 'all', freeText: false };
+    default:
+      // Referrers and reviewers have no part in the action plan.
+      return { refuse: 403 };
+  }
+}

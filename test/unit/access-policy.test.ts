@@ -4,8 +4,8 @@
 // stage, deadlines and the outcome fed back; an action owner no case; operations stages,
 // deadlines and counts.
 import type { CaseStatus, ObligationView } from '../../domain/case';
-import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../../domain/access';
-import type { Actor, Role } from '../../domain/roles';
+import { actionReadFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../../domain/access';
+import { ROLES, type Actor, type Role } from '../../domain/roles';
 
 const FACTS: CaseStatus['facts'] = { referringAgency: 'Example Health Trust', reviewerIds: ['reviewer-1'], sspOutcome: 'criteria-met' };
 
@@ -28,6 +28,33 @@ test.each(TABLE)('%s: reads %s of the case; the referral: %s', (_who, actor, exp
   const read = caseReadFor(actor, FACTS);
   expect('view' in read ? read.view : read.refuse).toBe(expected);
   expect(mayReadReferral(actor)).toBe(referral);
+});
+
+// The action log and exception report (§9.2): the Business Unit, SSP and chairs read every
+// agency's actions with their free text; an action owner their own agency's, with free text;
+// operations every agency's without the words; referrers and reviewers nothing.
+const ACTION_TABLE: Array<[string, Actor, 'all' | 'agency' | 403, boolean]> = [
+  ['Business Unit', person('business-unit'), 'all', true],
+  ['SSP', person('ssp'), 'all', true],
+  ['Rapid Review chair', person('rapid-review-chair'), 'all', true],
+  ['L&D chair', person('ld-chair'), 'all', true],
+  ['action owner', person('action-owner', 'owner-1', 'Example Health Trust'), 'agency', true],
+  ['operations', person('operations'), 'all', false],
+  ['referrer', person('referrer', 'referrer-1', 'Example Health Trust'), 403, false],
+  ['reviewer', person('reviewer', 'reviewer-1'), 403, false],
+];
+
+test.each(ACTION_TABLE.map(([who, actor, expected, freeText]) => [who, expected, freeText, actor] as const))('%s: action log read %s; free text: %s', (_who, expected, freeText, actor) => {
+  const read = actionReadFor(actor);
+  if (expected === 403) {
+    expect(read).toEqual({ refuse: 403 });
+  } else {
+    expect(read).toEqual({ scope: expected, freeText });
+  }
+});
+
+test('every role has a row in the action-log table', () => {
+  expect(new Set(ACTION_TABLE.map(([, actor]) => actor.role))).toEqual(new Set(ROLES));
 });
 
 test('a referral entered without a referring agency is followed by no referrer', () => {
