@@ -1,7 +1,7 @@
 // End-to-end stack on the real Temporal dev server (the CLI the project provisions), in real time:
 // the case search attributes registered, a real worker with the real activities, a real SMTP
 // listener, a register in a temporary SQLite file, and the real API app for the given people.
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment, type DevServerConfig } from '@temporalio/testing';
 import type { Express } from 'express';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
@@ -51,6 +51,8 @@ export interface DevStackOptions {
   dbFilename?: string;
   /** More for the API: a shorter Temporal timeout, a logger, the codec server. */
   app?: Partial<Omit<Parameters<typeof createApp>[0], 'temporal' | 'register' | 'ring' | 'users' | 'smtpReachable'>>;
+  /** More for the dev server: its Web UI (ui, uiPort) and CLI flags (extraArgs, e.g. --ui-codec-endpoint). */
+  server?: Pick<DevServerConfig, 'ui' | 'uiPort' | 'extraArgs'>;
 }
 
 /** The Authorization header a signed-in person sends. */
@@ -87,6 +89,7 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
         executable: devServerExecutableOption(),
         searchAttributes: [CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT],
         ...(options.dbFilename ? { dbFilename: options.dbFilename } : {}),
+        ...options.server,
       },
       client: { dataConverter: TEST_DATA_CONVERTER },
     });
