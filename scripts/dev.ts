@@ -113,6 +113,7 @@ async function main(): Promise<void> {
         'Safeguarding incident procedure - development stack is up:',
         `  API                http://127.0.0.1:${env.PORT}   (health: http://127.0.0.1:${env.PORT}/health)`,
         `  Temporal Web UI    http://127.0.0.1:${UI_PORT}`,
+        `  Codec sign-in      http://127.0.0.1:${env.PORT}/codec/sign-in   (then, in the UI's Codec Server settings: your browser's setting, http://127.0.0.1:${env.PORT}/codec, include cross-origin credentials)`,
         `  Mail inbox         http://127.0.0.1:${INBOX_PORT}   (SMTP on 127.0.0.1:${SMTP_PORT})`,
         `  Data               ${dataDir}`,
         'Press Ctrl-C to stop.',
