@@ -48,6 +48,8 @@ export function deadlineCalculator(
         return calendar.explainSubtractWorkingDays(clockDate, limit.days);
       case 'calendar-months-after':
         return calendar.explainAddCalendarMonths(clockDate, limit.months);
+      case 'on-the-date':
+        return { from: clockDate, result: clockDate, rule: `on the date set, ${clockDate}`, skipped: [] };
     }
   }
 

@@ -4,7 +4,7 @@
 import type { Transporter } from 'nodemailer';
 import type { KeyRing } from '../config/key-ring';
 import type { WorkingDayCalendar } from '../domain/calendar';
-import type { Mailbox } from '../domain/roles';
+import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
 import { deadlineCalculator } from './deadlines';
 import { renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
@@ -19,6 +19,8 @@ export interface ActivityDependencies {
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
+  /** Each agency's contacts for its improvement actions (config: `agencies`). */
+  agencies?: Record<string, Record<AgencyContact, string>>;
   /** The partnership's own working days for steps the seed gives no limit (local policy). */
   localPolicyWorkingDays?: Record<string, number>;
   /** Injected so tests can pin it; defaults to the wall clock. */
@@ -32,6 +34,23 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
   const { calendar, register, ring } = deps;
 
   const deadlines = deadlineCalculator(calendar, deps.localPolicyWorkingDays, now);
+
+  /**
+   * The addresses of a notice's recipients. An agency missing from the directory must not lose the
+   * email: it goes to the L&D Chair, who owns the action plan (§9.2), and says so.
+   */
+  function addresses(to: readonly Recipient[]): { to: string[]; unconfigured: string[] } {
+    const unconfigured: string[] = [];
+    const resolved = to.map((recipient) => {
+      const contact = parseAgencyRecipient(recipient);
+      if (!contact) return deps.mailboxes[recipient as Mailbox];
+      const address = deps.agencies?.[contact.agency]?.[contact.contact];
+      if (address) return address;
+      unconfigured.push(`${contact.contact} of ${contact.agency}`);
+      return deps.mailboxes['ld-chair'];
+    });
+    return { to: [...new Set(resolved)], unconfigured };
+  }
 
   return {
     async computeDeadline(request) {
@@ -50,7 +69,8 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
 
     // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
     async sendNotice(notice: Notice): Promise<NoticeResult> {
-      const rendered = renderNotice(notice, now());
+      const { to, unconfigured } = addresses(notice.to);
+      const rendered = renderNotice(notice, now(), unconfigured);
       return sendThroughOutbox(
         { register, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
         {
@@ -59,7 +79,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           kind: notice.kind,
           obligationId: notice.kind === 'operations-alert' ? null : notice.deadline.obligationId,
           from: deps.mailFrom,
-          to: notice.to.map((m) => deps.mailboxes[m]),
+          to,
           subject: rendered.subject,
           text: rendered.text,
         },

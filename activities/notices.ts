@@ -45,7 +45,24 @@ export interface RenderedNotice {
 const RECORD_IT = (ref: string, obligationId: string) =>
   `When done, record it in the case system against ${ref} (obligation: ${obligationId}).`;
 
-export function renderNotice(notice: Notice, now: Date): RenderedNotice {
+/** What an email about an improvement action says of it: its reference and agency, never its words. */
+function aboutAction(notice: Notice & { kind: Exclude<Notice['kind'], 'operations-alert'> }): string[] {
+  if (!notice.action) return [];
+  return [`Improvement action ${notice.action.actionId} of case ${notice.caseReference}, owned by ${notice.action.agency} (§9.2, §16.2).`, ''];
+}
+
+/** Why an email went to the L&D Chair rather than an agency's contact. */
+function unconfiguredNote(unconfigured: readonly string[]): string[] {
+  if (unconfigured.length === 0) return [];
+  return ['', `No address is configured for: ${unconfigured.join('; ')}. This copy goes to the Chair of the L&D Group instead; please add the contact to the partnership's directory.`];
+}
+
+export function renderNotice(notice: Notice, now: Date, unconfigured: readonly string[] = []): RenderedNotice {
+  const rendered = renderBody(notice, now);
+  return unconfigured.length === 0 ? rendered : { ...rendered, text: [rendered.text, ...unconfiguredNote(unconfigured)].join('\n') };
+}
+
+function renderBody(notice: Notice, now: Date): RenderedNotice {
   if (notice.kind === 'operations-alert') {
     return {
       subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
@@ -57,7 +74,10 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
       ].join('\n'),
     };
   }
-  const { caseReference: ref, deadline } = notice;
+  const { deadline } = notice;
+  // An action's emails carry its reference beside the case's: a case can have dozens of actions.
+  const ref = notice.action ? `${notice.caseReference} ${notice.action.actionId}` : notice.caseReference;
+  const intro = aboutAction(notice);
   const due = describeDue(deadline);
   // Limits the seed does not set are this partnership's local policy, and say so.
   const overdueWord = deadline.statutory ? 'MISSED' : 'Overdue (local policy)';
@@ -85,6 +105,7 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
         text: [
           `Reminder for case ${ref}, sent ${londonTime.format(now)}.`,
           '',
+          ...intro,
           `To do: ${deadline.obligation}.`,
           `Due by: ${due}. It has not yet been recorded as done.`,
           howCounted(deadline),
@@ -116,8 +137,51 @@ export function renderNotice(notice: Notice, now: Date): RenderedNotice {
           `It was due by ${due} and had not been recorded as done by then.`,
           howCounted(deadline),
           '',
+          ...(notice.action
+            ? [
+                '',
+                ...intro,
+                `The Chair of the L&D Group is told, and ${notice.action.agency} is asked for an explanation of the`,
+                'outstanding action and of what will be done to complete it (§16.2). Three calendar months past the',
+                "deadline, the agency's Head of Service is told; six months past the original deadline, its Chief Officer.",
+              ]
+            : []),
+          '',
           'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',
           'it will then be recorded as met late.',
+        ].join('\n'),
+      };
+    case 'escalation-step': {
+      const chief = deadline.obligationId === 'action-escalation-chief';
+      const agency = notice.action?.agency ?? 'the agency';
+      return {
+        subject: `[${ref}] Outstanding action reported to ${agency}'s ${chief ? 'Chief Officer' : 'Head of Service'}`,
+        text: [
+          ...intro,
+          chief
+            ? `The action is still outstanding six calendar months beyond its original deadline, ${deadline.clock.date} (§9.2, §16.2).`
+            : `The action is still outstanding three calendar months beyond its specified deadline, ${deadline.clock.date} (§9.2, §16.2).`,
+          chief
+            ? `The Chair of the L&D Group informs the Chief Officer of ${agency} and seeks information about what steps are being taken to complete the action.`
+            : `The Chair of the L&D Group informs the Head of Service of ${agency} and requests confirmation of what action will be taken to rectify the matter.`,
+          `This step fell due at ${due}.`,
+          howCounted(deadline),
+          ...(chief ? ['The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").'] : []),
+          '',
+          RECORD_IT(ref, 'action-due'),
+        ].join('\n'),
+      };
+    }
+    case 'ssp-involved':
+      return {
+        subject: `[${ref}] SSP asked to join the escalation of an outstanding action`,
+        text: [
+          ...intro,
+          'The Chair of the L&D Group has asked the Statutory Safeguarding Partners to be involved in the',
+          'escalation of this outstanding action (§9.2, exceptional circumstances).',
+          `Its deadline now in force: ${due}.`,
+          '',
+          'The reasons are recorded in the case system, behind sign-in; they are not sent by email.',
         ].join('\n'),
       };
     case 'breach':

@@ -1,7 +1,7 @@
 // Activity signatures: the only thing workflow code imports from activities/.
 import type { Deadline } from '../domain/case';
 import type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
-import type { Mailbox } from '../domain/roles';
+import type { Recipient } from '../domain/roles';
 
 export type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
 
@@ -18,8 +18,10 @@ export interface ObligationNotice {
   key: string;
   caseReference: string;
   kind: Exclude<NoticeKind, 'operations-alert'>;
-  to: Mailbox[];
+  to: Recipient[];
   deadline: Deadline;
+  /** The improvement action it is about (its reference within the case) and the agency owning it. */
+  action?: { actionId: string; agency: string };
   /** Outcome words for a decision notice (e.g. 'criteria-met'); never personal data. */
   outcome?: string;
 }
@@ -29,7 +31,7 @@ export interface OperationsAlert {
   key: string;
   caseReference: string;
   kind: 'operations-alert';
-  to: Mailbox[];
+  to: Recipient[];
   reason: string;
 }
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { MAILBOXES, ROLES } from '../domain/roles';
+import { AGENCY_CONTACTS, MAILBOXES, type AgencyContact, ROLES } from '../domain/roles';
 import { findProjectRoot } from './project-root';
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
@@ -47,6 +47,14 @@ export const partnershipSchema = z.strictObject({
    * statute), overriding the rulebook's defaults: e.g. { "csprp-acknowledgement": 3 }.
    */
   localPolicyWorkingDays: z.record(z.string(), z.number().int().min(1).max(260)).default({}),
+  /**
+   * The agencies that own improvement actions (§9.2, §16.2), by name: who is reminded of their
+   * actions (action-lead), and who hears when one is outstanding three months past its deadline
+   * (head-of-service) and six months past the original (chief-officer). Role addresses, not people.
+   */
+  agencies: z
+    .record(z.string().min(1).max(120), z.strictObject(Object.fromEntries(AGENCY_CONTACTS.map((c) => [c, z.email()])) as Record<AgencyContact, z.ZodEmail>))
+    .default({}),
 });
 export type Partnership = z.infer<typeof partnershipSchema>;
 

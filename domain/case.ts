@@ -10,6 +10,8 @@ import {
   type DueWork,
   type Outbox,
 } from './obligations';
+import type { ActionOpening } from './action';
+import type { ActionStatus } from './action-snapshot';
 import type { ClockEvent } from './rulebook';
 import type { Actor } from './roles';
 import type { DaysAfterDue, Lateness } from './working-days-late';
@@ -152,6 +154,17 @@ export interface CaseState {
   requests: DecisionRequestRecord[];
   /** Set when continue-as-new had to wait too long for a handler and operations were alerted. */
   continueAsNewAlertedAt?: string;
+  /** The improvement actions agreed for the case (§16.2), each watched by its own workflow. */
+  actions?: Record<string, CaseAction>;
+}
+
+/** What the case keeps of one of its improvement actions: enough to know when it may close. */
+export interface CaseAction {
+  agency: string;
+  deadline: string;
+  status: ActionStatus;
+  /** What its workflow starts from, until it has started (then dropped: the free text leaves the case). */
+  pendingStart?: ActionOpening;
 }
 
 export interface DecisionRequestRecord {
@@ -247,6 +260,10 @@ export interface CaseStatus {
   timeline: TimelineEntry[];
   /** Emails and register rows asked for and not yet carried out (an outage delays them). */
   pending: { notices: number; records: number };
+  /** The improvement actions, by reference: agency, original deadline, status (the words are the action's own). */
+  actions: Array<{ actionId: string; agency: string; deadline: string; status: ActionStatus }>;
+  /** At the action-plan stage: what the case still waits for before it closes. */
+  waitingFor?: string[];
 }
 
 function view(o: ObligationState, nowMs: number): ObligationView {
@@ -291,5 +308,21 @@ export function caseStatus(state: CaseState, nowMs: number): CaseStatus {
     // In time order: a decision recorded after the fact takes its place by when it happened.
     timeline: [...state.timeline].sort((a, b) => Date.parse(a.at) - Date.parse(b.at)),
     pending: { notices: state.outbox.notices.length, records: state.outbox.records.length },
+    actions: Object.entries(state.actions ?? {}).map(([actionId, a]) => ({ actionId, agency: a.agency, deadline: a.deadline, status: a.status })),
+    ...(state.stage === 'action-plan' ? { waitingFor: waitingFor(state) } : {}),
   };
+}
+
+/**
+ * What a case at the action-plan stage still waits for: its open obligations (a published report
+ * kept public for its year is watched until then, and says so) and its open actions.
+ */
+export function waitingFor(state: CaseState): string[] {
+  const obligations = Object.values(state.obligations)
+    .filter((o) => o.status === 'open' || o.status === 'missed')
+    .map((o) => `${o.id} (${o.status === 'missed' ? 'missed' : 'due'} ${o.deadline.dueDate})`);
+  const actions = Object.entries(state.actions ?? {})
+    .filter(([, a]) => a.status === 'open')
+    .map(([id, a]) => `action ${id} (${a.agency}, due ${a.deadline})`);
+  return [...obligations, ...actions];
 }

@@ -2,6 +2,7 @@
 // decide"): which roles may make it, at which stages it fits, its payload schema, and what it
 // does to the case. Pure and deterministic: the workflow applies the effects.
 import { z } from 'zod';
+import { actionTermsSchema, type ActionTerms } from './action';
 import { caseReadFor } from './access';
 import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
 import type { Problem, Refusal } from './errors';
@@ -53,6 +54,8 @@ export interface Effects {
   detail?: Record<string, string | number | boolean | null>;
   /** The decision and its rationale go to the L&D Chair (§5.6, §10.1): the ld-informed obligation. */
   shareWithLd?: boolean;
+  /** Improvement actions agreed (§16.2): each gets its reference and a workflow of its own. */
+  actions?: ActionTerms[];
 }
 
 interface Context<P> {
@@ -75,6 +78,17 @@ export interface DecisionRule<S extends z.ZodType = z.ZodType> {
 
 function rule<S extends z.ZodType>(r: DecisionRule<S>): DecisionRule<S> {
   return r;
+}
+
+/** A case's improvement actions are numbered A01 to A999. */
+export const MAX_ACTIONS = 999;
+
+/** The case's improvement actions not yet completed or withdrawn. */
+export function openActions(state: CaseState): string[] {
+  return Object.entries(state.actions ?? {})
+    .filter(([, a]) => a.status === 'open')
+    .map(([id]) => id)
+    .sort();
 }
 
 function openObligations(state: CaseState, ids: string[]): string[] {
@@ -483,13 +497,32 @@ export const DECISIONS = {
     }),
   }),
 
+  // §9.2, §16.2: the L&D Group determines the improvement actions after any outcome that yields
+  // learning (a review published or completed, the learning path's review, a Rapid Review whose own
+  // learning needs action). Recorded again to add actions later.
+  'actions-agreed': rule({
+    roles: ['ld-chair'],
+    stages: ['action-plan', 'no-further-action'],
+    schema: z.strictObject({ occurredAt, actions: z.array(actionTermsSchema).min(1).max(100) }),
+    requires: (state, payload) => {
+      if (state.stage === 'no-further-action' && state.facts.rapidReviewRecommendation === undefined) {
+        return 'no review of this case has yielded learning to act on (no Rapid Review was held)';
+      }
+      const agreed = Object.keys(state.actions ?? {}).length;
+      return agreed + payload.actions.length > MAX_ACTIONS ? `a case holds at most ${MAX_ACTIONS} actions; ${agreed} are agreed` : undefined;
+    },
+    then: ({ payload }) => ({ stage: 'action-plan', actions: payload.actions, detail: { actions: payload.actions.length } }),
+  }),
+
   'close-case': rule({
     roles: ['ssp', 'ld-chair'],
     stages: ['no-further-action', 'action-plan'],
     schema: z.strictObject({ note: remark }),
     requires: (state) => {
       const open = Object.values(state.obligations).filter(isOpen).map((o) => o.id);
-      return open.length > 0 ? `obligations still open: ${open.sort().join(', ')}` : undefined;
+      if (open.length > 0) return `obligations still open: ${open.sort().join(', ')}`;
+      const actions = openActions(state);
+      return actions.length > 0 ? `improvement actions still open: ${actions.join(', ')}` : undefined;
     },
     then: () => ({ stage: 'closed' }),
   }),
@@ -594,6 +627,15 @@ function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] 
   if (!payload || typeof payload !== 'object') return problems;
   const londonToday = londonDate.format(new Date(now));
   for (const [key, value] of Object.entries(payload)) {
+    if (key === 'actions' && Array.isArray(value)) {
+      // §16.2: an action's deadline lies ahead when it is agreed.
+      value.forEach((a: { deadline?: unknown }, i) => {
+        if (typeof a?.deadline !== 'string') return;
+        const latest = `${Number(londonToday.slice(0, 4)) + PLANNED_WITHIN_YEARS}${londonToday.slice(4)}`;
+        if (a.deadline < londonToday) problems.push({ path: `actions.${i}.deadline`, message: 'the deadline is in the past' });
+        else if (a.deadline > latest) problems.push({ path: `actions.${i}.deadline`, message: `the deadline is more than ${PLANNED_WITHIN_YEARS} years ahead` });
+      });
+    }
     if (typeof value !== 'string') continue;
     if (key.endsWith('At')) {
       const t = Date.parse(value);

@@ -4,19 +4,22 @@
 // out after the decision has answered, so an outage of SMTP or the register delays only them.
 import type { CaseState, Deadline } from './case';
 import { decisionRule, decisionTime, type DecisionName, type Effects } from './decisions';
+import type { ActionOpening, ActionTerms } from './action';
 import {
   applyDueWork,
   closeObligation,
   emptyOutbox,
+  isOpen,
   meetObligation,
   openObligation,
   queueNotice,
   record,
   replaceDeadline,
   type DeadlineRequest,
-  type NoticePolicy,
 } from './obligations';
-import { obligationRule, type ClockEvent } from './rulebook';
+import { noticePolicy, obligationRule, type ClockEvent } from './rulebook';
+
+export { noticePolicy } from './rulebook';
 import type { ReferralForm } from './referral-form';
 import type { Actor } from './roles';
 
@@ -69,17 +72,6 @@ export function newCase(start: CaseOpening): CaseState {
     outbox: emptyOutbox(),
     opened: false,
     requests: [],
-  };
-}
-
-export function noticePolicy(rulebookVersion: string): NoticePolicy {
-  return {
-    remind: (id) => {
-      const rule = obligationRule(rulebookVersion, id);
-      return [rule.remind, ...(rule.alsoRemind ?? [])];
-    },
-    escalateTo: (id) => obligationRule(rulebookVersion, id).escalateTo,
-    minimumPeriod: (id) => obligationRule(rulebookVersion, id).minimumPeriod === true,
   };
 }
 
@@ -225,7 +217,7 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
   for (const id of effects.withdraw ?? []) closeObligation(state, id, 'withdrawn', `${name} (${state.stage})`, now);
   for (const id of effects.breach ?? []) {
     const o = closeObligation(state, id, 'broken', name, at);
-    if (o) queueNotice(state, 'breach', o, obligationRule(state.rulebookVersion, id).escalateTo, o.deadline.dueAt);
+    if (o) queueNotice(state, 'breach', o, noticePolicy(state.rulebookVersion).escalateTo(id), o.deadline.dueAt);
   }
   if (effects.corrected) {
     const { clock, to, reason } = effects.corrected;
@@ -235,6 +227,7 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
     for (const id of plan.recomputed) replaceDeadline(state, id, deadlineOf(deadlines, id), now);
   }
   for (const id of effects.open ?? []) openObligation(state, deadlineOf(deadlines, id), now);
+  if (effects.actions) agreeActions(state, effects.actions, actor, at);
   if (effects.shareWithLd) {
     // §5.6, §10.1: the decision goes to the L&D Chair at once; delivering it meets ld-informed.
     const o = openObligation(state, deadlineOf(deadlines, 'ld-informed'), now);
@@ -244,6 +237,57 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
       meetsOnDelivery: 'ld-informed',
     });
   }
+}
+
+/** The next action references of a case: A01, A02, ... (three digits past 99). */
+function actionIdAt(n: number): string {
+  return `A${String(n).padStart(2, '0')}`;
+}
+
+/**
+ * §16.2: the actions the L&D Group determined join the case, each with its reference; their
+ * workflows are started by the case once the decision has answered (workflows/incident.ts).
+ */
+function agreeActions(state: CaseState, terms: readonly ActionTerms[], agreedBy: Actor, agreedAt: string): void {
+  state.actions ??= {};
+  let n = Object.keys(state.actions).length;
+  for (const t of terms) {
+    const actionId = actionIdAt(++n);
+    const opening: ActionOpening = { caseReference: state.caseReference, actionId, rulebookVersion: state.rulebookVersion, terms: t, agreedAt, agreedBy };
+    state.actions[actionId] = { agency: t.agency, deadline: t.deadline, status: 'open', pendingStart: opening };
+    state.timeline.push({ at: agreedAt, kind: 'action-agreed', actor: agreedBy, detail: { actionId, agency: t.agency, deadline: t.deadline } });
+  }
+}
+
+/** An action's workflow has started: the case no longer keeps what it started from. */
+export function actionStarted(state: CaseState, actionId: string): void {
+  const action = state.actions?.[actionId];
+  if (action) delete action.pendingStart;
+}
+
+/** An action's workflow says it is completed or withdrawn (its own record is in the register). */
+export function applyActionSettled(state: CaseState, actionId: string, status: 'completed' | 'withdrawn', now: string): boolean {
+  const action = state.actions?.[actionId];
+  if (!action || action.status !== 'open') return false;
+  action.status = status;
+  state.timeline.push({ at: now, kind: `action-${status}`, detail: { actionId } });
+  return true;
+}
+
+/**
+ * The case closes by itself once it has actions, every one is completed or withdrawn, and no
+ * obligation is open (a published report is watched for its year first): the closing is recorded.
+ */
+export function closeIfDone(state: CaseState, now: string): boolean {
+  if (state.stage !== 'action-plan' || !state.actions || Object.keys(state.actions).length === 0) return false;
+  if (Object.values(state.actions).some((a) => a.status === 'open')) return false;
+  if (Object.values(state.obligations).some(isOpen)) return false;
+  state.stage = 'closed';
+  const actions = Object.values(state.actions);
+  const detail = { automatic: true, actionsCompleted: actions.filter((a) => a.status === 'completed').length, actionsWithdrawn: actions.filter((a) => a.status === 'withdrawn').length };
+  state.timeline.push({ at: now, kind: 'case-closed', detail });
+  record(state, 'case-closed', 'case-closed', { occurredAt: now, detail });
+  return true;
 }
 
 /** Time has passed: what fell due is applied and its emails queued. */

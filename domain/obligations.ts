@@ -5,7 +5,7 @@
 // register: emails and register rows are queued in the outbox, and the workflow carries them out
 // after the change is made.
 import type { Deadline, ObligationState, TimelineEntry } from './case';
-import type { Actor, Mailbox } from './roles';
+import type { Actor, Recipient } from './roles';
 import { londonDateAt, workingDaysLate, type Lateness } from './working-days-late';
 
 export type NoticeKind =
@@ -15,6 +15,10 @@ export type NoticeKind =
   | 'escalation'
   | 'breach'
   | 'ssp-decision-shared'
+  /** §9.2, §16.2: an outstanding action reported to its agency's Head of Service or Chief Officer. */
+  | 'escalation-step'
+  /** §9.2: the L&D Chair brings the Statutory Safeguarding Partners into an action's escalation. */
+  | 'ssp-involved'
   | 'operations-alert';
 
 /** A deadline to compute: the obligation and its clock's value (and its second clock's, if any). */
@@ -46,8 +50,10 @@ export interface QueuedNotice {
   round: number;
   /** The instant the notice is about (a reminder's moment, a deadline): part of its identity. */
   instant: string;
-  to: Mailbox[];
+  to: Recipient[];
   deadline: Deadline;
+  /** The improvement action the notice is about (action workflows), and its agency. */
+  action?: { actionId: string; agency: string };
   outcome?: string;
   /** An obligation that the delivery itself meets (§5.6, §10.1: sharing with the L&D Chair). */
   meetsOnDelivery?: string;
@@ -58,7 +64,7 @@ export interface QueuedAlert {
   key: string;
   kind: 'operations-alert';
   instant: string;
-  to: Mailbox[];
+  to: Recipient[];
   /** What is wrong, in the system's words. */
   reason: string;
 }
@@ -76,6 +82,11 @@ export function emptyOutbox(): Outbox {
 /** What a tracker works on: the incident case, or one improvement action. */
 export interface Ledger {
   caseReference: string;
+  /**
+   * The improvement action this ledger tracks, when it is an action's own (workflows/action.ts):
+   * its obligations share ids with every other action's, so register and notice keys carry it.
+   */
+  action?: { actionId: string; agency: string };
   obligations: Record<string, ObligationState>;
   /** Rounds of reopened obligations, as they were when they closed. */
   pastRounds: ObligationState[];
@@ -85,10 +96,16 @@ export interface Ledger {
 
 /** Who hears about an obligation, from its rule. */
 export interface NoticePolicy {
-  remind(obligationId: string): Mailbox[];
-  escalateTo(obligationId: string): Mailbox[];
+  remind(obligationId: string): Recipient[];
+  escalateTo(obligationId: string): Recipient[];
   /** A minimum period (§14.4) is met by reaching its date, not escalated. */
   minimumPeriod(obligationId: string): boolean;
+  /**
+   * A step the system takes itself when its moment comes (§9.2: an action outstanding three months
+   * past its deadline is reported to the Head of Service): reaching it sends the escalation to the
+   * people the rule names, and records the step as taken.
+   */
+  trigger(obligationId: string): boolean;
 }
 
 /** The system itself, when time or a delivered email meets an obligation. */
@@ -100,20 +117,27 @@ export function isOpen(o: ObligationState): boolean {
   return o.status === 'open' || o.status === 'missed';
 }
 
+/** What every register and notice key of a ledger starts with: the case, and the action if any. */
+export function keyPrefix(ledger: Ledger): string {
+  return ledger.action ? `${ledger.caseReference}:${ledger.action.actionId}` : ledger.caseReference;
+}
+
 export function record(
   ledger: Ledger,
   kind: string,
   key: string,
   extra: { obligationId?: string; occurredAt: string; actor?: Actor; detail?: Detail },
 ): void {
+  const action = ledger.action;
+  const detail = action ? { actionId: action.actionId, ...(extra.detail ?? {}) } : extra.detail;
   ledger.outbox.records.push({
-    key: `${ledger.caseReference}:${key}`,
+    key: `${keyPrefix(ledger)}:${key}`,
     caseReference: ledger.caseReference,
     kind,
     occurredAt: extra.occurredAt,
     ...(extra.obligationId ? { obligationId: extra.obligationId } : {}),
     ...(extra.actor ? { actor: { id: extra.actor.id, role: extra.actor.role } } : {}),
-    ...(extra.detail ? { detail: extra.detail } : {}),
+    ...(detail ? { detail } : {}),
   });
 }
 
@@ -121,18 +145,19 @@ export function queueNotice(
   ledger: Ledger,
   kind: QueuedNotice['kind'],
   o: ObligationState,
-  to: Mailbox[],
+  to: Recipient[],
   instant: string,
   extra: { outcome?: string; meetsOnDelivery?: string } = {},
 ): void {
   ledger.outbox.notices.push({
-    key: `${ledger.caseReference}:${o.id}:${o.round}:${kind}:${instant}`,
+    key: `${keyPrefix(ledger)}:${o.id}:${o.round}:${kind}:${instant}`,
     kind,
     obligationId: o.id,
     round: o.round,
     instant,
     to,
     deadline: o.deadline,
+    ...(ledger.action ? { action: ledger.action } : {}),
     ...extra,
   });
 }
@@ -286,15 +311,23 @@ export interface DueWork {
   escalations: { obligationId: string }[];
   /** Minimum periods that have run their course. */
   completedPeriods: { obligationId: string }[];
+  /** Steps the system takes at their moment (NoticePolicy.trigger). */
+  triggers: { obligationId: string }[];
 }
 
 /** What has fallen due by `now`. Reminders for a deadline already passed are dropped. */
-export function dueWork(obligations: Record<string, ObligationState>, now: number, minimumPeriod: (id: string) => boolean): DueWork {
-  const work: DueWork = { reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] };
+export function dueWork(
+  obligations: Record<string, ObligationState>,
+  now: number,
+  minimumPeriod: (id: string) => boolean,
+  trigger: (id: string) => boolean = () => false,
+): DueWork {
+  const work: DueWork = { reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] };
   for (const o of Object.values(obligations)) {
     if (!isOpen(o)) continue;
     if (now >= afterDue(o)) {
       if (minimumPeriod(o.id)) work.completedPeriods.push({ obligationId: o.id });
+      else if (trigger(o.id)) work.triggers.push({ obligationId: o.id });
       else if (!o.escalatedAt) work.escalations.push({ obligationId: o.id });
       continue;
     }
@@ -311,7 +344,12 @@ export function dueWork(obligations: Record<string, ObligationState>, now: numbe
 
 /** Time has passed: reminders, target warnings, escalations and completed periods, queued. */
 export function applyDueWork(ledger: Ledger, policy: NoticePolicy, now: string): void {
-  const work = dueWork(ledger.obligations, Date.parse(now), (id) => policy.minimumPeriod(id));
+  const work = dueWork(
+    ledger.obligations,
+    Date.parse(now),
+    (id) => policy.minimumPeriod(id),
+    (id) => policy.trigger(id),
+  );
   for (const { obligationId, at } of work.reminders) {
     const o = ledger.obligations[obligationId]!;
     o.remindersDone.push(at);
@@ -336,6 +374,13 @@ export function applyDueWork(ledger: Ledger, policy: NoticePolicy, now: string):
   }
   for (const { obligationId } of work.completedPeriods) {
     const o = ledger.obligations[obligationId]!;
+    meetObligation(ledger, obligationId, o.deadline.dueAt, SYSTEM);
+  }
+  for (const { obligationId } of work.triggers) {
+    // Taken at its moment, by the system: the email says so to the people the rule names.
+    const o = ledger.obligations[obligationId]!;
+    o.escalatedAt = now;
+    queueNotice(ledger, 'escalation-step', o, policy.escalateTo(obligationId), o.deadline.dueAt);
     meetObligation(ledger, obligationId, o.deadline.dueAt, SYSTEM);
   }
 }

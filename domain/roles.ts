@@ -35,3 +35,27 @@ export const MAILBOXES = [
   'operations',
 ] as const;
 export type Mailbox = (typeof MAILBOXES)[number];
+
+/**
+ * Contacts each agency names in the partnership's directory (config: `agencies`): who is reminded
+ * of the agency's improvement actions, and who hears of them when they are outstanding (§9.2,
+ * §16.2: the Head of Service at three months, the Chief Officer at six).
+ */
+export const AGENCY_CONTACTS = ['action-lead', 'head-of-service', 'chief-officer'] as const;
+export type AgencyContact = (typeof AGENCY_CONTACTS)[number];
+
+/** A contact of a named agency, as a notice addresses it. Agency names are organisations, not people. */
+export type AgencyRecipient = `agency:${string}:${AgencyContact}`;
+
+/** Who a notice goes to: a partnership mailbox, or a contact of an agency. */
+export type Recipient = Mailbox | AgencyRecipient;
+
+export function agencyRecipient(agency: string, contact: AgencyContact): AgencyRecipient {
+  return `agency:${agency}:${contact}`;
+}
+
+/** The agency and contact a recipient names, if it is an agency's. */
+export function parseAgencyRecipient(recipient: Recipient): { agency: string; contact: AgencyContact } | undefined {
+  const match = /^agency:(.+):(action-lead|head-of-service|chief-officer)$/.exec(recipient);
+  return match ? { agency: match[1]!, contact: match[2] as AgencyContact } : undefined;
+}

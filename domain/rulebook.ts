@@ -1,4 +1,21 @@
-import type { Mailbox, Role } from './roles';
+import type { NoticePolicy } from './obligations';
+import { agencyRecipient, type AgencyContact, type Mailbox, type Recipient, type Role } from './roles';
+
+/**
+ * Who a rule names: a partnership mailbox, or a contact of the agency that owns the improvement
+ * action (`agency-<contact>`, resolved per action from the partnership's directory).
+ */
+export type RuleRecipient = Mailbox | `agency-${AgencyContact}`;
+
+/** The recipients a rule names, an agency's contacts resolved for the agency that owns the action. */
+export function recipientsFor(names: readonly RuleRecipient[], agency: string | undefined): Recipient[] {
+  return names.map((name) => {
+    if (!name.startsWith('agency-')) return name as Mailbox;
+    // Only an improvement action's rules name an agency's contacts: anywhere else it is a rulebook error.
+    if (agency === undefined) throw new Error(`${name} is named outside an improvement action`);
+    return agencyRecipient(agency, name.slice('agency-'.length) as AgencyContact);
+  });
+}
 
 /**
  * The events a deadline can be counted from (DSP 1.5, "Deadlines", column "clock").
@@ -22,6 +39,10 @@ export const CLOCK_EVENTS = [
   'decision-not-to-publish',
   'learning-referred',
   'ld-decision',
+  /** An improvement action's deadline now in force: the agreed one, or the last extension (§9.2). */
+  'action-deadline',
+  /** An improvement action's deadline as first agreed (§9.2: the Chief Officer step counts from it). */
+  'action-original-deadline',
 ] as const;
 export type ClockEvent = (typeof CLOCK_EVENTS)[number];
 
@@ -31,7 +52,9 @@ export type LimitRule =
   /** "At least N WD before Y": N working days back from Y's date, end of that day. */
   | { kind: 'working-days-before'; days: number }
   /** "N months from X": same day N months later (or the month's last day), end of that day. */
-  | { kind: 'calendar-months-after'; months: number };
+  | { kind: 'calendar-months-after'; months: number }
+  /** The clock is itself the deadline: the date an action plan set for an action (§16.2). */
+  | { kind: 'on-the-date' };
 
 /** When to remind the owner, relative to the deadline's date, at a London wall-clock time. */
 export type ReminderRule =
@@ -43,9 +66,9 @@ export interface ObligationRule {
   obligation: string;
   owner: Role;
   /** Mailbox that receives the reminders. */
-  remind: Mailbox;
+  remind: RuleRecipient;
   /** Further mailboxes reminded (§5.2: the SSP hear of the notification's deadline too). */
-  alsoRemind?: Mailbox[];
+  alsoRemind?: RuleRecipient[];
   clock: ClockEvent;
   /**
    * A second clock: the deadline is the earlier of the two counts (§4.6 and §5.1 count the same
@@ -64,9 +87,15 @@ export interface ObligationRule {
    * date meets it; ending it early (a decision) breaks it.
    */
   minimumPeriod?: boolean;
+  /**
+   * A step the system takes itself when its date has passed (§9.2: an action still outstanding
+   * three months past its deadline is reported to the agency's Head of Service): the escalation
+   * goes to the people named, and the step is recorded as taken.
+   */
+  trigger?: boolean;
   section: string;
   reminders: ReminderRule[];
-  escalateTo: Mailbox[];
+  escalateTo: RuleRecipient[];
 }
 
 export interface Rulebook {
@@ -102,7 +131,7 @@ function rules(list: ObligationRule[]): Record<string, ObligationRule> {
 
 /**
  * The seed procedure: DSP 1.5 (July 2023), written under Working Together 2018. Ids are
- * the procedure's. The three action-* rows belong to the action-plan workflow.
+ * the procedure's. The three action-* rows are watched by each improvement action's own workflow.
  */
 export const DSP_1_5: Rulebook = {
   version: 'DSP-1.5',
@@ -373,6 +402,47 @@ export const DSP_1_5: Rulebook = {
       reminders: LOCAL_POLICY,
       escalateTo: ['independent-scrutineer', 'business-manager'],
     },
+    {
+      id: 'action-due',
+      obligation: 'Improvement action completed',
+      owner: 'action-owner',
+      remind: 'agency-action-lead',
+      clock: 'action-deadline',
+      limit: { kind: 'on-the-date' },
+      statutory: true,
+      section: '§9.2, §16.2',
+      reminders: LONG,
+      // §16.2: the Chair of the L&D Group seeks an explanation from the agency.
+      escalateTo: ['ld-chair', 'agency-action-lead'],
+    },
+    {
+      id: 'action-escalation-head',
+      obligation: "Outstanding action reported to the agency's Head of Service",
+      owner: 'ld-chair',
+      remind: 'ld-chair',
+      // §9.2, §16.2: "three months beyond the specified deadline" (an extended one, once extended).
+      clock: 'action-deadline',
+      limit: { kind: 'calendar-months-after', months: 3 },
+      statutory: true,
+      trigger: true,
+      section: '§9.2, §16.2',
+      reminders: [],
+      escalateTo: ['agency-head-of-service', 'ld-chair'],
+    },
+    {
+      id: 'action-escalation-chief',
+      obligation: "Outstanding action reported to the agency's Chief Officer",
+      owner: 'ld-chair',
+      remind: 'ld-chair',
+      // §9.2, §16.2: "six months beyond the original deadline": an extension does not move it.
+      clock: 'action-original-deadline',
+      limit: { kind: 'calendar-months-after', months: 6 },
+      statutory: true,
+      trigger: true,
+      section: '§9.2, §16.2',
+      reminders: [],
+      escalateTo: ['agency-chief-officer', 'ld-chair'],
+    },
   ]),
 };
 
@@ -389,4 +459,17 @@ export function obligationRule(version: string, id: string): ObligationRule {
   const found = rulebook(version).obligations[id];
   if (!found) throw new Error(`Rulebook ${version} has no obligation ${id}`);
   return found;
+}
+
+/** Who hears of each obligation; `agency`: the agency owning the improvement action, for an action's rules. */
+export function noticePolicy(rulebookVersion: string, agency?: string): NoticePolicy {
+  return {
+    remind: (id) => {
+      const rule = obligationRule(rulebookVersion, id);
+      return recipientsFor([rule.remind, ...(rule.alsoRemind ?? [])], agency);
+    },
+    escalateTo: (id) => recipientsFor(obligationRule(rulebookVersion, id).escalateTo, agency),
+    minimumPeriod: (id) => obligationRule(rulebookVersion, id).minimumPeriod === true,
+    trigger: (id) => obligationRule(rulebookVersion, id).trigger === true,
+  };
 }

@@ -460,6 +460,8 @@ export function limitInWords(limit: LimitRule): string {
       return `at least ${plural(limit.days, 'working day')} before`;
     case 'calendar-months-after':
       return `${plural(limit.months, 'calendar month')} after`;
+    case 'on-the-date':
+      return 'on';
     default: {
       const unknown: never = limit;
       return JSON.stringify(unknown);

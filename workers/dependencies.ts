@@ -19,6 +19,7 @@ export async function activityDependencies(env: Env, ring: KeyRing): Promise<Act
     mailer: nodemailer.createTransport(mailTransportOptions(env.SMTP_URL)),
     mailFrom: env.MAIL_FROM,
     mailboxes: partnership.mailboxes,
+    agencies: partnership.agencies,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }

@@ -24,7 +24,8 @@ import type { IncidentActivities } from '../activities/types';
 import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions';
 import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
-import { applyNoticeOutcome, record, type DeadlineRequest } from '../domain/obligations';
+import { record, type DeadlineRequest } from '../domain/obligations';
+import { carryOutOutbox, changeLock } from './machinery';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
 // Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
@@ -48,8 +49,6 @@ const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
 const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
 /** The patch that refuses a decision from someone who may not read the case (an uncommissioned reviewer). */
 const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
-/** Register rows written per activity call. */
-const RECORDS_PER_BATCH = 200;
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -66,22 +65,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   let revision = 0;
 
   // One change at a time: a handler that awaits its deadlines holds the case until it has applied.
-  // A FIFO lock handed from one holder to the next (two waiters woken by one condition could
-  // otherwise both go in).
-  let busy = false;
-  const waiting: Array<() => void> = [];
-  async function exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
-    busy = true;
-    try {
-      return await fn();
-    } finally {
-      const next = waiting.shift();
-      if (next) next();
-      else busy = false;
-      revision++;
-    }
-  }
+  const lock = changeLock(() => revision++);
+  const exclusive = lock.exclusive;
 
   async function deadlinesFor(requests: DeadlineRequest[]): Promise<Deadline[]> {
     if (requests.length === 0) return [];
@@ -168,48 +153,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   }
 
   // ---- Carrying out the outbox: register rows and emails, each in a loop of its own.
-  let recording = false;
-  let sending = false;
-  async function recordLoop(): Promise<void> {
-    for (;;) {
-      await condition(() => state.outbox.records.length > 0);
-      recording = true;
-      const batch = state.outbox.records.slice(0, RECORDS_PER_BATCH);
-      await recordOutcomes(batch);
-      state.outbox.records.splice(0, batch.length);
-      recording = false;
-    }
-  }
-  async function sendLoop(): Promise<void> {
-    for (;;) {
-      await condition(() => state.outbox.notices.length > 0);
-      sending = true;
-      const notice = state.outbox.notices[0]!;
-      let sent: { refused?: number } | undefined;
-      try {
-        sent = await sendNotice(
-          notice.kind === 'operations-alert'
-            ? { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason }
-            : { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, deadline: notice.deadline, ...(notice.outcome ? { outcome: notice.outcome } : {}) },
-        );
-      } catch (err) {
-        // A refused address must not end a two-year case: record it and go on.
-        if (!(err instanceof ActivityFailure)) throw err;
-        log.warn('notice refused', { caseReference: ref, kind: notice.kind });
-      }
-      state.outbox.notices.shift();
-      if (notice.kind === 'operations-alert') {
-        record(state, `operations-alert-${sent ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${sent ? 'sent' : 'failed'}`, { occurredAt: nowIso() });
-      } else {
-        applyNoticeOutcome(state, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, nowIso());
-      }
-      sending = false;
-      revision++;
-    }
-  }
-  const outboxEmpty = () => state.outbox.records.length === 0 && state.outbox.notices.length === 0 && !recording && !sending;
-  void recordLoop();
-  void sendLoop();
+  const outbox = carryOutOutbox(state, { write: recordOutcomes, sendNotice }, () => revision++, nowIso);
+  const outboxEmpty = () => outbox.idle();
 
   let published = '';
   function publishVisibility(): void {
@@ -275,7 +220,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     if (wake === undefined) await condition(woken);
     else await condition(woken, Math.max(1, wake - Date.now()));
     // A handler part-way through holds the case; its end bumps the revision and brings us back.
-    if (!busy) applyDue(state, nowIso());
+    if (!lock.busy()) applyDue(state, nowIso());
   }
   // Closed: every email and row still queued goes out before the workflow ends.
   await condition(() => allHandlersFinished() && outboxEmpty());

@@ -54,6 +54,7 @@ function validPayload(name: DecisionName): Record<string, unknown> {
     'ld-decision': { outcome: 'multi-agency-audit', rationale: MARKER },
     'ssp-approval': { approved: true, rationale: MARKER },
     'clock-corrected': { clock: 'la-became-aware', correctedTo: yesterday(), reason: MARKER },
+    'actions-agreed': { actions: [{ agency: 'Example Health Trust', owner: MARKER, description: MARKER, finding: MARKER, deadline: new Date(Date.now() + 90 * DAY_MS).toISOString().slice(0, 10) }] },
     'close-case': { note: MARKER },
   };
   return payloads[name];

@@ -99,7 +99,7 @@ export async function skipPastAndMiss(h: Harness, handle: CaseHandle, ref: strin
 
   const subject = `[${ref}] ${overdueWord(spec)} - ${rule.obligation}: was due ${o.deadline.dueDate}`;
   const escalation = await h.smtp.waitFor((m) => m.subject === subject);
-  expect([...escalation.to].sort()).toEqual(rule.escalateTo.map((m) => MAILBOX[m]).sort());
+  expect([...escalation.to].sort()).toEqual(rule.escalateTo.map((m) => MAILBOX[m as Mailbox]).sort());
   expect(escalation.text).toContain(o.deadline.rule);
   expect(escalation.text).toContain(o.deadline.section);
   expect(mailsFor(h, ref, `${overdueWord(spec)} - ${rule.obligation}:`)).toHaveLength(1);
@@ -111,7 +111,7 @@ export async function skipPastAndMiss(h: Harness, handle: CaseHandle, ref: strin
   for (const r of reminders) {
     expect(r.subject).toBe(`[${ref}] Reminder - ${rule.obligation}: due ${o.deadline.dueDate}`);
     // §5.2: some obligations remind more than their owner (the SSP hear of the notification's deadline).
-    expect(r.to).toEqual([rule.remind, ...(rule.alsoRemind ?? [])].map((m) => MAILBOX[m]));
+    expect(r.to).toEqual([rule.remind, ...(rule.alsoRemind ?? [])].map((m) => MAILBOX[m as Mailbox]));
   }
 
   const missed = await waitFor(handle, (s) => s.obligations[spec.id]?.status === 'missed');

@@ -64,6 +64,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
     mailer: nodemailer.createTransport(mailTransportOptions(smtpUrl)),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,
+    agencies: partnership.agencies,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }

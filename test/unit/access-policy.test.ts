@@ -92,6 +92,7 @@ function status(feedback: 'open' | 'met'): CaseStatus {
     obligations: {},
     timeline: [{ at: '2026-12-03T10:00:00.000Z', kind: 'decision:ssp-decision', rationale: 'Rationale naming Test Child' }],
     pending: { notices: 0, records: 0 },
+    actions: [],
   };
 }
 

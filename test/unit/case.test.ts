@@ -109,7 +109,7 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
     const wake = nextWakeAt(state);
     if (wake === undefined || wake > now) return false;
     const work = dueWork(state, now, notMinimum);
-    return work.reminders.length + work.targetWarnings.length + work.escalations.length + work.completedPeriods.length === 0;
+    return work.reminders.length + work.targetWarnings.length + work.escalations.length + work.completedPeriods.length + work.triggers.length === 0;
   }
 
   test('after reminders and an escalation in the normal course', () => {
@@ -126,7 +126,7 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
     const o = obligation('rapid-review-meeting', 'open', { dueDate: '2027-01-05', reminders, target }, { remindersDone: reminders });
     const state = caseState(o);
     const now = ms('2027-01-20T12:00:00.000Z');
-    expect(dueWork(state, now, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [{ obligationId: 'rapid-review-meeting' }], completedPeriods: [] });
+    expect(dueWork(state, now, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [{ obligationId: 'rapid-review-meeting' }], completedPeriods: [], triggers: [] });
     // What the workflow does on that escalation (workflows/incident.ts, handleDue).
     o.status = 'missed';
     o.escalatedAt = new Date(now).toISOString();
@@ -138,7 +138,7 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
 describe('dueWork', () => {
   test('nothing before the first reminder', () => {
     const state = caseState(obligation('national-notification'));
-    expect(dueWork(state, ms(R1) - 1, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] });
+    expect(dueWork(state, ms(R1) - 1, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('a reminder is due at its instant', () => {
@@ -171,6 +171,7 @@ describe('dueWork', () => {
       targetWarnings: [],
       escalations: [{ obligationId: 'national-notification' }],
       completedPeriods: [],
+      triggers: [],
     });
   });
 
@@ -183,7 +184,7 @@ describe('dueWork', () => {
 
   test('an obligation already escalated is not escalated again', () => {
     const state = caseState(obligation('national-notification', 'missed', {}, { remindersDone: [R1, R2], escalatedAt: '2026-12-31T00:00:00.000Z' }));
-    expect(dueWork(state, ms('2027-02-01T12:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] });
+    expect(dueWork(state, ms('2027-02-01T12:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('a minimum period completes at the end of its day instead of escalating', () => {
@@ -197,6 +198,7 @@ describe('dueWork', () => {
       targetWarnings: [],
       escalations: [],
       completedPeriods: [{ obligationId: 'publication-kept' }],
+      triggers: [],
     });
   });
 
@@ -213,8 +215,8 @@ describe('dueWork', () => {
 
   test('met, met-late, withdrawn and broken obligations are ignored, however late it is', () => {
     const state = caseState(obligation('a', 'met'), obligation('b', 'met-late'), obligation('c', 'withdrawn'), obligation('d', 'broken'));
-    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), () => true)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] });
-    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [] });
+    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), () => true)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
+    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('several obligations fall due together', () => {

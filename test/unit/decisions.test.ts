@@ -121,6 +121,7 @@ const EXPECTED_ROLES: Record<DecisionName, Role[]> = {
   'ld-decision': ['ld-chair'],
   'ssp-approval': ['ssp'],
   'clock-corrected': ['business-unit'],
+  'actions-agreed': ['ld-chair'],
   'close-case': ['ssp', 'ld-chair'],
 };
 
@@ -164,6 +165,7 @@ const FITS: Record<DecisionName, Fit> = {
   'ld-decision': { stage: 'learning-review', payload: { outcome: 'multi-agency-audit', rationale: 'practice across agencies' } },
   'ssp-approval': { stage: 'awaiting-ssp-approval', payload: { approved: true, rationale: 'agreed' } },
   'clock-corrected': { stage: 'lcspr', payload: { clock: 'la-became-aware', correctedTo: '2026-11-18', reason: 'the LA knew earlier' } },
+  'actions-agreed': { stage: 'action-plan', payload: { actions: [{ agency: 'Example Health Trust', owner: 'Named Nurse', description: 'Audit the discharge letters', finding: 'Finding 1', deadline: '2027-06-30' }] } },
   'close-case': { stage: 'no-further-action', payload: {} },
 };
 

@@ -147,7 +147,7 @@ describe('§15.5 and §14.7 are judged by the real publication date', () => {
     decide(state, 'published', SSP, { publishedOn: '2027-04-21' }, '2027-04-21T10:00:00.000Z', '2027-04-12');
     expect(state.timeline.find((t) => t.kind === 'decision:published')?.detail).toMatchObject({ reportSentFirst: false });
     state.outbox = { records: [], notices: [] };
-    const policy: NoticePolicy = { remind: () => ['ssp'], escalateTo: () => ['independent-scrutineer'], minimumPeriod: (id) => id === 'publication-kept' };
+    const policy: NoticePolicy = { remind: () => ['ssp'], escalateTo: () => ['independent-scrutineer'], minimumPeriod: (id) => id === 'publication-kept', trigger: () => false };
     applyDueWork(state, policy, '2027-04-21T10:00:01.000Z');
     expect(state.obligations['report-to-panel']).toMatchObject({ status: 'missed', deadline: { dueDate: '2027-04-12' } });
     expect(state.outbox.notices.map((n) => [n.kind, n.kind === 'operations-alert' ? '' : n.obligationId])).toContainEqual(['escalation', 'report-to-panel']);
@@ -218,7 +218,7 @@ describe('lateness in working days, counted without the holiday library', () => 
 
   test('a missed obligation shows how late it is now; the status and the met-late row say it too', () => {
     const state = opened();
-    const policy: NoticePolicy = { remind: () => ['business-unit'], escalateTo: () => ['business-manager'], minimumPeriod: () => false };
+    const policy: NoticePolicy = { remind: () => ['business-unit'], escalateTo: () => ['business-manager'], minimumPeriod: () => false, trigger: () => false };
     applyDueWork(state, policy, '2026-11-10T09:00:00.000Z');
     const status = caseStatus(state, Date.parse('2026-11-12T09:00:00.000Z'));
     const missed = status.missed.find((v) => v.id === 'ssp-informed')!;
@@ -233,7 +233,7 @@ describe('lateness in working days, counted without the holiday library', () => 
 describe('the timeline is in time order', () => {
   test('a decision recorded after the fact takes its place by when it happened', () => {
     const state = opened();
-    const policy: NoticePolicy = { remind: () => ['business-unit'], escalateTo: () => ['business-manager'], minimumPeriod: () => false };
+    const policy: NoticePolicy = { remind: () => ['business-unit'], escalateTo: () => ['business-manager'], minimumPeriod: () => false, trigger: () => false };
     // Escalated on 10 Nov; then recorded on 12 Nov as done on 9 Nov.
     applyDueWork(state, policy, '2026-11-10T09:00:00.000Z');
     decide(state, 'ssp-informed', BU, { occurredAt: '2026-11-09T11:00:00Z' }, '2026-11-12T10:00:00.000Z');

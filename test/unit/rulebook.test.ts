@@ -21,6 +21,9 @@ import { applyDecision, applyOpening, deadlineRequests, newCase, openingObligati
 import { applyNoticeOutcome } from '../../domain/obligations';
 
 const obligations: ObligationRule[] = Object.values(DSP_1_5.obligations);
+/** The three rows each improvement action's own workflow watches (§9.2, §16.2), not the case's. */
+const ACTION_ROWS: readonly string[] = ['action-due', 'action-escalation-head', 'action-escalation-chief'];
+const caseObligations = obligations.filter((o) => !ACTION_ROWS.includes(o.id));
 
 /** the procedure (DSP 1.5) "Deadlines", every row but the three action-* rows (the action-plan workflow's). */
 const PROCEDURE_IDS = [
@@ -92,10 +95,28 @@ describe("the procedure's deadlines table is the DSP 1.5 rulebook", () => {
     expect(DSP_1_5.obligations[id]!.id).toBe(id);
   });
 
-  test('the action-plan rows are not in the incident rulebook', () => {
-    for (const id of ['action-due', 'action-escalation-head', 'action-escalation-chief']) {
-      expect(DSP_1_5.obligations[id]).toBeUndefined();
-    }
+  test('the action-plan rows, as §9.2 and §16.2 have them: the Head of Service step from the specified deadline, the Chief Officer step from the original', () => {
+    const pick = (id: string) => {
+      const r = DSP_1_5.obligations[id]!;
+      return { owner: r.owner, clock: r.clock, limit: r.limit, trigger: r.trigger === true, escalateTo: r.escalateTo, sections: sectionNumbers(r.section) };
+    };
+    expect(pick('action-due')).toEqual({ owner: 'action-owner', clock: 'action-deadline', limit: { kind: 'on-the-date' }, trigger: false, escalateTo: ['ld-chair', 'agency-action-lead'], sections: ['9.2', '16.2'] });
+    expect(pick('action-escalation-head')).toEqual({
+      owner: 'ld-chair',
+      clock: 'action-deadline',
+      limit: { kind: 'calendar-months-after', months: 3 },
+      trigger: true,
+      escalateTo: ['agency-head-of-service', 'ld-chair'],
+      sections: ['9.2', '16.2'],
+    });
+    expect(pick('action-escalation-chief')).toEqual({
+      owner: 'ld-chair',
+      clock: 'action-original-deadline',
+      limit: { kind: 'calendar-months-after', months: 6 },
+      trigger: true,
+      escalateTo: ['agency-chief-officer', 'ld-chair'],
+      sections: ['9.2', '16.2'],
+    });
   });
 
   test.each(PROCEDURE_IDS)('%s: owner, clock, limit, target and § as the procedure has them', (id) => {
@@ -121,11 +142,13 @@ describe("the procedure's deadlines table is the DSP 1.5 rulebook", () => {
 });
 
 describe('the rules are coherent', () => {
-  test('each id is its key, each clock a known clock event, each limit positive', () => {
+  test('each id is its key, each clock a known clock event, each limit positive (or the date itself)', () => {
     for (const [key, rule] of Object.entries(DSP_1_5.obligations)) {
       expect(rule.id).toBe(key);
       expect(CLOCK_EVENTS).toContain(rule.clock);
-      const n = rule.limit.kind === 'calendar-months-after' ? rule.limit.months : rule.limit.days;
+      // Only an improvement action's own deadline is the clock's date itself (§16.2).
+      if (rule.limit.kind === 'on-the-date') expect(rule.id).toBe('action-due');
+      const n = rule.limit.kind === 'calendar-months-after' ? rule.limit.months : rule.limit.kind === 'on-the-date' ? 1 : rule.limit.days;
       expect(n).toBeGreaterThan(0);
       expect(rule.obligation.trim().length).toBeGreaterThan(0);
     }
@@ -185,14 +208,22 @@ describe('the rules are coherent', () => {
 
   test('every reminder and escalation goes to a mailbox configured in config/partnership.example.json', () => {
     const file = path.join(__dirname, '..', '..', 'config', 'partnership.example.json');
-    const configured = (JSON.parse(readFileSync(file, 'utf8')) as { mailboxes: Record<string, unknown> }).mailboxes;
+    const example = JSON.parse(readFileSync(file, 'utf8')) as { mailboxes: Record<string, unknown>; agencies: Record<string, Record<string, unknown>> };
+    const configured = example.mailboxes;
+    const agencies = Object.values(example.agencies);
+    expect(agencies.length).toBeGreaterThan(0);
     for (const rule of obligations) {
       expect(rule.escalateTo.length).toBeGreaterThan(0);
       for (const mailbox of [rule.remind, ...rule.escalateTo]) {
-        expect({ id: rule.id, mailbox, address: configured[mailbox] }).toEqual({ id: rule.id, mailbox, address: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/) });
+        // An agency's contact (agency-head-of-service): every agency in the directory has it.
+        const addresses = mailbox.startsWith('agency-') ? agencies.map((a) => a[mailbox.slice('agency-'.length)]) : [configured[mailbox]];
+        for (const address of addresses) {
+          expect({ id: rule.id, mailbox, address }).toEqual({ id: rule.id, mailbox, address: expect.stringMatching(/^[^@\s]+@[^@\s]+\.[a-z]+$/) });
+        }
       }
-      // An escalation goes beyond the reminder's recipient.
-      expect(rule.escalateTo).not.toContain(rule.remind);
+      // An escalation goes beyond the reminder's recipient (§16.2: a missed action's agency is also
+      // asked for an explanation, beside the L&D Chair).
+      expect(rule.escalateTo.filter((m) => m !== rule.remind).length).toBeGreaterThan(0);
     }
   });
 });
@@ -243,6 +274,7 @@ const VARIANTS: Record<DecisionName, Record<string, unknown>[]> = {
     { approved: false, rationale: 'rationale' },
   ],
   'clock-corrected': [{ clock: 'la-became-aware', correctedTo: '2026-11-19', reason: 'reason' }],
+  'actions-agreed': [{ actions: [{ agency: 'Example Health Trust', owner: 'Named Nurse', description: 'Audit the discharge letters', finding: 'Finding 1', deadline: '2027-06-30' }] }],
   'close-case': [{}],
 };
 
@@ -390,12 +422,12 @@ describe('no obligation can be opened without its clock', () => {
   });
 
   test('every clock an obligation counts from is set at referral or by some decision', () => {
-    const used = [...new Set(obligations.map((o) => o.clock))];
+    const used = [...new Set(caseObligations.map((o) => o.clock))];
     expect(used.filter((clock) => !walk.clocksSet.has(clock))).toEqual([]);
   });
 
   test('every obligation of the rulebook is opened on some path', () => {
-    expect(obligations.map((o) => o.id).filter((id) => !walk.opened.has(id))).toEqual([]);
+    expect(caseObligations.map((o) => o.id).filter((id) => !walk.opened.has(id))).toEqual([]);
   });
 
   test('every decision fits on some path, and every stage is reached', () => {

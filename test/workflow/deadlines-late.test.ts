@@ -2,6 +2,7 @@
 // the time-skipping server: reminders and escalation over SMTP, missed in the case and the
 // register, then met late; the one-year minimum period is met by time, or broken. Expected due
 // dates are worked out here from the procedure's rules and the bank holiday list.
+import type { Mailbox } from '../../domain/roles';
 import type { CaseStatus } from '../../domain/case';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
@@ -143,7 +144,7 @@ test('publication-kept: removing the report before the year is up breaks it and 
   expect(removed.closed.map((v) => v.id)).toContain('publication-kept');
 
   const broken = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Broken - ${rule.obligation}: required until ${o.deadline.dueDate}`);
-  expect([...broken.to].sort()).toEqual(rule.escalateTo.map((m) => MAILBOX[m]).sort());
+  expect([...broken.to].sort()).toEqual(rule.escalateTo.map((m) => MAILBOX[m as Mailbox]).sort());
   expect(broken.text).toContain(o.deadline.rule);
   expect(broken.text).toContain(o.deadline.section);
   expect(mailsFor(h, c.ref, `MISSED - ${rule.obligation}:`)).toHaveLength(0);

@@ -1,0 +1,97 @@
+// What the case's workflow and each action's workflow share: one change at a time, and the
+// outbox carried out after a change has answered (register rows in batches, emails one by one),
+// so an outage of SMTP or the register delays only them.
+import { ActivityFailure, condition, log } from '@temporalio/workflow';
+import type { Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import { applyNoticeOutcome, record, type Ledger } from '../domain/obligations';
+
+/** Register rows written per activity call. */
+export const RECORDS_PER_BATCH = 200;
+
+/**
+ * A FIFO lock handed from one holder to the next (two waiters woken by one condition could
+ * otherwise both go in). `released` runs after every holder, so the main loop re-plans its timers.
+ */
+export function changeLock(released: () => void) {
+  let busy = false;
+  const waiting: Array<() => void> = [];
+  return {
+    busy: () => busy,
+    async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      if (busy) await new Promise<void>((resolve) => waiting.push(resolve));
+      busy = true;
+      try {
+        return await fn();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else busy = false;
+        released();
+      }
+    },
+  };
+}
+
+export interface OutboxActivities {
+  /** Writes a batch of rows (and whatever the workflow adds to the batch) in one transaction. */
+  write(records: OutcomeRecord[]): Promise<void>;
+  sendNotice(notice: Notice): Promise<NoticeResult>;
+}
+
+/**
+ * Starts the two loops that carry out a ledger's outbox; `idle()` is true when nothing is queued
+ * or under way. `changed` runs after each email (its outcome changes the ledger).
+ */
+export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, changed: () => void, now: () => string): { idle(): boolean } {
+  const ref = ledger.caseReference;
+  let recording = false;
+  let sending = false;
+  async function recordLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => ledger.outbox.records.length > 0);
+      recording = true;
+      const batch = ledger.outbox.records.slice(0, RECORDS_PER_BATCH);
+      await activities.write(batch);
+      ledger.outbox.records.splice(0, batch.length);
+      recording = false;
+    }
+  }
+  async function sendLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => ledger.outbox.notices.length > 0);
+      sending = true;
+      const notice = ledger.outbox.notices[0]!;
+      let sent: { refused?: number } | undefined;
+      try {
+        sent = await activities.sendNotice(
+          notice.kind === 'operations-alert'
+            ? { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason }
+            : {
+                key: notice.key,
+                caseReference: ref,
+                kind: notice.kind,
+                to: notice.to,
+                deadline: notice.deadline,
+                ...(notice.outcome ? { outcome: notice.outcome } : {}),
+                ...(notice.action ? { action: notice.action } : {}),
+              },
+        );
+      } catch (err) {
+        // A refused address must not end a case of years: record it and go on.
+        if (!(err instanceof ActivityFailure)) throw err;
+        log.warn('notice refused', { caseReference: ref, kind: notice.kind });
+      }
+      ledger.outbox.notices.shift();
+      if (notice.kind === 'operations-alert') {
+        record(ledger, `operations-alert-${sent ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${sent ? 'sent' : 'failed'}`, { occurredAt: now() });
+      } else {
+        applyNoticeOutcome(ledger, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, now());
+      }
+      sending = false;
+      changed();
+    }
+  }
+  void recordLoop();
+  void sendLoop();
+  return { idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+}
