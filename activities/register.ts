@@ -7,6 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
+import { migrateActionRegister, type ActionRegisterTables } from './action-register';
 import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
 
 export interface RegisterEventTable {
@@ -41,7 +42,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema extends CaseRegisterTables {
+export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }
@@ -103,6 +104,8 @@ export async function migrateRegister(db: RegisterDb): Promise<void> {
   // Registers created before the outbox had claims get the columns; rows already there keep theirs
   // (null: unclaimed).
   for (const column of ['claim_token', 'claimed_until'] as const) await addOutboxColumnIfMissing(db, column);
+  // The action log and exception report (§9.2).
+  await migrateActionRegister(db);
 }
 
 /**
