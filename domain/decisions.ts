@@ -509,9 +509,14 @@ export const DECISIONS = {
         return 'no review of this case has yielded learning to act on (no Rapid Review was held)';
       }
       const agreed = Object.keys(state.actions ?? {}).length;
-      return agreed + payload.actions.length > MAX_ACTIONS ? `a case holds at most ${MAX_ACTIONS} actions; ${agreed} are agreed` : undefined;
+      // (Read defensively: docs/PROCEDURE.md's generator probes rules with partial payloads.)
+      const adding = Array.isArray(payload.actions) ? payload.actions.length : 0;
+      return agreed + adding > MAX_ACTIONS ? `a case holds at most ${MAX_ACTIONS} actions; ${agreed} are agreed` : undefined;
     },
-    then: ({ payload }) => ({ stage: 'action-plan', actions: payload.actions, detail: { actions: payload.actions.length } }),
+    then: ({ payload }) => {
+      const actions = Array.isArray(payload.actions) ? payload.actions : [];
+      return { stage: 'action-plan', actions, detail: { actions: actions.length } };
+    },
   }),
 
   'close-case': rule({

@@ -118,6 +118,12 @@ function describeType(schema: z.ZodType): { type: string; choices?: readonly (st
     return { type: `one of ${choices.map(code).join(', ')}`, choices, sample: choices[0] };
   }
   if (schema instanceof z.ZodBoolean) return { type: '`true` or `false`', choices: [true, false], sample: true };
+  if (schema instanceof z.ZodArray) {
+    // A list of records (the actions of an action plan): its fields are named, no sample is made.
+    const element = schema.element as z.ZodType;
+    const fields = element instanceof z.ZodObject ? Object.keys(element.shape as object).map(code).join(', ') : 'values';
+    return { type: `a list, each with ${fields}`, sample: undefined };
+  }
   const accepts = (probe: unknown) => {
     const parsed = schema.safeParse(probe);
     return parsed.success ? { value: parsed.data as Value } : undefined;
