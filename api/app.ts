@@ -29,6 +29,7 @@ import { caseRegister, IdempotencyConflict } from '../activities/case-register';
 import { registerReachable, type RegisterDb } from '../activities/register';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
+import { actionLogRoutes } from './action-log';
 import { actorOf, authenticate, requireRole } from './auth';
 import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
@@ -156,6 +157,7 @@ export function createApp(deps: AppDependencies): express.Express {
   });
 
   app.use(authenticate(deps.users));
+  app.use(actionLogRoutes({ register: deps.register, ring: deps.ring, now }));
 
   // Bodies are JSON: anything else would be read as an empty decision.
   app.use((req, res, next) => {

@@ -1,0 +1,136 @@
+// The action log and exception report through the API (§9.2: "The actions will be monitored
+// within an action log and exception report"):
+//
+//   GET /actions             the open actions across all cases (?status=all: closed ones too)
+//   GET /actions/exceptions  the overdue open actions, by agency
+//
+// Either as JSON or, with ?format=csv or Accept: text/csv, as a CSV download. Who reads what is
+// domain/access.ts (actionReadFor): an action owner only their own agency's actions, the agency
+// from sign-in; ?agency= only narrows what the policy allows. Operations get no free text. "Today"
+// is the London date of now(). Every answer is Cache-Control: no-store; no message echoes input.
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Kysely } from 'kysely';
+import type { KeyRing } from '../config/key-ring';
+import { actionReadFor, type ActionRead } from '../domain/access';
+import type { Problem } from '../domain/errors';
+import { londonDateOf } from '../domain/calendar';
+import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv, type ActionRegisterTables } from '../activities/action-register';
+import { actorOf } from './auth';
+import { sendError } from './errors';
+
+export interface ActionLogDependencies<DB extends ActionRegisterTables> {
+  /** The register (any Kysely whose schema includes the action tables, e.g. RegisterDb). */
+  register: Kysely<DB>;
+  ring: KeyRing;
+  now: () => Date;
+}
+
+const agencyName = z.string().trim().min(1).max(200);
+const format = z.enum(['json', 'csv']);
+
+const logQuery = z.strictObject({ status: z.enum(['open', 'all']).optional(), agency: agencyName.optional(), format: format.optional() });
+const exceptionsQuery = z.strictObject({ agency: agencyName.optional(), format: format.optional() });
+
+/** What each parameter takes: the problems say this, never what was sent. */
+const EXPECTED: Record<string, string> = {
+  status: 'status must be open or all, once',
+  agency: 'agency must be the name of an agency (1 to 200 characters), once',
+  format: 'format must be json or csv, once',
+};
+
+function queryProblems(error: z.ZodError, allowed: readonly string[]): Problem[] {
+  const problems = error.issues.map((issue): Problem => {
+    const key = issue.path[0];
+    if (issue.code === 'unrecognized_keys' || typeof key !== 'string' || !(key in EXPECTED)) {
+      return { path: '(query)', message: `Unknown query parameter; allowed: ${allowed.join(', ')}` };
+    }
+    return { path: key, message: EXPECTED[key]! };
+  });
+  // One problem of each kind is enough (a repeated unknown key says nothing more).
+  return problems.filter((p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i);
+}
+
+function wantsCsv(req: Request, asked: 'json' | 'csv' | undefined): boolean {
+  if (asked !== undefined) return asked === 'csv';
+  return req.accepts(['application/json', 'text/csv']) === 'text/csv';
+}
+
+/** The filename is ours (a fixed name and the date), so it is quoted as it is. */
+function sendCsv(res: Response, filename: string, body: string): void {
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.type('text/csv; charset=utf-8').send(body);
+}
+
+type Granted = Exclude<ActionRead, { refuse: 403 }>;
+
+export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLogDependencies<DB>): express.Router {
+  const register = deps.register;
+  const router = express.Router();
+
+  router.use('/actions', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  /** What the signed-in person may list, or undefined once refused (403, before the query is looked at). */
+  function readOrRefuse(res: Response): Granted | undefined {
+    const read = actionReadFor(actorOf(res));
+    if (!('refuse' in read)) return read;
+    sendError(res, 403, 'ReadNotAllowed', 'The action log is not open to your role');
+    return undefined;
+  }
+
+  /**
+   * The one agency to list; undefined: every agency; null: nothing (an action owner asking for
+   * another agency gets an empty list, not that agency's rows). Their agency is from sign-in.
+   */
+  function agencyToList(res: Response, read: Granted, asked: string | undefined): string | undefined | null {
+    if (read.scope === 'all') return asked;
+    const own = actorOf(res).agency;
+    return asked === undefined || asked === own ? own : null;
+  }
+
+  router.get('/actions', async (req, res) => {
+    const read = readOrRefuse(res);
+    if (!read) return;
+    const parsed = logQuery.safeParse(req.query);
+    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, Object.keys(logQuery.shape)));
+    const agency = agencyToList(res, read, parsed.data.agency);
+    const today = londonDateOf(deps.now());
+    const actions =
+      agency === null
+        ? []
+        : await actionLog(register, deps.ring, {
+            today,
+            includeFreeText: read.freeText,
+            status: parsed.data.status ?? 'open',
+            ...(agency !== undefined ? { agency } : {}),
+          });
+    if (wantsCsv(req, parsed.data.format)) return sendCsv(res, `action-log-${today}.csv`, actionsCsv(actions, { includeFreeText: read.freeText }));
+    res.json({ today, actions });
+  });
+
+  router.get('/actions/exceptions', async (req, res) => {
+    const read = readOrRefuse(res);
+    if (!read) return;
+    const parsed = exceptionsQuery.safeParse(req.query);
+    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, Object.keys(exceptionsQuery.shape)));
+    const agency = agencyToList(res, read, parsed.data.agency);
+    const today = londonDateOf(deps.now());
+    const agencies =
+      agency === null
+        ? []
+        : await exceptionReport(register, deps.ring, {
+            today,
+            includeFreeText: read.freeText,
+            ...(agency !== undefined ? { agency } : {}),
+          });
+    if (wantsCsv(req, parsed.data.format)) {
+      return sendCsv(res, `exception-report-${today}.csv`, exceptionReportCsv(agencies, { includeFreeText: read.freeText }));
+    }
+    res.json({ today, agencies });
+  });
+
+  return router;
+}
