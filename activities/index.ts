@@ -5,6 +5,7 @@ import type { Transporter } from 'nodemailer';
 import type { KeyRing } from '../config/key-ring';
 import type { WorkingDayCalendar } from '../domain/calendar';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
+import { upsertActionSnapshot } from './action-register';
 import { deadlineCalculator } from './deadlines';
 import { renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
@@ -64,6 +65,14 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     async recordOutcomes(records: OutcomeRecord[]): Promise<void> {
       await register.transaction().execute(async (tx) => {
         for (const record of records) await recordEntry(tx, ring, record, now());
+      });
+    },
+
+    async recordActionOutcomes({ records, snapshot }): Promise<void> {
+      await register.transaction().execute(async (tx) => {
+        for (const record of records) await recordEntry(tx, ring, record, now());
+        // Version-guarded: a repeated or late write never rolls the action log back.
+        await upsertActionSnapshot(tx, ring, snapshot);
       });
     },
 

@@ -1,6 +1,7 @@
 // Activity signatures: the only thing workflow code imports from activities/.
 import type { Deadline } from '../domain/case';
 import type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
+import type { ActionSnapshot } from '../domain/action-snapshot';
 import type { Recipient } from '../domain/roles';
 
 export type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
@@ -44,10 +45,17 @@ export interface NoticeResult {
   refused?: number;
 }
 
+/** An action's register rows and its latest snapshot for the action log, in one transaction. */
+export interface ActionRecords {
+  records: OutcomeRecord[];
+  snapshot: ActionSnapshot;
+}
+
 export interface IncidentActivities {
   computeDeadline(request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Promise<Deadline>;
   computeDeadlines(request: DeadlinesRequest): Promise<Deadline[]>;
   /** Writes rows in one transaction; rows already there are kept as they are. */
   recordOutcomes(records: OutcomeRecord[]): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
+  recordActionOutcomes(batch: ActionRecords): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // The incident workflow's contract: imported by the workflow, the worker, the API and the
 // tests alike, so that names and shapes are written once.
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ActionDecisionName, ActionOpening, ActionState, ActionStatusView } from '../domain/action';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { CaseState, CaseStatus, DecisionResult } from '../domain/case';
 import type { DecisionName } from '../domain/decisions';
@@ -8,6 +9,7 @@ import type { CaseOpening } from '../domain/incident';
 import type { Actor } from '../domain/roles';
 
 export { workflowIdFor } from '../domain/case';
+export { actionWorkflowId } from '../domain/action-snapshot';
 
 export const TASK_QUEUE = 'safeguarding-incidents';
 
@@ -48,3 +50,17 @@ export const OVERDUE_COUNT = defineSearchAttributeKey('OverdueCount', SearchAttr
 
 /** The dev server's `--search-attribute` spelling of each key. */
 export const SEARCH_ATTRIBUTE_FLAGS = ['CaseStage=Keyword', 'NextDeadline=Datetime', 'OverdueCount=Int'];
+
+// ---- An improvement action's own workflow (workflows/action.ts), started by its case.
+
+export type ActionInput = { start: ActionOpening } | { continued: ActionState };
+
+/** One update per decision on an action, named after it. */
+export function actionDecisionUpdate(name: ActionDecisionName) {
+  return defineUpdate<ActionStatusView, [DecisionRequest]>(name);
+}
+
+export const actionStatusQuery = defineQuery<ActionStatusView>('action-status');
+
+/** An action tells its case it is completed or withdrawn: the case closes when none is left open. */
+export const actionSettledSignal = defineSignal<[{ actionId: string; status: 'completed' | 'withdrawn' }]>('action-settled');

@@ -14,19 +14,24 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  ParentClosePolicy,
   patched,
   setHandler,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { IncidentActivities } from '../activities/types';
-import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, REQUESTS_KEPT, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
+import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions';
-import { applyDecision, applyDue, applyOpening, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
+import { actionWorkflowId } from '../domain/action-snapshot';
+import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { record, type DeadlineRequest } from '../domain/obligations';
-import { carryOutOutbox, changeLock } from './machinery';
-import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
+import { carryOutOutbox, changeLock, keyReuse, rememberRequest } from './machinery';
+import type { actionWorkflow } from './action';
+import { actionSettledSignal, CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
 // Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
 // Heartbeats let Temporal notice a worker that died mid-send within a minute.
@@ -92,12 +97,6 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     return decisionResult(state);
   });
 
-  /** Why a keyed request reuses a key another request of this person already used, if it does. */
-  function keyReuse(request: DecisionRequest, name: string): string | undefined {
-    const sameKey = request.key && state.requests.find((r) => r.keyId === request.key!.keyId);
-    if (!sameKey) return undefined;
-    return `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`;
-  }
   const requestOf = (id: string | undefined) => (id === undefined ? undefined : state.requests.find((r) => r.updateId === id));
   for (const name of DECISION_NAMES) {
     setHandler(
@@ -109,7 +108,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           if (requestOf(updateId)) return decisionResult(state, true, request.key?.requestHash);
           // Checked again against the case as the decisions before it left it, the key included
           // (two requests with one key for different decisions can pass their validators together).
-          const reused = keyReuse(request, name);
+          const reused = keyReuse(state.requests, request, name);
           if (reused) throw ApplicationFailure.create({ type: 'IdempotencyKeyReused', message: reused, nonRetryable: true });
           // Histories recorded before this check never ran it in the handler (their validators did not either).
           const outOfScope = patched(DECISIONS_WITHIN_READ_SCOPE) ? scopeRefusal(state, name, request.actor) : undefined;
@@ -120,10 +119,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           const deadlines = await deadlinesFor(plan.needs);
           // From here to the end, nothing awaits: the decision is applied whole.
           applyDecision(state, name, request.actor, check.payload, plan, deadlines, nowIso());
-          if (request.key && updateId !== undefined) {
-            state.requests.push({ updateId, keyId: request.key.keyId, decision: name, requestHash: request.key.requestHash });
-            if (state.requests.length > REQUESTS_KEPT) state.requests.splice(0, state.requests.length - REQUESTS_KEPT);
-          }
+          rememberRequest(state.requests, updateId, request, name);
           return decisionResult(state, false, request.key?.requestHash);
         }),
       {
@@ -136,7 +132,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
             if (previous.requestHash !== request.key?.requestHash) refuse('IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
             return;
           }
-          const reused = keyReuse(request, name);
+          const reused = keyReuse(state.requests, request, name);
           if (reused) refuse('IdempotencyKeyReused', reused);
           if (request.acceptBy !== undefined && Date.now() > Date.parse(request.acceptBy)) {
             refuse('RequestExpired', 'The request reached the case after the API had stopped waiting; nothing was applied');
@@ -155,6 +151,36 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   // ---- Carrying out the outbox: register rows and emails, each in a loop of its own.
   const outbox = carryOutOutbox(state, { write: recordOutcomes, sendNotice }, () => revision++, nowIso);
   const outboxEmpty = () => outbox.idle();
+
+  // ---- Improvement actions (§16.2): each agreed action is started as a workflow of its own once
+  // the decision has answered; it tells the case when it is completed or withdrawn.
+  setHandler(actionSettledSignal, ({ actionId, status }) => {
+    if (applyActionSettled(state, actionId, status, nowIso())) revision++;
+  });
+  let startingAction = false;
+  const toStart = () => Object.entries(state.actions ?? {}).filter(([, a]) => a.pendingStart !== undefined);
+  async function startActionsLoop(): Promise<void> {
+    for (;;) {
+      await condition(() => toStart().length > 0);
+      startingAction = true;
+      const [actionId, action] = toStart()[0]!;
+      try {
+        // Abandoned, not terminated, when this run continues as new: the action outlives the run.
+        await startChild<typeof actionWorkflow>('actionWorkflow', {
+          workflowId: actionWorkflowId(ref, actionId),
+          args: [{ start: action.pendingStart! }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (err) {
+        // Started by an earlier run of this case (it continued as new before hearing back).
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      actionStarted(state, actionId);
+      startingAction = false;
+      revision++;
+    }
+  }
+  void startActionsLoop();
 
   let published = '';
   function publishVisibility(): void {
@@ -198,7 +224,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested) {
       // Deadlines are absolute instants and the outbox is in the state: nothing is lost in the new run.
-      if (allHandlersFinished()) await continueAsNew<typeof incidentWorkflow>({ continued: withoutWrittenFreeText(state) });
+      if (allHandlersFinished() && !startingAction) await continueAsNew<typeof incidentWorkflow>({ continued: withoutWrittenFreeText(state) });
       continueAsNewWaitingSince ??= Date.now();
       // Handlers are short (their one await is bounded): a long wait means something is wrong.
       if (Date.now() - continueAsNewWaitingSince >= CONTINUE_AS_NEW_WAIT_MS && !state.continueAsNewAlertedAt) {
@@ -220,10 +246,14 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     if (wake === undefined) await condition(woken);
     else await condition(woken, Math.max(1, wake - Date.now()));
     // A handler part-way through holds the case; its end bumps the revision and brings us back.
-    if (!lock.busy()) applyDue(state, nowIso());
+    if (!lock.busy()) {
+      applyDue(state, nowIso());
+      // Its last action settled and nothing else open: the case closes itself (§9.2, §16.2).
+      closeIfDone(state, nowIso());
+    }
   }
   // Closed: every email and row still queued goes out before the workflow ends.
-  await condition(() => allHandlersFinished() && outboxEmpty());
+  await condition(() => allHandlersFinished() && outboxEmpty() && toStart().length === 0 && !startingAction);
   publishVisibility();
   return caseStatus(state, Date.now());
 }

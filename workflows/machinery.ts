@@ -3,7 +3,9 @@
 // so an outage of SMTP or the register delays only them.
 import { ActivityFailure, condition, log } from '@temporalio/workflow';
 import type { Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import { REQUESTS_KEPT, type DecisionRequestRecord } from '../domain/case';
 import { applyNoticeOutcome, record, type Ledger } from '../domain/obligations';
+import type { DecisionRequest } from './contract';
 
 /** Register rows written per activity call. */
 export const RECORDS_PER_BATCH = 200;
@@ -94,4 +96,18 @@ export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, cha
   void recordLoop();
   void sendLoop();
   return { idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+}
+
+/** Why a keyed request reuses a key another request of this person already used, if it does. */
+export function keyReuse(requests: readonly DecisionRequestRecord[], request: DecisionRequest, name: string): string | undefined {
+  const sameKey = request.key && requests.find((r) => r.keyId === request.key!.keyId);
+  if (!sameKey) return undefined;
+  return `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`;
+}
+
+/** A keyed request applied: remembered (the newest REQUESTS_KEPT), across continue-as-new too. */
+export function rememberRequest(requests: DecisionRequestRecord[], updateId: string | undefined, request: DecisionRequest, name: string): void {
+  if (!request.key || updateId === undefined) return;
+  requests.push({ updateId, keyId: request.key.keyId, decision: name, requestHash: request.key.requestHash });
+  if (requests.length > REQUESTS_KEPT) requests.splice(0, requests.length - REQUESTS_KEPT);
 }

@@ -1,0 +1,144 @@
+// Improvement actions on the time-skipping server (§9.2, §16.2): each action watched by its own
+// workflow, from the plan that agreed it to its completion or withdrawal, with the escalations the
+// seed names: the deadline missed (the L&D Chair told, the agency asked why), three calendar months
+// past the specified deadline (the agency's Head of Service), six past the ORIGINAL deadline (its
+// Chief Officer). Expected dates come from the tests' own calendar (helpers/expected-dates.ts), the
+// expected addresses from the example directory as written here, never from the code under test.
+import { actionHandle, actionOwner, actionUpdateRefusal, caseAtActionPlan, decideAction, settledAction } from '../helpers/actions';
+import { today } from '../helpers/drive';
+import { endOfDay, monthsAfter, shiftDays } from '../helpers/expected-dates';
+import { actors, decide, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
+import { MAILBOX } from '../helpers/obligations';
+
+const HEALTH = 'Example Health Trust';
+const POLICE = 'Example Police';
+/** config/partnership.example.json, as the directory is written there. */
+const ADDRESSES = {
+  [HEALTH]: { lead: 'safeguarding-actions@health.example.org', head: 'head-of-safeguarding@health.example.org', chief: 'chief-executive@health.example.org' },
+  [POLICE]: { lead: 'ppu-actions@police.example.org', head: 'head-of-ppu@police.example.org', chief: 'chief-constable@police.example.org' },
+};
+
+const terms = (agency: string, deadline: string, n = 1) => ({
+  agency,
+  owner: `Named safeguarding lead ${n} (test)`,
+  description: `Audit discharge summaries for safeguarding flags ${n} (test)`,
+  finding: `Finding ${n}: information was not shared at discharge (test)`,
+  deadline,
+});
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const mails = (ref: string, actionId: string, prefix: string) => h.smtp.messages.filter((m) => m.subject.startsWith(`[${ref} ${actionId}] ${prefix}`));
+
+test('two actions: one completed in time, one withdrawn with its reason; the case closes by itself after the last', async () => {
+  const c = await caseAtActionPlan(h);
+  const day = await today(h);
+  const d1 = monthsAfter(day, 2);
+  const d2 = monthsAfter(day, 4);
+  let s = await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, d1, 1), terms(POLICE, d2, 2)] });
+  expect(s.stage).toBe('action-plan');
+  expect(s.actions).toEqual([
+    { actionId: 'A01', agency: HEALTH, deadline: d1, status: 'open' },
+    { actionId: 'A02', agency: POLICE, deadline: d2, status: 'open' },
+  ]);
+  expect(s.waitingFor).toEqual([`action A01 (${HEALTH}, due ${d1})`, `action A02 (${POLICE}, due ${d2})`]);
+  // The words of the plan stay in the actions' own (encrypted) inputs and the register, not the case.
+  expect(JSON.stringify(s)).not.toContain('Audit discharge summaries');
+
+  const a1 = actionHandle(h, c.ref, 'A01');
+  let v = await settledAction(a1);
+  expect(v.steps.map((x) => [x.id, x.status, x.dueDate])).toEqual([
+    ['action-due', 'open', d1],
+    ['action-escalation-head', 'open', monthsAfter(d1, 3)],
+    ['action-escalation-chief', 'open', monthsAfter(d1, 6)],
+  ]);
+
+  // Reminders go to the agency's action lead before the deadline.
+  await skipPast(h, endOfDay(shiftDays(d1, -1)), -6 * 3_600_000);
+  const reminder = await h.smtp.waitFor((m) => m.subject === `[${c.ref} A01] Reminder - Improvement action completed: due ${d1}`);
+  expect(reminder.to).toEqual([ADDRESSES[HEALTH].lead]);
+  expect(reminder.text).toContain(`Improvement action A01 of case ${c.ref}, owned by ${HEALTH}`);
+  expect(reminder.text).not.toContain('Audit discharge summaries');
+
+  // Another agency's owner is told there is no such action; the owning agency completes it.
+  expect(await actionUpdateRefusal(a1, 'action-completed', actionOwner(POLICE), { completedOn: d1, evidence: 'x' })).toBe('ActionNotFound');
+  const completedOn = await today(h);
+  v = await decideAction(a1, 'action-completed', actionOwner(HEALTH), { completedOn, evidence: 'Audit report presented to the L&D Group (test).' });
+  expect(v.status).toBe('completed');
+  expect(v.steps.map((x) => [x.id, x.status])).toEqual([
+    ['action-due', 'met'],
+    ['action-escalation-head', 'withdrawn'],
+    ['action-escalation-chief', 'withdrawn'],
+  ]);
+  expect(await actionUpdateRefusal(a1, 'action-withdrawn', actors.ldChair, { reason: 'too late' })).toBe('ActionClosed');
+
+  // The case waits for A02.
+  s = await waitFor(c.handle, (x) => x.actions.find((a) => a.actionId === 'A01')?.status === 'completed');
+  expect(s.stage).toBe('action-plan');
+  expect(s.waitingFor).toEqual([`action A02 (${POLICE}, due ${d2})`]);
+
+  const a2 = actionHandle(h, c.ref, 'A02');
+  await settledAction(a2);
+  expect(await actionUpdateRefusal(a2, 'action-withdrawn', actors.ldChair, {})).toBe('InvalidDecision');
+  v = await decideAction(a2, 'action-withdrawn', actors.ldChair, { reason: 'Superseded by the national review (test).' });
+  expect(v.status).toBe('withdrawn');
+  s = await waitFor(c.handle, (x) => x.stage === 'closed');
+  expect(s.timeline.find((t) => t.kind === 'case-closed')).toMatchObject({ detail: { automatic: true, actionsCompleted: 1, actionsWithdrawn: 1 } });
+  expect((await resultOf(h, c.handle)).stage).toBe('closed');
+
+  const rows = await h.cases.caseEntries(c.ref);
+  const kinds = rows.map((r) => `${r.kind}${typeof r.detail.actionId === 'string' ? `:${r.detail.actionId}` : ''}`);
+  expect(kinds).toEqual(expect.arrayContaining(['action-agreed:A01', 'action-agreed:A02', 'action-completed:A01', 'action-withdrawn:A02', 'case-closed']));
+  expect(rows.find((r) => r.kind === 'action-withdrawn')!.detail.reason).toBe('Superseded by the national review (test).');
+});
+
+test('missed: the L&D Chair told and the agency asked why; 3 months on, the Head of Service; 6 months past the original, the Chief Officer', async () => {
+  const c = await caseAtActionPlan(h);
+  const day = await today(h);
+  const d = monthsAfter(day, 1);
+  await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, d)] });
+  const a = actionHandle(h, c.ref, 'A01');
+  await settledAction(a);
+
+  await skipPast(h, endOfDay(d));
+  const missed = await h.smtp.waitFor((m) => m.subject === `[${c.ref} A01] MISSED - Improvement action completed: was due ${d}`);
+  expect([...missed.to].sort()).toEqual([ADDRESSES[HEALTH].lead, MAILBOX['ld-chair']].sort());
+  expect(missed.text).toContain('asked for an explanation');
+  let v = await settledAction(a, (x) => x.escalation === 'overdue');
+
+  const headOn = monthsAfter(d, 3);
+  await skipPast(h, endOfDay(headOn));
+  const head = await h.smtp.waitFor((m) => m.subject === `[${c.ref} A01] Outstanding action reported to ${HEALTH}'s Head of Service`);
+  expect([...head.to].sort()).toEqual([ADDRESSES[HEALTH].head, MAILBOX['ld-chair']].sort());
+  expect(head.text).toContain(`three calendar months beyond its specified deadline, ${d}`);
+  expect(head.text).toContain(`3 calendar months after ${d}`);
+  v = await settledAction(a, (x) => x.escalation === 'head-of-service');
+  expect(mails(c.ref, 'A01', 'Outstanding action reported')).toHaveLength(1);
+
+  const chiefOn = monthsAfter(d, 6);
+  await skipPast(h, endOfDay(chiefOn));
+  const chief = await h.smtp.waitFor((m) => m.subject === `[${c.ref} A01] Outstanding action reported to ${HEALTH}'s Chief Officer`);
+  expect([...chief.to].sort()).toEqual([ADDRESSES[HEALTH].chief, MAILBOX['ld-chair']].sort());
+  expect(chief.text).toContain(`six calendar months beyond its original deadline, ${d}`);
+  v = await settledAction(a, (x) => x.escalation === 'chief-officer');
+  expect(v.steps.map((x) => [x.id, x.status, x.dueDate])).toEqual([
+    ['action-due', 'missed', d],
+    ['action-escalation-head', 'met', headOn],
+    ['action-escalation-chief', 'met', chiefOn],
+  ]);
+
+  // Completed at last: met late, and the register has every step.
+  v = await decideAction(a, 'action-completed', actionOwner(HEALTH), { completedOn: await today(h), evidence: 'Done at last (test).' });
+  expect(v.steps[0]).toMatchObject({ id: 'action-due', status: 'met-late' });
+  const kinds = (await h.cases.caseEntries(c.ref)).map((r) => r.kind);
+  expect(kinds).toEqual(expect.arrayContaining(['obligation-missed', 'escalation-sent', 'escalation-step-sent', 'obligation-met-late', 'action-completed']));
+  expect(kinds.filter((k) => k === 'escalation-step-sent')).toHaveLength(2);
+  // Its only action settled, nothing else open: the case closes by itself.
+  expect((await waitFor(c.handle, (x) => x.stage === 'closed')).waitingFor).toBeUndefined();
+});

@@ -1,0 +1,183 @@
+// One improvement action, from the action plan that agreed it to its completion or withdrawal
+// (§9.2, §16.2), as a workflow of its own: months of timers for one action stay out of its case's
+// history. Its case starts it (workflows/incident.ts) and hears when it is settled. The three
+// steps it watches, and how each date is counted, are in domain/action.ts.
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  currentUpdateInfo,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { IncidentActivities } from '../activities/types';
+import {
+  ACTION_DECISION_NAMES,
+  actionDecisionNeeds,
+  actionSnapshot,
+  actionStatus,
+  applyActionDecision,
+  applyActionDue,
+  applyActionOpening,
+  checkActionDecision,
+  newAction,
+  openingRequests,
+  type ActionState,
+  type ActionStatusView,
+} from '../domain/action';
+import { workflowIdFor, type Deadline } from '../domain/case';
+import { nextDeadline, nextWakeAt, overdueCount, type DeadlineRequest } from '../domain/obligations';
+import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, type ActionInput, type DecisionRequest } from './contract';
+import { carryOutOutbox, changeLock, keyReuse, rememberRequest } from './machinery';
+
+// As the case's: an outage is transient, so keep trying, backing off to every 30 minutes.
+const { recordActionOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
+});
+
+const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
+});
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export async function actionWorkflow(input: ActionInput): Promise<ActionStatusView> {
+  const state: ActionState = 'continued' in input ? input.continued : newAction(input.start);
+  const ref = state.caseReference;
+  let revision = 0;
+  const lock = changeLock(() => revision++);
+
+  async function deadlinesFor(requests: DeadlineRequest[]): Promise<Deadline[]> {
+    if (requests.length === 0) return [];
+    try {
+      return await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests });
+    } catch (err) {
+      if (err instanceof ActivityFailure) {
+        if (err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidDeadlineInput') {
+          throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
+        }
+        throw ApplicationFailure.create({ type: 'DeadlineUnavailable', message: 'The deadlines could not be computed in time; nothing was applied; try again', nonRetryable: true });
+      }
+      throw err;
+    }
+  }
+
+  setHandler(actionStatusQuery, () => actionStatus(state));
+  const requestOf = (id: string | undefined) => (id === undefined ? undefined : state.requests.find((r) => r.updateId === id));
+  for (const name of ACTION_DECISION_NAMES) {
+    const refuse = (type: string, message: string, problems?: unknown): never => {
+      throw ApplicationFailure.create({ type, message, nonRetryable: true, details: problems ? [problems] : [] });
+    };
+    setHandler(
+      actionDecisionUpdate(name),
+      (request: DecisionRequest): Promise<ActionStatusView> =>
+        lock.exclusive(async () => {
+          const updateId = currentUpdateInfo()?.id;
+          if (requestOf(updateId)) return actionStatus(state);
+          const reused = keyReuse(state.requests, request, name);
+          if (reused) refuse('IdempotencyKeyReused', reused);
+          // Checked again against the action as the decision before it left it.
+          const check = checkActionDecision(state, name, request.actor, request.payload, Date.now());
+          if (!check.ok) return refuse(check.type, check.message, check.problems);
+          const deadlines = await deadlinesFor(actionDecisionNeeds(state, name, check.payload));
+          // From here to the end, nothing awaits: the decision is applied whole.
+          applyActionDecision(state, name, request.actor, check.payload, deadlines, nowIso());
+          rememberRequest(state.requests, updateId, request, name);
+          return actionStatus(state);
+        }),
+      {
+        validator: (request: DecisionRequest) => {
+          const previous = requestOf(currentUpdateInfo()?.id);
+          if (previous) {
+            if (previous.requestHash !== request.key?.requestHash) refuse('IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
+            return;
+          }
+          const reused = keyReuse(state.requests, request, name);
+          if (reused) refuse('IdempotencyKeyReused', reused);
+          if (request.acceptBy !== undefined && Date.now() > Date.parse(request.acceptBy)) {
+            refuse('RequestExpired', 'The request reached the action after the API had stopped waiting; nothing was applied');
+          }
+          if (!state.opened) return;
+          const check = checkActionDecision(state, name, request.actor, request.payload, Date.now());
+          if (!check.ok) refuse(check.type, check.message, check.problems);
+        },
+      },
+    );
+  }
+
+  // Register rows go with the action's latest snapshot for the action log, in one transaction.
+  const outbox = carryOutOutbox(
+    state,
+    { write: (records) => recordActionOutcomes({ records, snapshot: actionSnapshot(state, nowIso()) }), sendNotice },
+    () => revision++,
+    nowIso,
+  );
+
+  let published = '';
+  function publishVisibility(): void {
+    const next = nextDeadline(state.obligations);
+    const overdue = overdueCount(state.obligations);
+    const signature = `${state.status}|${next ?? ''}|${overdue}`;
+    if (signature === published) return;
+    published = signature;
+    // Operations see an action's status and next date beside the cases; never its words.
+    upsertSearchAttributes([
+      { key: CASE_STAGE, value: `action-${state.status}` },
+      { key: NEXT_DEADLINE, value: next ? new Date(next) : null },
+      { key: OVERDUE_COUNT, value: overdue },
+    ]);
+  }
+
+  if ('start' in input) {
+    await lock.exclusive(async () => {
+      // Agreed already: the action is not a request anyone can retry, so it keeps trying.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          applyActionOpening(state, await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests: openingRequests(state) }), nowIso());
+          return;
+        } catch (err) {
+          if (!(err instanceof ActivityFailure)) throw err;
+          log.error('action deadlines not computed; trying again', { caseReference: ref, actionId: state.actionId, attempt });
+          await sleep(Math.min(attempt, 30) * 60_000);
+        }
+      }
+    });
+  }
+
+  while (state.status === 'open') {
+    publishVisibility();
+    const suggested = workflowInfo().continueAsNewSuggested;
+    if (suggested && allHandlersFinished()) await continueAsNew<typeof actionWorkflow>({ continued: state });
+    const seen = revision;
+    const wake = nextWakeAt(state.obligations);
+    const woken = () => revision !== seen || (suggested && allHandlersFinished());
+    if (wake === undefined) await condition(woken);
+    else await condition(woken, Math.max(1, wake - Date.now()));
+    if (!lock.busy()) applyActionDue(state, nowIso());
+  }
+  // Completed or withdrawn: what is queued goes out, then the case hears of it.
+  await condition(() => allHandlersFinished() && outbox.idle());
+  publishVisibility();
+  const settled = state.status === 'completed' ? 'completed' : 'withdrawn';
+  try {
+    await getExternalWorkflowHandle(workflowIdFor(ref)).signal(actionSettledSignal, { actionId: state.actionId, status: settled });
+  } catch (err) {
+    // A case that no longer runs (closed by hand, or terminated) has nothing left to wait for.
+    log.warn('the case did not take the action settled signal', { caseReference: ref, actionId: state.actionId, error: err instanceof Error ? err.name : 'unknown' });
+  }
+  return actionStatus(state);
+}
