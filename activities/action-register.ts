@@ -434,3 +434,10 @@ export function exceptionReportCsv(groups: readonly ExceptionGroup[], options: C
     options,
   );
 }
+
+/** The status the register holds for an action, if it knows the action (the API's answer for a finished workflow). */
+export async function actionRecordStatus<DB extends ActionRegisterTables>(database: Kysely<DB>, caseReference: string, actionId: string): Promise<string | undefined> {
+  const db = database as unknown as Kysely<ActionRegisterTables>;
+  const row = await db.selectFrom('action_record').select('status').where('case_reference', '=', caseReference).where('action_id', '=', actionId).executeTakeFirst();
+  return row?.status;
+}

@@ -10,15 +10,18 @@ import {
   WorkflowUpdateStage,
   isGrpcServiceError,
   type Client,
+  type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec } from '@temporalio/common';
+import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec, type UpdateDefinition } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
-import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
+import { actionReadFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
+import { actionRoleRefusal, isActionDecisionName, type ActionStatusView } from '../domain/action';
+import { ACTION_ID_PATTERN } from '../domain/action-snapshot';
 import { isDecisionName, roleRefusal, zodProblems } from '../domain/decisions';
 import { isRefusal, REFUSALS, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
@@ -27,8 +30,21 @@ import { referralFormSchema } from '../domain/referral-form';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
 import { caseRegister, IdempotencyConflict } from '../activities/case-register';
 import { registerReachable, type RegisterDb } from '../activities/register';
-import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
+import {
+  actionDecisionUpdate,
+  actionStatusQuery,
+  actionWorkflowId,
+  CASE_STAGE,
+  caseOpenedUpdate,
+  decisionUpdate,
+  statusQuery,
+  TASK_QUEUE,
+  workflowIdFor,
+  type DecisionRequest,
+  type IncidentInput,
+} from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
+import { actionRecordStatus } from '../activities/action-register';
 import { actionLogRoutes } from './action-log';
 import { actorOf, authenticate, requireRole } from './auth';
 import type { Kysely } from 'kysely';
@@ -53,6 +69,8 @@ export interface AppDependencies {
   codec?: PayloadCodec;
   /** The Temporal UI's origin: the only one the codec server answers with CORS. */
   codecUiOrigin?: string;
+  /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
+  agencies?: readonly string[];
 }
 
 /** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
@@ -266,32 +284,35 @@ export function createApp(deps: AppDependencies): express.Express {
     res.json({ caseReference: ref, referral: form });
   });
 
-  app.post('/cases/:caseReference/decisions/:decision', async (req, res) => {
-    const ref = caseReferenceParam(req, res);
-    if (!ref) return;
-    const decision = String(req.params.decision);
-    if (!isDecisionName(decision)) return sendError(res, 404, 'UnknownDecision', `There is no decision called ${decision}`);
+  /**
+   * A decision sent as a Temporal update, the same way for a case and for an action: 503 "nothing
+   * applied" when it is not accepted in time, 202 when accepted but its answer is late, the
+   * refusal's status and words when refused. Returns the update's answer, or undefined once an
+   * answer has been sent.
+   */
+  async function decideThroughUpdate<R extends { requestHash?: string }>(
+    req: Request,
+    res: Response,
+    target: { handle: WorkflowHandle; update: UpdateDefinition<R, [DecisionRequest]>; name: string; location: string; gone: () => Promise<void> },
+  ): Promise<R | undefined> {
     const actor = actorOf(res);
-    // Checked on every request, a replayed key included.
-    const roleRefused = roleRefusal(decision, actor.role);
-    if (roleRefused) return sendError(res, 403, 'RoleNotAllowed', roleRefused);
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-      return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
+      sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
+      return undefined;
     }
     const body: unknown = req.body ?? {};
     // The update ID derives from the decision, the person and the key: no client text reaches Temporal.
-    const key = idempotencyKey ? { keyId: sha256('key', actor.id, idempotencyKey), requestHash: sha256(decision, canonicalJson(body)) } : undefined;
-    const updateId = idempotencyKey ? `decision-${sha256('update', decision, actor.id, idempotencyKey).slice(0, 40)}` : `decision-${randomUUID()}`;
+    const key = idempotencyKey ? { keyId: sha256('key', actor.id, idempotencyKey), requestHash: sha256(target.name, canonicalJson(body)) } : undefined;
+    const updateId = idempotencyKey ? `decision-${sha256('update', target.name, actor.id, idempotencyKey).slice(0, 40)}` : `decision-${randomUUID()}`;
     const acceptBy = new Date(Date.now() + timeoutMs - ACCEPT_MARGIN_MS).toISOString();
-    const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
-    let result: DecisionResult;
+    let result: R;
     try {
       let update;
       try {
         update = await bounded(() =>
           retryWhileContinuingAsNew(() =>
-            handle.startUpdate(decisionUpdate(decision), {
+            target.handle.startUpdate(target.update, {
               args: [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }],
               updateId,
               waitForStage: WorkflowUpdateStage.ACCEPTED,
@@ -300,7 +321,8 @@ export function createApp(deps: AppDependencies): express.Express {
         );
       } catch (err) {
         if (err instanceof TemporalUnavailable) {
-          return sendError(res, 503, 'NotApplied', 'The case engine did not take the decision in time; nothing was applied; try again');
+          sendError(res, 503, 'NotApplied', 'The case engine did not take the decision in time; nothing was applied; try again');
+          return undefined;
         }
         throw err;
       }
@@ -309,23 +331,62 @@ export function createApp(deps: AppDependencies): express.Express {
       } catch (err) {
         if (err instanceof TemporalUnavailable) {
           // Accepted: it will be applied. Say so rather than 503.
-          return res.status(202).location(`/cases/${ref}`).json({ caseReference: ref, status: 'accepted', message: 'The decision was accepted and is being applied' });
+          res.status(202).location(target.location).json({ status: 'accepted', message: 'The decision was accepted and is being applied' });
+          return undefined;
         }
         throw err;
       }
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return notFoundOrClosed(res, ref);
+      if (err instanceof WorkflowNotFoundError) {
+        await target.gone();
+        return undefined;
+      }
       if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && isRefusal(err.cause.type)) {
         const problems = err.cause.details?.[0] as Problem[] | undefined;
-        if (err.cause.type === 'RequestExpired' || err.cause.type === 'DeadlineUnavailable') return sendError(res, 503, 'NotApplied', err.cause.message);
-        return sendError(res, REFUSALS[err.cause.type], err.cause.type, err.cause.message, problems);
+        if (err.cause.type === 'RequestExpired' || err.cause.type === 'DeadlineUnavailable') sendError(res, 503, 'NotApplied', err.cause.message);
+        else sendError(res, REFUSALS[err.cause.type], err.cause.type, err.cause.message, problems);
+        return undefined;
       }
       throw err;
     }
     // Within one run Temporal answers a repeated update ID with the first outcome: a different body is refused here.
     if (key && result.requestHash !== undefined && result.requestHash !== key.requestHash) {
-      return sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
+      sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
+      return undefined;
     }
+    return result;
+  }
+
+  /** §16.2: every agency named in an action plan must be one the directory can reach. */
+  function unknownAgencies(decision: string, body: unknown): Problem[] {
+    if (decision !== 'actions-agreed' || !deps.agencies) return [];
+    const actions = (body as { actions?: unknown } | null)?.actions;
+    if (!Array.isArray(actions)) return [];
+    return actions.flatMap((a: { agency?: unknown }, i) =>
+      typeof a?.agency === 'string' && !deps.agencies!.includes(a.agency) ? [{ path: `actions.${i}.agency`, message: "is not an agency in the partnership's directory" }] : [],
+    );
+  }
+
+  app.post('/cases/:caseReference/decisions/:decision', async (req, res) => {
+    const ref = caseReferenceParam(req, res);
+    if (!ref) return;
+    const decision = String(req.params.decision);
+    if (!isDecisionName(decision)) return sendError(res, 404, 'UnknownDecision', 'There is no decision by that name');
+    const actor = actorOf(res);
+    // Checked on every request, a replayed key included.
+    const roleRefused = roleRefusal(decision, actor.role);
+    if (roleRefused) return sendError(res, 403, 'RoleNotAllowed', roleRefused);
+    const unknown = unknownAgencies(decision, req.body);
+    if (unknown.length > 0) return sendError(res, 422, 'InvalidDecision', `The ${decision} decision is not valid`, unknown);
+    const handle = deps.temporal.workflow.getHandle(workflowIdFor(ref));
+    const result = await decideThroughUpdate<DecisionResult>(req, res, {
+      handle,
+      update: decisionUpdate(decision),
+      name: decision,
+      location: `/cases/${ref}`,
+      gone: () => notFoundOrClosed(res, ref),
+    });
+    if (!result) return;
     if (result.duplicate) res.setHeader('Idempotent-Replayed', 'true');
     // The update answers compactly (its result is kept in history); the person gets the case, as
     // much of it as they may read.
@@ -338,6 +399,62 @@ export function createApp(deps: AppDependencies): express.Express {
       if (err instanceof TemporalUnavailable) return res.json({ caseReference: ref, stage: result.stage });
       throw err;
     }
+  });
+
+  // ---- Improvement actions (§9.2, §16.2): each is its own workflow, addressed by case and action.
+
+  function actionIdParam(req: Request, res: Response): string | undefined {
+    const id = String(req.params.actionId);
+    if (!ACTION_ID_PATTERN.test(id)) {
+      sendError(res, 404, 'ActionNotFound', 'No such action');
+      return undefined;
+    }
+    return id;
+  }
+
+  /** An action the register knows whose workflow has finished is closed; else there is none. */
+  async function actionGone(res: Response, ref: string, actionId: string): Promise<void> {
+    const status = await actionRecordStatus(deps.register, ref, actionId);
+    if (status) return sendError(res, 409, 'ActionClosed', `Action ${ref} ${actionId} is ${status}`);
+    return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);
+  }
+
+  app.get('/cases/:caseReference/actions/:actionId', async (req, res) => {
+    const ref = caseReferenceParam(req, res);
+    const actionId = ref && actionIdParam(req, res);
+    if (!ref || !actionId) return;
+    const read = actionReadFor(actorOf(res));
+    if ('refuse' in read) return sendError(res, 403, 'ReadNotAllowed', 'Your role does not read improvement actions');
+    try {
+      const status = await bounded(() => deps.temporal.workflow.getHandle(actionWorkflowId(ref, actionId)).query(actionStatusQuery));
+      // An action owner reads their own agency's actions only: another agency's is not there for them.
+      if (read.scope === 'agency' && status.agency !== actorOf(res).agency) return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(status);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);
+      throw err;
+    }
+  });
+
+  app.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => {
+    const ref = caseReferenceParam(req, res);
+    const actionId = ref && actionIdParam(req, res);
+    if (!ref || !actionId) return;
+    const decision = String(req.params.decision);
+    if (!isActionDecisionName(decision)) return sendError(res, 404, 'UnknownDecision', 'There is no decision on an action by that name');
+    const roleRefused = actionRoleRefusal(decision, actorOf(res).role);
+    if (roleRefused) return sendError(res, 403, 'RoleNotAllowed', roleRefused);
+    const status = await decideThroughUpdate<ActionStatusView>(req, res, {
+      handle: deps.temporal.workflow.getHandle(actionWorkflowId(ref, actionId)),
+      update: actionDecisionUpdate(decision),
+      name: `${actionId}:${decision}`,
+      location: `/cases/${ref}/actions/${actionId}`,
+      gone: () => actionGone(res, ref, actionId),
+    });
+    if (!status) return;
+    const { requestHash: _hash, ...view } = status;
+    res.json(view);
   });
 
   app.use((_req, res) => sendError(res, 404, 'NotFound', 'No such resource'));

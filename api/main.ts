@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { loadEnv, loadUsers } from '../config';
+import { loadEnv, loadPartnership, loadUsers } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
@@ -21,7 +21,9 @@ export async function startApi() {
   const mailer = nodemailer.createTransport(env.SMTP_URL);
   const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN };
+  // An action plan may name only the agencies of the directory the worker addresses emails from.
+  const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
+  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies };
   const app = createApp(dependencies);
   const server = app.listen(env.PORT);
   await new Promise<void>((resolve, reject) => {

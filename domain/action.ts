@@ -229,10 +229,7 @@ export function isActionDecisionName(name: string): name is ActionDecisionName {
   return Object.prototype.hasOwnProperty.call(ACTION_DECISIONS, name);
 }
 
-/** Refusals particular to actions, beside the case's (domain/errors.ts). */
-export type ActionRefusal = Refusal | 'ActionNotFound' | 'ActionClosed' | 'ExtensionNotAllowed';
-
-export type ActionCheck = { ok: true; payload: unknown } | { ok: false; type: ActionRefusal; message: string; problems?: Problem[] };
+export type ActionCheck = { ok: true; payload: unknown } | { ok: false; type: Refusal; message: string; problems?: Problem[] };
 
 const problemsOf = (error: z.ZodError): Problem[] =>
   error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
@@ -382,6 +379,8 @@ export interface ActionStatusView {
   steps: Array<{ id: string; round: number; status: string; dueDate: string; rule: string; escalatedAt?: string; metAt?: string; closedReason?: string }>;
   pending: { notices: number; records: number };
   version: number;
+  /** The hash of the request a decision answers (the API checks a replayed key against it). */
+  requestHash?: string;
 }
 
 export function actionStatus(state: ActionState): ActionStatusView {

@@ -16,6 +16,12 @@ export const REFUSALS = {
   /** The person may not read this case (a reviewer not commissioned on it): answered as a case that does not exist. */
   CaseNotFound: 404,
   InvalidDecision: 422,
+  /** An improvement action the person may not see (another agency's), or none by that reference. */
+  ActionNotFound: 404,
+  /** The action is completed or withdrawn. */
+  ActionClosed: 409,
+  /** §9.2: an extension asked for by anyone but the owning agency's Chief Officer. */
+  ExtensionNotAllowed: 422,
 } as const;
 export type Refusal = keyof typeof REFUSALS;
 

@@ -87,7 +87,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
       (request: DecisionRequest): Promise<ActionStatusView> =>
         lock.exclusive(async () => {
           const updateId = currentUpdateInfo()?.id;
-          if (requestOf(updateId)) return actionStatus(state);
+          if (requestOf(updateId)) return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}) };
           const reused = keyReuse(state.requests, request, name);
           if (reused) refuse('IdempotencyKeyReused', reused);
           // Checked again against the action as the decision before it left it.
@@ -97,7 +97,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
           // From here to the end, nothing awaits: the decision is applied whole.
           applyActionDecision(state, name, request.actor, check.payload, deadlines, nowIso());
           rememberRequest(state.requests, updateId, request, name);
-          return actionStatus(state);
+          return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}) };
         }),
       {
         validator: (request: DecisionRequest) => {

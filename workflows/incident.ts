@@ -120,6 +120,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           // From here to the end, nothing awaits: the decision is applied whole.
           applyDecision(state, name, request.actor, check.payload, plan, deadlines, nowIso());
           rememberRequest(state.requests, updateId, request, name);
+          // Applied whole above; the answer waits until the actions' own workflows exist, so an
+          // action can be read and decided on as soon as its plan is answered.
+          if (plan.effects.actions?.length) await condition(() => toStart().length === 0);
           return decisionResult(state, false, request.key?.requestHash);
         }),
       {

@@ -60,7 +60,14 @@ function validPayload(name: DecisionName): Record<string, unknown> {
   return payloads[name];
 }
 
-const allowedRole = (name: DecisionName): Role => decisionRule(name).roles[0]!;
+/**
+ * A role allowed the decision, one that reads the case whoever it is (an independent reviewer
+ * reads only the cases they are commissioned on, §8: for the others the case does not exist).
+ */
+const allowedRole = (name: DecisionName): Role => {
+  const roles = decisionRule(name).roles;
+  return roles.find((r) => r !== 'reviewer') ?? roles[0]!;
+};
 
 let stack: DevStack;
 beforeAll(async () => {
@@ -190,7 +197,9 @@ describe('refused by the case, which stays as it was', () => {
     const fitting: DecisionName[] = ['ssp-informed', 'clock-corrected'];
     for (const name of DECISION_NAMES.filter((n) => !fitting.includes(n))) {
       const res = await post(ref, name, allowedRole(name)).send(validPayload(name));
-      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, status: 409, code: 'WrongStage' });
+      // A decision only a reviewer records: no reviewer is commissioned yet, so for them there is no case (§8).
+      const expected = allowedRole(name) === 'reviewer' ? { status: 404, code: 'CaseNotFound' } : { status: 409, code: 'WrongStage' };
+      expect({ name, status: res.status, code: res.body.error?.code }).toEqual({ name, ...expected });
       expectNoEcho(res);
     }
     expect(await snapshot(ref)).toEqual(before);

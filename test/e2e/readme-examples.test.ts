@@ -17,10 +17,11 @@ interface Example {
   text: string;
 }
 
-/** The curl commands of the README's "Try it" block, with what each should answer. */
-function examples(): Example[] {
+/** The curl commands of the first sh block under a README heading, with what each should answer. */
+function examples(heading = '## Try it'): Example[] {
   const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Try it'));
+  if (!readme.includes(heading)) throw new Error(`README has no section ${heading}`);
+  const section = readme.slice(readme.indexOf(heading));
   const block = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
   const lines = block.split('\n');
   const found: Example[] = [];
@@ -85,6 +86,47 @@ test("every README example answers as the README says, in order, on one case", a
       if (!reference) throw new Error(`referral answered ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       expect(reference).toMatch(/^DSP-\d{4}-\d{4}$/);
     }
+    expect({ example: example.text, status: res.status }).toEqual({ example: example.text, status: example.status });
+    expectFields(res.body, JSON.parse(substitute(JSON.stringify(example.expected))), example.text.slice(0, 80));
+  }
+});
+
+const ACTION_PLAN_REFERENCE = 'DSP-2026-0002';
+const DAY_MS = 86_400_000;
+const daysAhead = (n: number) => new Date(Date.now() + n * DAY_MS).toISOString().slice(0, 10);
+
+test('the action-plan examples answer as the README says, on a case at the action-plan stage', async () => {
+  const all = examples('## Action plans');
+  expect(all.map((e) => e.path.split('/').slice(3).join('/'))).toEqual(
+    expect.arrayContaining(['decisions/actions-agreed', 'actions/A01/decisions/action-extended', 'actions/A01/decisions/action-completed']),
+  );
+  expect(all.some((e) => e.path === '/actions')).toBe(true);
+  // The learning path, through the API, to the action-plan stage (§10.6, §10.7).
+  const as = (role: string) => ({ Authorization: `Bearer dev-${role}-token` });
+  const created = await request(stack.app).post('/referrals').set(as('business-unit')).send(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config', 'example-referral.json'), 'utf8')));
+  expect(created.status).toBe(201);
+  const ref = created.body.caseReference as string;
+  const decide = async (role: string, decision: string, body: object) => {
+    const res = await request(stack.app).post(`/cases/${ref}/decisions/${decision}`).set(as(role)).send(body);
+    expect({ decision, status: res.status }).toEqual({ decision, status: 200 });
+  };
+  await decide('business-unit', 'ssp-informed', {});
+  await decide('ssp', 'ssp-decision', { outcome: 'not-met-learning', rationale: 'Learning about information sharing (test).' });
+  await decide('business-unit', 'referrer-feedback-sent', {});
+  await decide('ld-chair', 'ld-decision', { outcome: 'multi-agency-audit', rationale: 'An audit across agencies (test).' });
+  await decide('ssp', 'ssp-approval', { approved: true, rationale: 'Agreed (test).' });
+  // The README's dates, moved to lie ahead of today in the same order: completed today, deadlines after.
+  const dates: Array<[string, string]> = [
+    ['2027-01-15', daysAhead(0)],
+    ['2027-03-31', daysAhead(120)],
+    ['2027-04-30', daysAhead(150)],
+    ['2027-06-30', daysAhead(210)],
+  ];
+  const substitute = (text: string) => dates.reduce((t, [from, to]) => t.split(from).join(to), text.split(ACTION_PLAN_REFERENCE).join(ref));
+  for (const example of all) {
+    let req = example.method === 'POST' ? request(stack.app).post(substitute(example.path)) : request(stack.app).get(substitute(example.path));
+    for (const [name, value] of Object.entries(example.headers)) req = req.set(name, substitute(value));
+    const res = example.body === undefined ? await req : await req.send(JSON.parse(substitute(JSON.stringify(example.body))) as object);
     expect({ example: example.text, status: res.status }).toEqual({ example: example.text, status: example.status });
     expectFields(res.body, JSON.parse(substitute(JSON.stringify(example.expected))), example.text.slice(0, 80));
   }
