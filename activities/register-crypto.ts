@@ -39,7 +39,21 @@ export function openText(ring: KeyRing, stored: string, context: string): string
 // --- The register's rows --------------------------------------------------------------------------
 
 /** Fields of a row's detail that hold free text about a child: sealed whatever the row's kind. */
-export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set(['rationale', 'reason', 'summary', 'note', 'justification', 'reviewer']);
+export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
+  'rationale',
+  'reason',
+  'summary',
+  'note',
+  'justification',
+  'reviewer',
+  // An improvement action's words (§16.2): who owns it, what it is, the finding, the evidence,
+  // and who asked for its extension.
+  'owner',
+  'description',
+  'finding',
+  'evidence',
+  'requestedBy',
+]);
 
 export type Detail = Record<string, string | number | boolean | null>;
 

@@ -96,6 +96,16 @@ test('two actions: one completed in time, one withdrawn with its reason; the cas
   const kinds = rows.map((r) => `${r.kind}${typeof r.detail.actionId === 'string' ? `:${r.detail.actionId}` : ''}`);
   expect(kinds).toEqual(expect.arrayContaining(['action-agreed:A01', 'action-agreed:A02', 'action-completed:A01', 'action-withdrawn:A02', 'case-closed']));
   expect(rows.find((r) => r.kind === 'action-withdrawn')!.detail.reason).toBe('Superseded by the national review (test).');
+  // The plan's words are sealed in the register (they open with the key ring, above)...
+  expect(rows.find((r) => r.kind === 'action-agreed' && r.detail.actionId === 'A01')!.detail).toMatchObject({ description: terms(HEALTH, d1, 1).description, owner: terms(HEALTH, d1, 1).owner });
+  // ...and nowhere in clear: not in its rows, not in the action log's.
+  const raw = JSON.stringify([
+    await h.register.selectFrom('register_event').selectAll().where('case_reference', '=', c.ref).execute(),
+    await h.register.selectFrom('action_record').selectAll().where('case_reference', '=', c.ref).execute(),
+  ]);
+  for (const words of ['Audit discharge summaries', 'Named safeguarding lead', 'information was not shared', 'Audit report presented', 'Superseded by the national review']) {
+    expect({ words, inClear: raw.includes(words) }).toEqual({ words, inClear: false });
+  }
 });
 
 test('missed: the L&D Chair told and the agency asked why; 3 months on, the Head of Service; 6 months past the original, the Chief Officer', async () => {
