@@ -1,0 +1,376 @@
+// `npm run bench:actions` (issue 8, item 6): how long the action log takes with 1,000 open
+// improvement actions across 100 cases, and how many events a case's and an action's history hold.
+// Numbers only: no pass or fail. Everything is real and throwaway: the provisioned Temporal CLI's
+// dev server (in memory, on free ports, our search attributes registered), the real worker with the
+// real activities, the real API listening on 127.0.0.1 and read over HTTP, a register in a
+// temporary SQLite file, a key ring made for this run, and an SMTP listener that accepts and drops
+// every email. Whatever started is stopped, and the temporary directory removed, on success,
+// failure or Ctrl-C.
+//
+// The cases are driven through the API as staff would: POST /referrals, then ssp-informed,
+// ssp-decision (not-met-learning), referrer-feedback-sent, ld-decision (multi-agency-audit),
+// ssp-approval and actions-agreed with 10 actions, a few cases at a time; the referral is the
+// fictitious learning-path form of test/fixtures/referral-form.ts (no real child or family).
+process.env.TZ = 'UTC';
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { loadPartnership, PROJECT_ROOT } from '../../config';
+import { dataConverterFor } from '../../config/data-converter';
+import { KeyRing } from '../../config/key-ring';
+import { WorkingDayCalendar } from '../../domain/calendar';
+import type { Role } from '../../domain/roles';
+import { mailTransportOptions } from '../../activities/outbox';
+import { migrateRegister, openRegister } from '../../activities/register';
+import { createApp } from '../../api/app';
+import { tokenHash } from '../../api/auth';
+import { createIncidentWorker } from '../../workers/incident-worker';
+import { actionWorkflowId, SEARCH_ATTRIBUTE_FLAGS, workflowIdFor } from '../../workflows/contract';
+import { learningReferralForm } from '../../test/fixtures/referral-form';
+import { readServersRecord } from '../servers';
+
+const CASES = 100;
+const ACTIONS_PER_CASE = 10;
+const CALLS = 50;
+const WARMUP = 3;
+/** Cases driven at once. */
+const CONCURRENCY = 4;
+/** The reads are made as on this many days from now: deadlines run from +30 to +129 days, so about half are overdue. */
+const READ_DAYS_AHEAD = 80;
+const AGENCIES = ['Example Health Trust', 'Example Police', "Example Council Children's Services", 'Example Primary School'];
+
+const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> = [
+  { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', token: randomBytes(16).toString('hex') },
+  { id: 'ssp-la', role: 'ssp', agency: 'Local Authority', token: randomBytes(16).toString('hex') },
+  { id: 'ld-chair', role: 'ld-chair', agency: 'Learning and Development Group', token: randomBytes(16).toString('hex') },
+  { id: 'referrer-1', role: 'referrer', agency: 'Example Health Trust', token: randomBytes(16).toString('hex') },
+];
+const tokenOf = (id: string) => PEOPLE.find((p) => p.id === id)!.token;
+
+const DAY_MS = 86_400_000;
+const dateIn = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString().slice(0, 10);
+
+// ---- measuring -------------------------------------------------------------------------------------
+
+interface Row {
+  figure: string;
+  n: string;
+  p50: string;
+  p95: string;
+  max: string;
+  load: string;
+  note: string;
+}
+const rows: Row[] = [];
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+const ms = (v: number) => v.toFixed(1);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+function addTimed(figure: string, samples: number[], note: string): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  rows.push({ figure, n: String(samples.length), p50: ms(percentile(sorted, 50)), p95: ms(percentile(sorted, 95)), max: ms(sorted.at(-1)!), load: load(), note });
+}
+
+function addOnce(figure: string, value: string, note = '', loadThen = load()): void {
+  rows.push({ figure, n: '1', p50: value, p95: '', max: '', load: loadThen, note });
+}
+
+function printTable(): void {
+  const header: Row = { figure: 'figure', n: 'n', p50: 'p50 ms / value', p95: 'p95 ms', max: 'max ms', load: 'load 1/5/15 min', note: 'note' };
+  const all = [header, ...rows];
+  const keys = Object.keys(header) as Array<keyof Row>;
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((r) => r[k].length))])) as Record<keyof Row, number>;
+  const line = (r: Row) => keys.map((k) => (k === 'figure' || k === 'note' ? r[k].padEnd(width[k]) : r[k].padStart(width[k]))).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(keys.map((k) => '-'.repeat(width[k])).join('  '));
+  for (const r of rows) console.log(line(r));
+}
+
+// ---- the stack -------------------------------------------------------------------------------------
+
+const cleanups: Array<() => Promise<unknown>> = [];
+let cleaning: Promise<void> | undefined;
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => console.error('while cleaning up:', err instanceof Error ? err.message : String(err)));
+    }
+  })();
+  return cleaning;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startTemporal(): Promise<{ address: string; child: ChildProcess }> {
+  const { temporalCli } = readServersRecord(PROJECT_ROOT);
+  if (!temporalCli) throw new Error('No Temporal CLI: run `npm run provision` first');
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const child = spawn(
+    temporalCli,
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS.flatMap((f) => ['--search-attribute', f])],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return { address, child };
+    } catch {
+      if (Date.now() > until) throw new Error('the Temporal dev server did not answer within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** An SMTP listener that accepts every email and keeps none. */
+async function startSmtpSink(): Promise<string> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+}
+
+async function listen(app: ReturnType<typeof createApp>): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+// ---- driving through the API -----------------------------------------------------------------------
+
+async function call(base: string, who: string, method: 'GET' | 'POST', pathname: string, body?: unknown): Promise<{ status: number; json: () => Promise<unknown>; text: () => Promise<string> }> {
+  const res = await fetch(`${base}${pathname}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokenOf(who)}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, json: () => res.json() as Promise<unknown>, text: () => res.text() };
+}
+
+async function decide(base: string, ref: string, who: string, decision: string, payload: Record<string, unknown>): Promise<void> {
+  const res = await call(base, who, 'POST', `/cases/${ref}/decisions/${decision}`, payload);
+  if (res.status !== 200) throw new Error(`${decision} on ${ref}: HTTP ${res.status} ${await res.text()}`);
+}
+
+async function caseWithActions(base: string, n: number): Promise<string> {
+  const created = await call(base, 'referrer-1', 'POST', '/referrals', { referral: learningReferralForm() });
+  if (created.status !== 201) throw new Error(`POST /referrals: HTTP ${created.status} ${await created.text()}`);
+  const ref = ((await created.json()) as { caseReference: string }).caseReference;
+  await decide(base, ref, 'bu-1', 'ssp-informed', {});
+  await decide(base, ref, 'ssp-la', 'ssp-decision', { outcome: 'not-met-learning', rationale: 'Learning to explore (bench).' });
+  await decide(base, ref, 'bu-1', 'referrer-feedback-sent', {});
+  await decide(base, ref, 'ld-chair', 'ld-decision', { outcome: 'multi-agency-audit', rationale: 'Audit of information sharing (bench).' });
+  await decide(base, ref, 'ssp-la', 'ssp-approval', { approved: true, rationale: 'Agreed (bench).' });
+  const actions = Array.from({ length: ACTIONS_PER_CASE }, (_, j) => ({
+    agency: AGENCIES[(n + j) % AGENCIES.length]!,
+    owner: `Safeguarding lead ${j + 1} (bench)`,
+    description: `Improve information sharing, case ${n}, step ${j + 1} (bench data). `.repeat(3).trim(),
+    finding: `Finding ${1 + (j % 5)}: records were not shared in time (bench data).`,
+    deadline: dateIn(30 + ((n * ACTIONS_PER_CASE + j) % 100)),
+  }));
+  await decide(base, ref, 'ld-chair', 'actions-agreed', { actions });
+  return ref;
+}
+
+async function timedGets(base: string, pathname: string, accept?: string): Promise<{ samples: number[]; bytes: number; status: number }> {
+  let bytes = 0;
+  let status = 0;
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + CALLS; i++) {
+    const started = process.hrtime.bigint();
+    const res = await fetch(`${base}${pathname}`, { headers: { Authorization: `Bearer ${tokenOf('ld-chair')}`, ...(accept ? { Accept: accept } : {}) } });
+    const body = await res.arrayBuffer();
+    const took = Number(process.hrtime.bigint() - started) / 1e6;
+    status = res.status;
+    bytes = body.byteLength;
+    if (res.status !== 200) throw new Error(`GET ${pathname}: HTTP ${res.status}`);
+    if (i >= WARMUP) samples.push(took);
+  }
+  return { samples, bytes, status };
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  // Worker state changes at INFO would drown the table; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+
+  const t0 = performance.now();
+  const ring = new KeyRing('bench', { bench: randomBytes(32) });
+  const dataConverter = dataConverterFor(ring);
+  const { address } = await startTemporal();
+  const tServer = performance.now();
+  const tServerLoad = load();
+
+  const register = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`);
+  cleanups.push(() => register.destroy());
+  await migrateRegister(register);
+  const smtpUrl = await startSmtpSink();
+  const partnership = loadPartnership(path.join(PROJECT_ROOT, 'config', 'partnership.example.json'));
+  const mailer = nodemailer.createTransport(mailTransportOptions(smtpUrl));
+  cleanups.push(async () => mailer.close());
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  cleanups.push(() => nativeConnection.close());
+  const worker = await createIncidentWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    activities: {
+      calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
+      register,
+      ring,
+      mailer,
+      mailFrom: 'Case system <case-system@partnership.example.org>',
+      mailboxes: partnership.mailboxes,
+      agencies: partnership.agencies,
+      localPolicyWorkingDays: partnership.localPolicyWorkingDays,
+    },
+    dataConverter,
+  });
+  const running = worker.run();
+  cleanups.push(async () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+  });
+  const tWorker = performance.now();
+  const tWorkerLoad = load();
+
+  const connection = await Connection.connect({ address });
+  cleanups.push(() => connection.close());
+  const client = new Client({ connection, namespace: 'default', dataConverter });
+  const users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
+  const common = { temporal: client, register, ring, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: 30_000 };
+  const base = await listen(createApp(common));
+  // The same register read as on a later day, so that the exception report has rows to report.
+  const readOn = new Date(Date.now() + READ_DAYS_AHEAD * DAY_MS);
+  const readBase = await listen(createApp({ ...common, now: () => readOn }));
+
+  const refs: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < CASES) {
+        const n = ++next;
+        refs.push(await caseWithActions(base, n));
+      }
+    }),
+  );
+  const tCases = performance.now();
+  const tCasesLoad = load();
+
+  const total = CASES * ACTIONS_PER_CASE;
+  const until = Date.now() + 10 * 60_000;
+  for (;;) {
+    const { n } = (await register.selectFrom('action_record').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()) as { n: number };
+    if (Number(n) >= total) break;
+    if (Date.now() > until) throw new Error(`only ${n} of ${total} action snapshots in the register after 10 minutes`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const tSnapshots = performance.now();
+  const tSnapshotsLoad = load();
+
+  addOnce('setup: dev server up', ms(tServer - t0), 'Temporal CLI start-dev, in memory', tServerLoad);
+  addOnce('setup: worker up', ms(tWorker - tServer), 'register migrated, workflows bundled', tWorkerLoad);
+  addOnce(`setup: ${CASES} cases through the API`, ms(tCases - tWorker), `7 calls each, ${CONCURRENCY} cases at a time, ${ACTIONS_PER_CASE} actions agreed each`, tCasesLoad);
+  addOnce(`setup: all ${total} snapshots in register`, ms(tSnapshots - tCases), 'after the last actions-agreed answered', tSnapshotsLoad);
+  addOnce('setup: total', ms(tSnapshots - t0), '', tSnapshotsLoad);
+
+  const listed = ((await (await call(readBase, 'ld-chair', 'GET', '/actions')).json()) as { actions: Array<{ overdue: boolean }> }).actions;
+  const kb = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
+  const logJson = await timedGets(readBase, '/actions');
+  addTimed('GET /actions', logJson.samples, `${listed.length} rows, ${kb(logJson.bytes)} JSON, free text`);
+  const exceptions = await timedGets(readBase, '/actions/exceptions');
+  addTimed('GET /actions/exceptions', exceptions.samples, `${listed.filter((a) => a.overdue).length} overdue rows, ${kb(exceptions.bytes)} JSON`);
+  const logCsv = await timedGets(readBase, '/actions?format=csv');
+  addTimed('GET /actions?format=csv', logCsv.samples, `${kb(logCsv.bytes)} CSV`);
+  const exceptionsCsv = await timedGets(readBase, '/actions/exceptions?format=csv');
+  addTimed('GET /actions/exceptions?format=csv', exceptionsCsv.samples, `${kb(exceptionsCsv.bytes)} CSV`);
+  addOnce('memory: this process RSS (MiB)', (process.memoryUsage().rss / 2 ** 20).toFixed(0), 'worker, API and register client together');
+
+  const sampleRef = refs[0]!;
+  const caseHistory = await client.workflow.getHandle(workflowIdFor(sampleRef)).fetchHistory();
+  const actionHistory = await client.workflow.getHandle(actionWorkflowId(sampleRef, 'A01')).fetchHistory();
+  addOnce('events: one case history', String(caseHistory.events?.length ?? 0), `${sampleRef}, ${ACTIONS_PER_CASE} actions started`);
+  addOnce('events: one action history', String(actionHistory.events?.length ?? 0), `${sampleRef}/A01, open`);
+
+  const { temporalCliVersion } = readServersRecord(PROJECT_ROOT);
+  const system = await connection.workflowService.getSystemInfo({});
+  const cpus = os.cpus();
+  console.log('');
+  console.log(`Action log benchmark: ${CASES} cases x ${ACTIONS_PER_CASE} actions = ${total} open actions; reads as the L&D Chair (free text), over HTTP on 127.0.0.1,`);
+  console.log(`as on ${readOn.toISOString().slice(0, 10)} (+${READ_DAYS_AHEAD} days, so about half are overdue); ${CALLS} timed calls each after ${WARMUP} warm-up calls, one at a time.`);
+  console.log(`Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM;`);
+  console.log(`Temporal CLI ${temporalCliVersion} (server ${system.serverVersion ?? 'unknown'}), register SQLite (better-sqlite3), worker and API in this process.`);
+  console.log('');
+  printTable();
+}
+
+let failed = false;
+const interrupted = () => {
+  failed = true;
+  console.error('interrupted: cleaning up');
+  void cleanUp().then(() => process.exit(130));
+};
+process.once('SIGINT', interrupted);
+process.once('SIGTERM', interrupted);
+
+main()
+  .catch((err: unknown) => {
+    failed = true;
+    console.error('benchmark failed:', err instanceof Error ? err.message : String(err));
+  })
+  .finally(async () => {
+    await cleanUp();
+    process.exit(failed ? 1 : 0);
+  });
