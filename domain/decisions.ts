@@ -80,8 +80,12 @@ function rule<S extends z.ZodType>(r: DecisionRule<S>): DecisionRule<S> {
   return r;
 }
 
-/** A case's improvement actions are numbered A01 to A999. */
-export const MAX_ACTIONS = 999;
+/**
+ * The most improvement actions a case holds. Each costs its case about 5 history events (its
+ * start and its settling; measured by test/e2e/action-plan-scale.test.ts), so 300 stay well
+ * under Temporal's continue-as-new suggestion of 4,096 events with the rest of the case.
+ */
+export const MAX_ACTIONS = 300;
 
 /** The case's improvement actions not yet completed or withdrawn. */
 export function openActions(state: CaseState): string[] {

@@ -641,3 +641,34 @@ describe('what each branching decision does', () => {
     }
   });
 });
+
+describe('actions-agreed (§16.2)', () => {
+  const plan = (n: number, deadline = '2027-06-30') =>
+    Array.from({ length: n }, (_, i) => ({ agency: 'Example Health Trust', owner: `Owner ${i}`, description: `Action ${i}`, finding: `Finding ${i}`, deadline }));
+  const withActions = (n: number) => {
+    const state = caseState({ stage: 'action-plan' });
+    state.actions = Object.fromEntries(Array.from({ length: n }, (_, i) => [`A${String(i + 1).padStart(2, '0')}`, { agency: 'Example Health Trust', deadline: '2027-06-30', status: 'open' as const }]));
+    return state;
+  };
+
+  test('a case holds at most 300 actions (its history stays far under the continue-as-new suggestion)', () => {
+    expect(refusal(check(withActions(299), 'actions-agreed', 'ld-chair', { actions: plan(1) }))).toBe('accepted');
+    const over = check(withActions(299), 'actions-agreed', 'ld-chair', { actions: plan(2) });
+    expect(refusal(over)).toBe('WrongStage');
+    expect(over.ok ? '' : over.message).toContain('at most 300 actions; 299 are agreed');
+  });
+
+  test('a deadline in the past, or more than 3 years ahead, is refused by its path', () => {
+    const past = check(withActions(0), 'actions-agreed', 'ld-chair', { actions: [...plan(1), ...plan(1, '2026-11-25')] });
+    expect(past.ok ? [] : past.problems).toEqual([{ path: 'actions.1.deadline', message: 'the deadline is in the past' }]);
+    const far = check(withActions(0), 'actions-agreed', 'ld-chair', { actions: plan(1, '2030-01-01') });
+    expect(far.ok ? [] : far.problems).toEqual([{ path: 'actions.0.deadline', message: 'the deadline is more than 3 years ahead' }]);
+  });
+
+  test('at no-further-action only after a Rapid Review (its own learning), not after the SSP found no learning', () => {
+    const noLearning = caseState({ stage: 'no-further-action' });
+    expect(refusal(check(noLearning, 'actions-agreed', 'ld-chair', { actions: plan(1) }))).toBe('WrongStage');
+    const afterRapidReview = caseState({ stage: 'no-further-action', facts: { rapidReviewRecommendation: 'no-further-action' } });
+    expect(refusal(check(afterRapidReview, 'actions-agreed', 'ld-chair', { actions: plan(1) }))).toBe('accepted');
+  });
+});
