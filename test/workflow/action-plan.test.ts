@@ -5,8 +5,8 @@
 // Chief Officer). Expected dates come from the tests' own calendar (helpers/expected-dates.ts), the
 // expected addresses from the example directory as written here, never from the code under test.
 import { actionHandle, actionOwner, actionUpdateRefusal, caseAtActionPlan, decideAction, settledAction } from '../helpers/actions';
-import { today } from '../helpers/drive';
-import { endOfDay, monthsAfter, shiftDays } from '../helpers/expected-dates';
+import { caseWithDraftReport, today } from '../helpers/drive';
+import { endOfDay, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
 import { actors, decide, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
 import { MAILBOX } from '../helpers/obligations';
 
@@ -151,4 +151,30 @@ test('missed: the L&D Chair told and the agency asked why; 3 months on, the Head
   expect(kinds.filter((k) => k === 'escalation-step-sent')).toHaveLength(2);
   // Its only action settled, nothing else open: the case closes by itself.
   expect((await waitFor(c.handle, (x) => x.stage === 'closed')).waitingFor).toBeUndefined();
+});
+
+test('published: its actions done, the case keeps watching the report stay public for its year, and says so; then it closes by itself', async () => {
+  const c = await caseWithDraftReport(h);
+  const planned = workingDaysAfter(await today(h), 20);
+  await decide(c.handle, 'ssp-sign-off', actors.ssp, { plannedPublicationDate: planned, publish: 'full-report' });
+  await decide(c.handle, 'report-sent-to-panel', actors.ssp, {});
+  await skipPast(h, `${planned}T10:00:00Z`);
+  let s = await decide(c.handle, 'published', actors.ssp, { publishedOn: planned });
+  expect(s.stage).toBe('action-plan');
+  const keptUntil = monthsAfter(planned, 12);
+
+  const d = monthsAfter(await today(h), 1);
+  await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(POLICE, d)] });
+  const a = actionHandle(h, c.ref, 'A01');
+  await settledAction(a);
+  await decideAction(a, 'action-completed', actionOwner(POLICE), { completedOn: await today(h), evidence: 'Briefings held (test).' });
+  s = await waitFor(c.handle, (x) => x.actions[0]?.status === 'completed');
+  // Not closed: §14.4's year is still running, and the case says what it waits for.
+  expect(s.stage).toBe('action-plan');
+  expect(s.waitingFor).toEqual([`publication-kept (due ${keptUntil})`]);
+
+  await skipPast(h, endOfDay(keptUntil));
+  s = await waitFor(c.handle, (x) => x.stage === 'closed');
+  expect(s.obligations['publication-kept']).toMatchObject({ status: 'met', metBy: 'system' });
+  expect(s.timeline.find((t) => t.kind === 'case-closed')).toMatchObject({ detail: { automatic: true, actionsCompleted: 1, actionsWithdrawn: 0 } });
 });
