@@ -254,7 +254,14 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     if (actor) return signedInPage(req, res, actor);
     sendPage(res, 200, 'Sign in to the codec server', `<p>Sign in with your token to decode case payloads in the Temporal UI.</p>\n${SIGN_IN_FORM}`);
   });
+  // Only the sign-in page itself may post the form: another site's page could otherwise sign this
+  // browser in as someone else (login forgery). Browsers send Origin with every form POST.
+  const sameOrigin = (req: Request) => {
+    const origin = req.get('origin');
+    return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
+  };
   router.post('/sign-in', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+    if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed in', '<p id="refused">Sign in from the sign-in page of this server.</p>');
     const token = (req.body as { token?: unknown } | undefined)?.token;
     const actor = typeof token === 'string' ? actorFor(token.trim()) : undefined;
     if (!actor) return sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`);
@@ -270,6 +277,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     signedInPage(req, res, actor);
   });
   router.post('/sign-out', (req, res) => {
+    if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed out', '<p id="refused">Sign out from the sign-in page of this server.</p>');
     sessions.end(sessionIdOf(req));
     res.clearCookie(CODEC_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/codec', secure: req.secure });
     sendPage(res, 200, 'Signed out of the codec server', `<p id="signed-out">Signed out.</p>\n${SIGN_IN_FORM}`);

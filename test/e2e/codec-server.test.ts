@@ -189,6 +189,18 @@ describe('the cookie sign-in (the UI sends cookies with "include cross-origin cr
     expect((await decodeWithCookie(session)).status).toBe(401);
   });
 
+  test("another site's page cannot sign this browser in or out (login forgery): 403, no cookie", async () => {
+    const forged = await request(app).post('/codec/sign-in').set('Origin', 'http://evil.example').type('form').send({ token: 'codec-bu' });
+    expect(forged.status).toBe(403);
+    expect(cookieOf(forged)).toBeUndefined();
+    const session = cookieOf(await signIn('codec-bu'))!.split(';')[0]!;
+    expect((await request(app).post('/codec/sign-out').set('Origin', 'http://evil.example').set('Cookie', session)).status).toBe(403);
+    expect((await decodeWithCookie(session)).status).toBe(200);
+    // From the sign-in page itself (the same origin), it signs in.
+    const own = await request(app).post('/codec/sign-in').set('Host', '127.0.0.1:3000').set('Origin', 'http://127.0.0.1:3000').type('form').send({ token: 'codec-bu' });
+    expect(own.status).toBe(200);
+  });
+
   test('what the pages print is escaped (the person, the role, the address the request named)', async () => {
     const page = await request(app).post('/codec/sign-in').set('Host', '127.0.0.1:3000"><b>x').type('form').send({ token: 'codec-odd' });
     expect(page.status).toBe(200);
