@@ -2,13 +2,16 @@
 // the learning path (§10.6-10.7), actions agreed by the L&D Chair, each action's own workflow
 // read and decided through its handle.
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import type { ActionDecisionName, ActionStatusView } from '../../domain/action';
 import type { Actor } from '../../domain/roles';
 import { actionDecisionUpdate, actionStatusQuery, actionWorkflowId } from '../../workflows/contract';
 import type { actionWorkflow } from '../../workflows/action';
 import { learningReferralForm } from '../fixtures/referral-form';
 import { openCase, sspDecides, type PathCase } from './drive';
-import { actors, decide, refusalOf, type Harness } from './harness';
+import { actors, decide, refusal, refusalOf, type Harness } from './harness';
+import { TEST_DATA_CONVERTER } from './keys';
+import { workflowBundle } from './stack';
 
 export type ActionHandle = WorkflowHandle<typeof actionWorkflow>;
 
@@ -61,4 +64,30 @@ export async function decideAction(handle: ActionHandle, name: ActionDecisionNam
 /** The refusal type of a decision on an action, or undefined if it was accepted. */
 export async function actionUpdateRefusal(handle: ActionHandle, name: ActionDecisionName, actor: Actor, payload: Record<string, unknown>): Promise<string | undefined> {
   return refusalOf(handle.executeUpdate(actionDecisionUpdate(name), { args: [{ actor, payload }] }));
+}
+
+/**
+ * A refused decision changes nothing in the action (as expectRefused for a case): the status
+ * query is the same before and after. Answers the refusal's message (it says why).
+ */
+export async function expectActionRefused(handle: ActionHandle, name: ActionDecisionName, actor: Actor, payload: Record<string, unknown>, type: string): Promise<string> {
+  const before = await handle.query(actionStatusQuery);
+  const refused = await refusal(handle.executeUpdate(actionDecisionUpdate(name), { args: [{ actor, payload }] }));
+  expect(refused?.type).toBe(type);
+  expect(await handle.query(actionStatusQuery)).toEqual(before);
+  return refused!.message;
+}
+
+/** Who asks for an extension (§9.2: only the owning agency's Chief Officer may). */
+export function requester(position: 'chief-officer' | 'head-of-service' | 'action-lead' | 'ld-chair' | 'other', agency: string, name = 'A. Person (test)') {
+  return { position, agency, name };
+}
+
+/**
+ * The action's history so far replays against the workflow code, as a restarted worker (or one that
+ * evicted it from its cache) replays it: a nondeterminism error fails the test.
+ */
+export async function expectReplays(handle: ActionHandle): Promise<void> {
+  const history = await handle.fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER }, history, handle.workflowId);
 }

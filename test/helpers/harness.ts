@@ -4,6 +4,7 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import type { CaseStatus } from '../../domain/case';
 import type { DecisionName } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
@@ -28,12 +29,41 @@ export interface Harness {
   register: RegisterDb;
   /** The register read as the API reads it, with the test key ring. */
   cases: CaseRegister;
+  /**
+   * The worker, which a test may stop and start again (an outage: timers keep firing on the
+   * server meanwhile). As test/helpers/dev-stack.ts's: start() is a no-op while it runs.
+   */
+  worker: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
 export type CaseHandle = WorkflowHandle<typeof incidentWorkflow>;
 
-export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  smtp?: SmtpCatcher;
+  /**
+   * false: the worker keeps no workflow cache, so no workflow is sticky to it. For tests that stop
+   * and start the worker: the time-skipping server neither moves a task off a stopped worker's
+   * sticky queue (no sticky schedule-to-start timeout) nor implements ResetStickyTaskQueue, so a
+   * workflow cached by the stopped worker would wait on its sticky queue for ever.
+   */
+  workflowCache?: boolean;
+}
+
+/** The real incident worker (runIncidentWorker), with its workflow cache off if asked. */
+async function runWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string, workflowCache: boolean): Promise<{ stop(): Promise<void> }> {
+  if (workflowCache) return runIncidentWorker(env, register, smtpUrl);
+  // createIncidentWorker as production builds it, only maxCachedWorkflows changed.
+  const create = Worker.create.bind(Worker);
+  const spy = jest.spyOn(Worker, 'create').mockImplementation((workerOptions) => create({ ...workerOptions, maxCachedWorkflows: 0 }));
+  try {
+    return await runIncidentWorker(env, register, smtpUrl);
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: timeSkippingServerOption() },
     client: { dataConverter: TEST_DATA_CONVERTER },
@@ -45,12 +75,23 @@ export async function startHarness(options: { smtp?: SmtpCatcher } = {}): Promis
   });
   const smtp = options.smtp ?? (await startSmtpCatcher());
   const { register } = await tempRegister();
-  const worker = await runIncidentWorker(env, register, smtp.url);
+  const workflowCache = options.workflowCache ?? true;
+  let running: { stop(): Promise<void> } | undefined = await runWorker(env, register, smtp.url, workflowCache);
+  const worker = {
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+    async start() {
+      running ??= await runWorker(env, register, smtp.url, workflowCache);
+    },
+  };
   return {
     env,
     smtp,
     register,
     cases: caseRegister(register, TEST_KEY_RING),
+    worker,
     async stop() {
       await worker.stop();
       await smtp.close();
