@@ -13,17 +13,13 @@
 // fictitious learning-path form of test/fixtures/referral-form.ts (no real child or family).
 process.env.TZ = 'UTC';
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
 import { dataConverterFor } from '../../config/data-converter';
 import { KeyRing } from '../../config/key-ring';
@@ -34,9 +30,10 @@ import { migrateRegister, openRegister } from '../../activities/register';
 import { createApp } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import { createIncidentWorker } from '../../workers/incident-worker';
-import { actionWorkflowId, SEARCH_ATTRIBUTE_FLAGS, workflowIdFor } from '../../workflows/contract';
+import { actionWorkflowId, workflowIdFor } from '../../workflows/contract';
 import { learningReferralForm } from '../../test/fixtures/referral-form';
 import { readServersRecord } from '../servers';
+import { cleanups, listen, load, ms, percentile, runBenchmark, startSmtpSink, startTemporal } from './common';
 
 const CASES = 100;
 const ACTIONS_PER_CASE = 10;
@@ -71,16 +68,6 @@ interface Row {
   note: string;
 }
 const rows: Row[] = [];
-const load = () =>
-  os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
-const ms = (v: number) => v.toFixed(1);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 function addTimed(figure: string, samples: number[], note: string): void {
   const sorted = [...samples].sort((a, b) => a - b);
@@ -100,89 +87,6 @@ function printTable(): void {
   console.log(line(header));
   console.log(keys.map((k) => '-'.repeat(width[k])).join('  '));
   for (const r of rows) console.log(line(r));
-}
-
-// ---- the stack -------------------------------------------------------------------------------------
-
-const cleanups: Array<() => Promise<unknown>> = [];
-let cleaning: Promise<void> | undefined;
-function cleanUp(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      await cleanup().catch((err: unknown) => console.error('while cleaning up:', err instanceof Error ? err.message : String(err)));
-    }
-  })();
-  return cleaning;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function startTemporal(): Promise<{ address: string; child: ChildProcess }> {
-  const { temporalCli } = readServersRecord(PROJECT_ROOT);
-  if (!temporalCli) throw new Error('No Temporal CLI: run `npm run provision` first');
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  const child = spawn(
-    temporalCli,
-    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS.flatMap((f) => ['--search-attribute', f])],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    await exited;
-  });
-  const until = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.getSystemInfo({});
-      await connection.close();
-      return { address, child };
-    } catch {
-      if (Date.now() > until) throw new Error('the Temporal dev server did not answer within 60 s');
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-/** An SMTP listener that accepts every email and keeps none. */
-async function startSmtpSink(): Promise<string> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      stream.on('end', () => callback());
-      stream.resume();
-    },
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-}
-
-async function listen(app: ReturnType<typeof createApp>): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  cleanups.push(() => {
-    server.closeAllConnections();
-    return new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 // ---- driving through the API -----------------------------------------------------------------------
@@ -356,21 +260,4 @@ async function main(): Promise<void> {
   printTable();
 }
 
-let failed = false;
-const interrupted = () => {
-  failed = true;
-  console.error('interrupted: cleaning up');
-  void cleanUp().then(() => process.exit(130));
-};
-process.once('SIGINT', interrupted);
-process.once('SIGTERM', interrupted);
-
-main()
-  .catch((err: unknown) => {
-    failed = true;
-    console.error('benchmark failed:', err instanceof Error ? err.message : String(err));
-  })
-  .finally(async () => {
-    await cleanUp();
-    process.exit(failed ? 1 : 0);
-  });
+runBenchmark(main);

@@ -1,0 +1,140 @@
+// What the benchmarks share (scripts/bench/action-log.ts, scripts/bench/cost.ts): the load average,
+// percentiles, a throwaway Temporal dev server from the provisioned CLI, an SMTP listener that
+// drops every email, the API on a free port, and cleaning up whatever started on success, failure
+// or Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import os from 'node:os';
+import { Connection } from '@temporalio/client';
+import { SMTPServer } from 'smtp-server';
+import { PROJECT_ROOT } from '../../config';
+import type { createApp } from '../../api/app';
+import { SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/contract';
+import { readServersRecord } from '../servers';
+
+// ---- measuring -------------------------------------------------------------------------------------
+
+/** The machine's load average over 1, 5 and 15 minutes. */
+export const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+export const ms = (v: number) => v.toFixed(1);
+
+/** The nearest-rank percentile of sorted samples. */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+// ---- cleaning up -----------------------------------------------------------------------------------
+
+/** Run in reverse order by cleanUp(). */
+export const cleanups: Array<() => Promise<unknown>> = [];
+let cleaning: Promise<void> | undefined;
+export function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((err: unknown) => console.error('while cleaning up:', err instanceof Error ? err.message : String(err)));
+    }
+  })();
+  return cleaning;
+}
+
+/** Runs a benchmark's main, cleans up on success, failure or Ctrl-C, and exits 0 or 1 (130 when interrupted). */
+export function runBenchmark(main: () => Promise<void>): void {
+  let failed = false;
+  const interrupted = () => {
+    failed = true;
+    console.error('interrupted: cleaning up');
+    void cleanUp().then(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  main()
+    .catch((err: unknown) => {
+      failed = true;
+      console.error('benchmark failed:', err instanceof Error ? err.message : String(err));
+    })
+    .finally(async () => {
+      await cleanUp();
+      process.exit(failed ? 1 : 0);
+    });
+}
+
+// ---- the stack -------------------------------------------------------------------------------------
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** The provisioned CLI's dev server: in memory, on a free port, headless, our search attributes registered. */
+export async function startTemporal(): Promise<{ address: string; child: ChildProcess }> {
+  const { temporalCli } = readServersRecord(PROJECT_ROOT);
+  if (!temporalCli) throw new Error('No Temporal CLI: run `npm run provision` first');
+  const port = await freePort();
+  const address = `127.0.0.1:${port}`;
+  const child = spawn(
+    temporalCli,
+    ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error', ...SEARCH_ATTRIBUTE_FLAGS.flatMap((f) => ['--search-attribute', f])],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the Temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return { address, child };
+    } catch {
+      if (Date.now() > until) throw new Error('the Temporal dev server did not answer within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** An SMTP listener that accepts every email and keeps none. */
+export async function startSmtpSink(): Promise<string> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+}
+
+/** The API listening on 127.0.0.1, on a free port; returns its base URL. */
+export async function listen(app: ReturnType<typeof createApp>): Promise<string> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  cleanups.push(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}

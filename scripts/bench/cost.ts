@@ -1,0 +1,490 @@
+// `npm run bench` (issue 9, item 5): what a case costs today, beside the goals of issue 9 ("one
+// round trip per decision, a full case under 300 events, 10,000 open cases on one worker in 1 GiB"),
+// so that the engine changes that follow can be judged. Numbers only: no pass or fail.
+//
+// Everything is real and throwaway, as in scripts/bench/action-log.ts: the provisioned Temporal
+// CLI's dev server (in memory, free ports, our search attributes), the real incident worker with the
+// real activities and the real data converter (a key ring made for this run), the real API over
+// HTTP on 127.0.0.1, a register in a temporary SQLite file and an SMTP listener that drops every
+// email. Beside them, in the same process, a floor: a workflow that does nothing, with an update
+// that does nothing (scripts/bench/floor-workflow.ts), bundled on its own and run by its own worker
+// on its own task queue, with the same data converter. Everything is measured in one run, and where
+// two things are compared their samples are interleaved, round by round, in rotating order.
+//
+// Decisions are timed once the case has settled (no email or register row pending), as a person's
+// next decision usually finds it. The referrals are the fictitious forms of test/fixtures (no real
+// child or family).
+process.env.TZ = 'UTC';
+
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { loadPartnership, PROJECT_ROOT } from '../../config';
+import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../config/data-converter';
+import { KeyRing } from '../../config/key-ring';
+import { WorkingDayCalendar } from '../../domain/calendar';
+import type { CaseStatus } from '../../domain/case';
+import type { DecisionName } from '../../domain/decisions';
+import type { Actor, Role } from '../../domain/roles';
+import { mailTransportOptions } from '../../activities/outbox';
+import { migrateRegister, openRegister } from '../../activities/register';
+import { createApp } from '../../api/app';
+import { tokenHash } from '../../api/auth';
+import { createIncidentWorker } from '../../workers/incident-worker';
+import { decisionUpdate, statusQuery, workflowIdFor } from '../../workflows/contract';
+import { validReferralForm } from '../../test/fixtures/referral-form';
+import { readServersRecord } from '../servers';
+import { cleanups, listen, load, ms, percentile, runBenchmark, startSmtpSink, startTemporal } from './common';
+import { floorUpdate, type floorWorkflow } from './floor-workflow';
+
+/** Cases opened and held for the memory figures (figures 5 and 6). */
+const CASES = Number(process.env.BENCH_CASES ?? 500);
+/** Rounds of review-progress (bare update, floor, API), after WARMUP_ROUNDS, spread over LCSPR_CASES cases. */
+const ROUNDS = 100;
+const WARMUP_ROUNDS = 6;
+const LCSPR_CASES = 5;
+/** Fresh cases for ssp-informed (bare update and floor), after WARMUP_FRESH. */
+const FRESH = 30;
+const WARMUP_FRESH = 3;
+/** Cases whose ssp-decision history is diffed. */
+const SSP_DECISIONS = 5;
+/** Openings through the API: this many at a time, for this long (figure 7). */
+const OPEN_CONCURRENCY = 8;
+const OPEN_SECONDS = 20;
+const FLOOR_QUEUE = 'bench-floor';
+const MiB = 2 ** 20;
+
+const PEOPLE: Array<Actor & { token: string }> = [
+  { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', token: randomBytes(16).toString('hex') },
+  { id: 'ssp-la', role: 'ssp', agency: 'Local Authority', token: randomBytes(16).toString('hex') },
+  { id: 'rr-chair', role: 'rapid-review-chair', agency: 'Rapid Review Panel', token: randomBytes(16).toString('hex') },
+  { id: 'reviewer-1', role: 'reviewer', agency: 'Independent reviewer', token: randomBytes(16).toString('hex') },
+];
+const person = (role: Role) => PEOPLE.find((p) => p.role === role)!;
+const actorOf = (role: Role): Actor => {
+  const { id, agency } = person(role);
+  return { id, role, agency };
+};
+
+const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+const londonToday = () => londonDate.format(new Date());
+const londonIn = (days: number) => londonDate.format(new Date(Date.now() + days * 86_400_000));
+
+// ---- the table -------------------------------------------------------------------------------------
+
+type Row = {
+  figure: string;
+  n: string;
+  today: string;
+  goal: string;
+  load: string;
+  note: string;
+};
+const rows: Row[] = [];
+function add(figure: string, n: number | string, today: string, goal: string, note = '', loadThen = load()): void {
+  rows.push({ figure, n: String(n), today, goal, load: loadThen, note });
+}
+/** A plain table: the first column left-aligned, numbers right-aligned where `right` says. */
+function printTable<R extends Record<string, string>>(table: R[], header: R, right: ReadonlyArray<keyof R> = []): void {
+  const all = [header, ...table];
+  const keys = Object.keys(header) as Array<keyof R>;
+  const width = new Map(keys.map((k) => [k, Math.max(...all.map((r) => r[k]!.length))]));
+  const line = (cells: (k: keyof R) => string) => keys.map((k) => (right.includes(k) ? cells(k).padStart(width.get(k)!) : cells(k).padEnd(width.get(k)!))).join('  ').trimEnd();
+  console.log(line((k) => header[k]!));
+  console.log(line((k) => '-'.repeat(width.get(k)!)));
+  for (const r of table) console.log(line((k) => r[k]!));
+}
+
+const sortedOf = (samples: number[]) => [...samples].sort((a, b) => a - b);
+const p = (samples: number[], q: number) => percentile(sortedOf(samples), q);
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const mibDelta = (from: number, to: number) => `${to >= from ? '+' : ''}${((to - from) / MiB).toFixed(1)} MiB`;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await fn();
+  return [performance.now() - started, value];
+}
+
+// ---- the API and the cases -------------------------------------------------------------------------
+
+let base = '';
+
+async function api(role: Role, pathname: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${base}${pathname}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${person(role).token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function openCase(): Promise<string> {
+  const res = await api('business-unit', '/referrals', { referral: validReferralForm() });
+  if (res.status !== 201) throw new Error(`POST /referrals: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { caseReference: string }).caseReference;
+}
+
+async function decideThroughApi(ref: string, decision: DecisionName, role: Role, payload: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
+  return api(role, `/cases/${ref}/decisions/${decision}`, payload);
+}
+
+interface Step {
+  decision: DecisionName;
+  role: Role;
+  payload: () => Record<string, unknown>;
+}
+
+/** The LCSPR path of test/e2e/lcspr-path.test.ts and test/replay/record-histories.ts, in real time. */
+const TO_LCSPR: Step[] = [
+  { decision: 'ssp-informed', role: 'business-unit', payload: () => ({}) },
+  { decision: 'ssp-decision', role: 'ssp', payload: () => ({ outcome: 'criteria-met', rationale: 'Abuse suspected, serious harm (bench).' }) },
+  { decision: 'referrer-feedback-sent', role: 'business-unit', payload: () => ({}) },
+  { decision: 'national-notification', role: 'business-unit', payload: () => ({ panelReference: 'CSPRP-BENCH-0001' }) },
+  { decision: 'panel-acknowledgement', role: 'business-unit', payload: () => ({}) },
+  { decision: 'rapid-review-scheduled', role: 'rapid-review-chair', payload: () => ({ meetingDate: londonIn(7) }) },
+  { decision: 'rapid-review-held', role: 'rapid-review-chair', payload: () => ({ recommendation: 'lcspr', rationale: 'Learning for the partnership (bench).' }) },
+  { decision: 'rapid-review-report', role: 'ssp', payload: () => ({ levelOfReview: 'lcspr', rationale: 'An LCSPR (bench).' }) },
+  { decision: 'panel-response', role: 'business-unit', payload: () => ({ response: 'local-review' }) },
+  { decision: 'reviewer-commissioned', role: 'ssp', payload: () => ({ reviewer: 'Independent reviewer (bench)', reviewerId: person('reviewer').id }) },
+  { decision: 'terms-of-reference-agreed', role: 'rapid-review-chair', payload: () => ({}) },
+];
+/**
+ * The rest of the path. On the dev server time cannot be skipped and `published` refuses a date
+ * in the future, so the report is signed off for publication today and published today (the same
+ * date): report-to-panel (7 working days before the planned date) is then due in the past.
+ */
+const LCSPR_REST: Step[] = [
+  { decision: 'review-progress', role: 'reviewer', payload: () => ({ summary: 'Practitioner event held (bench).' }) },
+  { decision: 'draft-report-to-ld', role: 'reviewer', payload: () => ({}) },
+  { decision: 'ssp-sign-off', role: 'ssp', payload: () => ({ plannedPublicationDate: londonToday(), publish: 'full-report' }) },
+  { decision: 'report-sent-to-panel', role: 'ssp', payload: () => ({}) },
+  { decision: 'published', role: 'ssp', payload: () => ({ publishedOn: londonToday() }) },
+];
+
+type CaseHandle = WorkflowHandle;
+
+/** Waits until the case has no email or register row pending; returns its status. */
+async function settled(handle: CaseHandle, timeoutMs = 60_000): Promise<CaseStatus> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await handle.query(statusQuery);
+    if (status.pending.notices + status.pending.records === 0) return status;
+    if (Date.now() > until) throw new Error(`${handle.workflowId} still has ${status.pending.notices} emails and ${status.pending.records} rows pending after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+type History = temporal.api.history.v1.IHistory;
+/** The history once it has stopped growing (the last workflow task after the outbox emptied). */
+async function stableHistory(handle: CaseHandle): Promise<History> {
+  let last = await handle.fetchHistory();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = await handle.fetchHistory();
+    if ((now.events?.length ?? 0) === (last.events?.length ?? 0)) return now;
+    last = now;
+  }
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+const typeName = (e: temporal.api.history.v1.IHistoryEvent) =>
+  (EventType[e.eventType ?? 0] ?? String(e.eventType))
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/_(.)/g, (_m, c: string) => c.toUpperCase());
+const eventBytes = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
+const countOf = (events: temporal.api.history.v1.IHistoryEvent[], type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
+
+/** Events by type: count and bytes, most bytes first. */
+function byType(events: temporal.api.history.v1.IHistoryEvent[]): Array<{ type: string; count: number; bytes: number }> {
+  const m = new Map<string, { type: string; count: number; bytes: number }>();
+  for (const e of events) {
+    const t = typeName(e);
+    const entry = m.get(t) ?? { type: t, count: 0, bytes: 0 };
+    entry.count++;
+    entry.bytes += eventBytes(e);
+    m.set(t, entry);
+  }
+  return [...m.values()].sort((a, b) => b.count - a.count || b.bytes - a.bytes);
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(CASES) || CASES < 1) throw new Error(`BENCH_CASES must be a whole number of at least 1, not ${process.env.BENCH_CASES}`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const collect = async () => {
+    for (let i = 0; i < 3; i++) {
+      gc?.();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // Worker state changes at INFO would drown the table; warnings and errors still show.
+  const quiet = new DefaultLogger('WARN');
+  Runtime.install({ logger: quiet });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const tStart = performance.now();
+
+  const ring = new KeyRing('bench', { bench: randomBytes(32) });
+  const dataConverter = dataConverterFor(ring);
+  const { address } = await startTemporal();
+
+  const register = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`);
+  cleanups.push(() => register.destroy());
+  await migrateRegister(register);
+  const smtpUrl = await startSmtpSink();
+  const partnership = loadPartnership(path.join(PROJECT_ROOT, 'config', 'partnership.example.json'));
+  const mailer = nodemailer.createTransport(mailTransportOptions(smtpUrl));
+  cleanups.push(async () => mailer.close());
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  cleanups.push(() => nativeConnection.close());
+  const worker = await createIncidentWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    activities: {
+      calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
+      register,
+      ring,
+      mailer,
+      mailFrom: 'Case system <case-system@partnership.example.org>',
+      mailboxes: partnership.mailboxes,
+      agencies: partnership.agencies,
+      localPolicyWorkingDays: partnership.localPolicyWorkingDays,
+    },
+    dataConverter,
+  });
+  const floorBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
+  const floorWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: FLOOR_QUEUE, workflowBundle: floorBundle, dataConverter });
+  for (const w of [worker, floorWorker]) {
+    const running = w.run();
+    cleanups.push(async () => {
+      if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+    });
+  }
+
+  const connection = await Connection.connect({ address });
+  cleanups.push(() => connection.close());
+  const client = new Client({ connection, namespace: 'default', dataConverter });
+  const users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
+  base = await listen(createApp({ temporal: client, register, ring, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: 30_000 }));
+  const caseHandle = (ref: string) => client.workflow.getHandle(workflowIdFor(ref));
+  const bare = (ref: string, decision: DecisionName, role: Role, payload: Record<string, unknown>) =>
+    caseHandle(ref).executeUpdate(decisionUpdate(decision), { args: [{ actor: actorOf(role), payload }] });
+  const floor = await client.workflow.start<typeof floorWorkflow>('floorWorkflow', { taskQueue: FLOOR_QUEUE, workflowId: `bench-floor-${randomBytes(4).toString('hex')}` });
+  const onFloor = (role: Role, payload: Record<string, unknown>) => floor.executeUpdate(floorUpdate, { args: [{ actor: actorOf(role), payload }] });
+  await onFloor('reviewer', { summary: 'warm-up' });
+  const tSetup = performance.now();
+  /** Cases this worker holds besides the N of figure 5. */
+  let otherCases = 0;
+
+  // ---- 1 and 2: review-progress: bare update, floor, API; interleaved, in rotating order --------------
+  const lcsprRefs: string[] = [];
+  for (let i = 0; i < LCSPR_CASES; i++) {
+    const ref = await openCase();
+    otherCases++;
+    for (const step of TO_LCSPR) {
+      const res = await decideThroughApi(ref, step.decision, step.role, step.payload());
+      if (res.status !== 200) throw new Error(`${step.decision} on ${ref}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    await settled(caseHandle(ref));
+    lcsprRefs.push(ref);
+  }
+  const rp = { bare: [] as number[], floor: [] as number[], api: [] as number[] };
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    const ref = lcsprRefs[round % LCSPR_CASES]!;
+    const payload = { summary: `Practitioner event held (bench, round ${round + 1}).` };
+    const kinds: Array<keyof typeof rp> = ['bare', 'floor', 'api'];
+    for (let k = 0; k < 3; k++) {
+      const kind = kinds[(round + k) % 3]!;
+      await settled(caseHandle(ref));
+      const [took, status] = await timed(async () => {
+        if (kind === 'bare') return (await bare(ref, 'review-progress', 'reviewer', payload)) ? 200 : 0;
+        if (kind === 'floor') {
+          await onFloor('reviewer', payload);
+          return 200;
+        }
+        return (await decideThroughApi(ref, 'review-progress', 'reviewer', payload)).status;
+      });
+      if (status !== 200) throw new Error(`review-progress through the API on ${ref}: HTTP ${status}`);
+      if (round >= WARMUP_ROUNDS) rp[kind].push(took);
+    }
+  }
+  const rpNote = `${ROUNDS} rounds after ${WARMUP_ROUNDS}, ${LCSPR_CASES} cases at lcspr, settled before each`;
+  add('1. review-progress: bare update / floor, p50', ROUNDS, `${ratio(p(rp.bare, 50), p(rp.floor, 50))} (${ms(p(rp.bare, 50))} / ${ms(p(rp.floor, 50))} ms)`, '<= 2x', rpNote);
+
+  // ---- 1: ssp-informed on a fresh case each time: bare update and floor, alternating --------------------
+  const si = { bare: [] as number[], floor: [] as number[] };
+  const sspInformedRefs: string[] = [];
+  for (let i = 0; i < WARMUP_FRESH + FRESH; i++) {
+    const ref = await openCase();
+    otherCases++;
+    await settled(caseHandle(ref));
+    const order: Array<keyof typeof si> = i % 2 === 0 ? ['bare', 'floor'] : ['floor', 'bare'];
+    for (const kind of order) {
+      const [took] = await timed(() => (kind === 'bare' ? bare(ref, 'ssp-informed', 'business-unit', {}) : onFloor('business-unit', {})));
+      if (i >= WARMUP_FRESH) si[kind].push(took);
+    }
+    sspInformedRefs.push(ref);
+  }
+  add('1. ssp-informed: bare update / floor, p50', FRESH, `${ratio(p(si.bare, 50), p(si.floor, 50))} (${ms(p(si.bare, 50))} / ${ms(p(si.floor, 50))} ms)`, '<= 2x', `a fresh case each, after ${WARMUP_FRESH}, settled first`);
+
+  // ---- 2: API round trip / bare update (the review-progress samples above) ------------------------------
+  add('2. API round trip / bare update, p50', ROUNDS, `${ratio(p(rp.api, 50), p(rp.bare, 50))} (${ms(p(rp.api, 50))} / ${ms(p(rp.bare, 50))} ms)`, '<= 1.1x', 'POST .../decisions/review-progress over HTTP, same rounds as 1.');
+  add('2. API round trip / bare update, p99', ROUNDS, `${ratio(p(rp.api, 99), p(rp.bare, 99))} (${ms(p(rp.api, 99))} / ${ms(p(rp.bare, 99))} ms)`, '<= 1.2x', `floor p99 ${ms(p(rp.floor, 99))} ms`);
+
+  // ---- 3: one complete LCSPR case, through the API, settled before each decision ------------------------
+  const lcsprRef = await openCase();
+  otherCases++;
+  const lcsprHandle = caseHandle(lcsprRef);
+  let decisions = 0;
+  let stoppedAt = '';
+  const tPath = performance.now();
+  for (const step of [...TO_LCSPR, ...LCSPR_REST]) {
+    await settled(lcsprHandle);
+    const res = await decideThroughApi(lcsprRef, step.decision, step.role, step.payload());
+    if (res.status !== 200) {
+      stoppedAt = `${step.decision} refused: HTTP ${res.status} ${(res.body as { error?: { code?: string } }).error?.code ?? ''}`;
+      break;
+    }
+    decisions++;
+  }
+  const lcsprStatus = await settled(lcsprHandle);
+  const tPathDone = performance.now();
+  const lcsprHistory = await stableHistory(lcsprHandle);
+  const lcsprEvents = lcsprHistory.events ?? [];
+  const historyBytes = temporal.api.history.v1.History.encode(lcsprHistory).finish().length;
+  const updateResultBytes = lcsprEvents.reduce(
+    (sum, e) => sum + (e.workflowExecutionUpdateCompletedEventAttributes?.outcome ? temporal.api.update.v1.Outcome.encode(e.workflowExecutionUpdateCompletedEventAttributes.outcome).finish().length : 0),
+    0,
+  );
+  const updateRequestBytes = lcsprEvents.reduce(
+    (sum, e) =>
+      sum + (e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest ? temporal.api.update.v1.Request.encode(e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest).finish().length : 0),
+    0,
+  );
+  const furthest = stoppedAt ? `stopped: ${stoppedAt}` : `through published; close-case waits for publication-kept (12 months)`;
+  add('3. events: one LCSPR case', decisions, String(lcsprEvents.length), '<= 300', `${decisions} decisions + opening via API, stage ${lcsprStatus.stage}, report-to-panel ${lcsprStatus.obligations['report-to-panel']?.status ?? 'not opened'}; ${furthest}`);
+  add('3. bytes: that history', decisions, kib(historyBytes), '', `${ms((tPathDone - tPath) / 1000)} s to drive and settle; payloads encrypted`);
+  add('3. share of bytes: update results', decisions, `${((100 * updateResultBytes) / historyBytes).toFixed(1)}%`, '', `${kib(updateResultBytes)} in ${countOf(lcsprEvents, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)} results; update requests ${kib(updateRequestBytes)}`);
+
+  // ---- 4: ssp-decision alone: the history it adds, once the case has settled --------------------------
+  const added = { events: [] as number[], activities: [] as number[], tasks: [] as number[], markers: [] as number[], timers: [] as number[], answer: [] as number[], wall: [] as number[] };
+  let addedTypes: Array<{ type: string; count: number; bytes: number }> = [];
+  for (const ref of sspInformedRefs.slice(-SSP_DECISIONS)) {
+    const handle = caseHandle(ref);
+    await settled(handle);
+    const before = (await stableHistory(handle)).events?.length ?? 0;
+    const t0 = performance.now();
+    await bare(ref, 'ssp-decision', 'ssp', { outcome: 'criteria-met', rationale: 'Abuse suspected, serious harm (bench).' });
+    const tAnswer = performance.now();
+    await settled(handle);
+    const tSettled = performance.now();
+    const events = ((await stableHistory(handle)).events ?? []).slice(before);
+    added.events.push(events.length);
+    added.activities.push(countOf(events, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
+    added.tasks.push(countOf(events, EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED));
+    added.markers.push(countOf(events, EventType.EVENT_TYPE_MARKER_RECORDED));
+    added.timers.push(countOf(events, EventType.EVENT_TYPE_TIMER_STARTED));
+    added.answer.push(tAnswer - t0);
+    added.wall.push(tSettled - t0);
+    addedTypes = byType(events);
+  }
+  const med = (xs: number[]) => p(xs, 50);
+  const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? String(xs[0]) : `${med(xs)} (${Math.min(...xs)}-${Math.max(...xs)})`);
+  add('4. ssp-decision: events added', SSP_DECISIONS, range(added.events), '', `criteria-met, bare update; diff of settled histories; median (range)`);
+  add('4. ssp-decision: activity tasks', SSP_DECISIONS, range(added.activities), '<= 3', `ActivityTaskScheduled; MarkerRecorded (local activities, a patch's first use): ${range(added.markers)}`);
+  add('4. ssp-decision: workflow tasks', SSP_DECISIONS, range(added.tasks), '', `WorkflowTaskCompleted; timers started: ${range(added.timers)}`);
+  add('4. ssp-decision: wall time to settled', SSP_DECISIONS, `${ms(med(added.wall))} ms`, '', `p50; answered after ${ms(med(added.answer))} ms, then emails and rows`);
+
+  // ---- 5, 6, 7: N cases opened through the API (the first 20 s timed), each queried, memory before/after -
+  const cacheSize = worker.options.maxCachedWorkflows;
+  await collect();
+  const before = process.memoryUsage();
+  const loadBefore = load();
+  const opened: string[] = [];
+  const openLatencies: number[] = [];
+  let openingsIn20s = 0;
+  const openSeconds = OPEN_SECONDS;
+  const tOpen = performance.now();
+  const openUntil = tOpen + OPEN_SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: OPEN_CONCURRENCY }, async () => {
+      while (performance.now() < openUntil || opened.length < CASES) {
+        const [took, ref] = await timed(openCase);
+        opened.push(ref);
+        if (performance.now() <= openUntil) {
+          openLatencies.push(took);
+          openingsIn20s++;
+        }
+      }
+    }),
+  );
+  const loadOpenings = load();
+  const tOpened = performance.now();
+  for (const ref of opened) await settled(caseHandle(ref), 120_000);
+  const tQueried = performance.now();
+  await collect();
+  const after = process.memoryUsage();
+  const n = opened.length;
+  const held = n + otherCases;
+  const rssPerCase = (after.rss - before.rss) / n / MiB;
+  const heapPerCase = (after.heapUsed - before.heapUsed) / n / MiB;
+  const cacheNote = held <= cacheSize ? `the cache holds all ${held} cases` : `MORE CASES (${held}) THAN THE CACHE HOLDS: evictions, so not per cached case`;
+  add('5. worker RSS per cached case', n, `${rssPerCase.toFixed(3)} MiB`, '<= 0.35 MiB', `(RSS after - before) / N; ${cacheNote}; ${gc ? 'after global.gc' : 'no --expose-gc'}`);
+  add('5. heap used per cached case', n, `${heapPerCase.toFixed(3)} MiB`, '', `main thread only (the workflows run in the SDK's workflow thread, in RSS only); external ${mibDelta(before.external, after.external)}, array buffers ${mibDelta(before.arrayBuffers, after.arrayBuffers)} in all`);
+  add('5. worker cache size (maxCachedWorkflows)', 1, String(cacheSize), '', `workers/incident-worker.ts sets none: SDK default for a ${(v8.getHeapStatistics().heap_size_limit / MiB).toFixed(0)} MiB heap limit`);
+  add('6. open cases held on one worker', n, `${held} cases, RSS ${(after.rss / MiB).toFixed(0)} MiB`, '>= 10000 in <= 1024 MiB', `measured (RSS before the ${n}: ${(before.rss / MiB).toFixed(0)} MiB, with ${otherCases} cases); whole process: worker, API, register client`);
+  add('6. RSS at 10,000 cases (EXTRAPOLATED)', '', `${((after.rss + (10_000 - held) * rssPerCase * MiB) / MiB).toFixed(0)} MiB`, '<= 1024 MiB', `extrapolated, linear from figure 5; the cache default (${cacheSize}) would not hold 10,000`);
+  add('6. cases in 1 GiB RSS (EXTRAPOLATED)', '', rssPerCase > 0 ? String(Math.floor(held + (1024 * MiB - after.rss) / (rssPerCase * MiB))) : 'not measured (RSS did not grow)', '>= 10000', 'extrapolated, linear from figure 5');
+  add('7. openings per second (POST /referrals)', openingsIn20s, (openingsIn20s / openSeconds).toFixed(1), '>= 12', `${OPEN_CONCURRENCY} at a time for ${ms(openSeconds)} s; p50 ${ms(p(openLatencies, 50))} ms, p99 ${ms(p(openLatencies, 99))} ms`, loadOpenings);
+  const tEnd = performance.now();
+
+  const { temporalCliVersion } = readServersRecord(PROJECT_ROOT);
+  const system = await connection.workflowService.getSystemInfo({});
+  const cpus = os.cpus();
+  console.log('');
+  console.log(`Cost benchmark (issue 9): today's figures beside the goals, one run, on the dev server; numbers only.`);
+  console.log(`Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM;`);
+  console.log(`Temporal CLI ${temporalCliVersion} (server ${system.serverVersion ?? 'unknown'}), SDK 1.24, register SQLite (better-sqlite3), worker, floor worker and API in this process.`);
+  console.log(`Code measured: ${codeVersion()}.`);
+  console.log(
+    `Setup ${ms((tSetup - tStart) / 1000)} s; ${n} cases opened in ${ms((tOpened - tOpen) / 1000)} s, settled and queried in ${ms((tQueried - tOpened) / 1000)} s; total ${ms((tEnd - tStart) / 1000)} s. Load before the openings: ${loadBefore}.`,
+  );
+  console.log('');
+  printTable(rows, { figure: 'figure', n: 'n', today: 'today', goal: 'goal', load: 'load 1/5/15 min', note: 'note' }, ['n']);
+
+  console.log('');
+  console.log(`One LCSPR case (${lcsprRef}, ${decisions} decisions): events by type`);
+  const typeRows = (types: Array<{ type: string; count: number; bytes: number }>) => types.map((t) => ({ type: t.type, count: String(t.count), bytes: kib(t.bytes) }));
+  const typeHeader = { type: 'event type', count: 'events', bytes: 'bytes' };
+  printTable(typeRows(byType(lcsprEvents)), typeHeader, ['count', 'bytes']);
+  console.log('');
+  console.log(`ssp-decision alone (the last case of figure 4): events added by type`);
+  printTable(typeRows(addedTypes), typeHeader, ['count', 'bytes']);
+}
+
+/** The commit built, and whether the production code differs from it (the build takes the working tree). */
+function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const production = ['domain', 'workflows', 'activities', 'api', 'workers', 'config'];
+    const changed = [git('diff', '--name-only', 'HEAD', '--', ...production), git('ls-files', '--others', '--exclude-standard', '--', ...production)].join('\n').split('\n').filter(Boolean);
+    return `commit ${git('rev-parse', '--short', 'HEAD')}, ${changed.length ? `with uncommitted changes to ${changed.join(', ')}` : 'no uncommitted changes to production code'}`;
+  } catch {
+    return 'unknown (no git)';
+  }
+}
+
+runBenchmark(main);
