@@ -15,6 +15,11 @@ export interface IncidentWorkerOptions {
   /** A pre-built bundle (tests build it once per suite); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
+  /**
+   * How many workflows the worker keeps in memory between their tasks; 0 replays every task from
+   * its history (tests of a worker restart). Unset: the SDK's default, from the heap size.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export async function createIncidentWorker(options: IncidentWorkerOptions): Promise<Worker> {
@@ -25,5 +30,6 @@ export async function createIncidentWorker(options: IncidentWorkerOptions): Prom
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createActivities(options.activities),
     dataConverter: options.dataConverter,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
 }

@@ -91,3 +91,20 @@ export async function expectReplays(handle: ActionHandle): Promise<void> {
   const history = await handle.fetchHistory();
   await Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: TEST_DATA_CONVERTER }, history, handle.workflowId);
 }
+
+export const HEALTH = 'Example Health Trust';
+export const POLICE = 'Example Police';
+/** config/partnership.example.json, as the directory is written there (the tests' own copy). */
+export const ADDRESSES = {
+  [HEALTH]: { lead: 'safeguarding-actions@health.example.org', head: 'head-of-safeguarding@health.example.org', chief: 'chief-executive@health.example.org' },
+  [POLICE]: { lead: 'ppu-actions@police.example.org', head: 'head-of-ppu@police.example.org', chief: 'chief-constable@police.example.org' },
+};
+
+/** One action of a plan, its words marked as test data. */
+export const terms = (agency: string, deadline: string, n = 1) => ({
+  agency,
+  owner: `Named safeguarding lead ${n} (test)`,
+  description: `Audit discharge summaries for safeguarding flags ${n} (test)`,
+  finding: `Finding ${n}: information was not shared at discharge (test)`,
+  deadline,
+});

@@ -16,7 +16,7 @@ import { devServerExecutableOption } from '../../scripts/servers';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../../workflows/contract';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
-import { runIncidentWorker, tempRegister } from './stack';
+import { restartableWorker, runIncidentWorker, tempRegister } from './stack';
 
 /** Someone the API knows, with the bearer token they sign in with (only its hash is configured). */
 export interface SignedInPerson {
@@ -98,16 +98,8 @@ export async function startDevStack(options: DevStackOptions = {}): Promise<DevS
     stops.push(() => smtp.close());
     const { register, url } = await tempRegister();
     stops.push(() => register.destroy());
-    let running: { stop(): Promise<void> } | undefined = await runIncidentWorker(env, register, smtp.url);
-    const worker = {
-      async stop() {
-        await running?.stop();
-        running = undefined;
-      },
-      async start() {
-        running ??= await runIncidentWorker(env, register, smtp.url);
-      },
-    };
+    const start = () => runIncidentWorker(env, register, smtp.url);
+    const worker = restartableWorker(start, await start());
     stops.push(() => worker.stop());
     const mailer = nodemailer.createTransport(smtp.url);
     const appDependencies = { temporal: env.client, register, ring: TEST_KEY_RING, users };

@@ -4,7 +4,6 @@ import { Client, WorkflowUpdateFailedError, type WorkflowHandle } from '@tempora
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { CaseStatus } from '../../domain/case';
 import type { DecisionName } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
@@ -19,7 +18,7 @@ import { timeSkippingServerOption } from '../../scripts/servers';
 import { validReferralForm } from '../fixtures/referral-form';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 import { startSmtpCatcher, type SmtpCatcher } from './smtp';
-import { newCaseReference, runIncidentWorker, tempRegister } from './stack';
+import { newCaseReference, restartableWorker, runIncidentWorker, tempRegister } from './stack';
 
 export { actors, newCaseReference } from './stack';
 
@@ -50,19 +49,6 @@ export interface HarnessOptions {
   workflowCache?: boolean;
 }
 
-/** The real incident worker (runIncidentWorker), with its workflow cache off if asked. */
-async function runWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string, workflowCache: boolean): Promise<{ stop(): Promise<void> }> {
-  if (workflowCache) return runIncidentWorker(env, register, smtpUrl);
-  // createIncidentWorker as production builds it, only maxCachedWorkflows changed.
-  const create = Worker.create.bind(Worker);
-  const spy = jest.spyOn(Worker, 'create').mockImplementation((workerOptions) => create({ ...workerOptions, maxCachedWorkflows: 0 }));
-  try {
-    return await runIncidentWorker(env, register, smtpUrl);
-  } finally {
-    spy.mockRestore();
-  }
-}
-
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: timeSkippingServerOption() },
@@ -75,17 +61,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const smtp = options.smtp ?? (await startSmtpCatcher());
   const { register } = await tempRegister();
-  const workflowCache = options.workflowCache ?? true;
-  let running: { stop(): Promise<void> } | undefined = await runWorker(env, register, smtp.url, workflowCache);
-  const worker = {
-    async stop() {
-      await running?.stop();
-      running = undefined;
-    },
-    async start() {
-      running ??= await runWorker(env, register, smtp.url, workflowCache);
-    },
-  };
+  const start = () => runIncidentWorker(env, register, smtp.url, { workflowCache: options.workflowCache ?? true });
+  const worker = restartableWorker(start, await start());
   return {
     env,
     smtp,

@@ -80,8 +80,9 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
  * A real incident worker on the test environment, with the real activities and the real data
  * converter (the test key ring), running until stopped.
  */
-export async function runIncidentWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string): Promise<{ stop(): Promise<void> }> {
+export async function runIncidentWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string, options: { workflowCache?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
   const worker = await createIncidentWorker({
+    ...(options.workflowCache === false ? { maxCachedWorkflows: 0 } : {}),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     activities: activityDeps(register, smtpUrl),
@@ -122,4 +123,18 @@ export function newCaseReference(): string {
   counter += 1;
   const n = (Date.now() % 100_000) * 10 + counter;
   return `TEST-2026-${String(n).padStart(6, '0').slice(-6)}`;
+}
+
+/** A worker that a test may stop (an outage) and start again. */
+export function restartableWorker(start: () => Promise<{ stop(): Promise<void> }>, first: { stop(): Promise<void> }) {
+  let running: { stop(): Promise<void> } | undefined = first;
+  return {
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+    async start() {
+      running ??= await start();
+    },
+  };
 }

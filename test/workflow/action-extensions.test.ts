@@ -9,27 +9,13 @@
 import { actionLog } from '../../activities/action-register';
 import type { ActionStatusView } from '../../domain/action';
 import { actionHandle, actionOwner, caseAtActionPlan, decideAction, expectActionRefused, expectReplays, requester, settledAction, waitForAction, type ActionHandle } from '../helpers/actions';
+import { ADDRESSES, HEALTH, POLICE, terms } from '../helpers/actions';
 import { today } from '../helpers/drive';
 import { endOfDay, monthsAfter, shiftDays } from '../helpers/expected-dates';
 import { actors, decide, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
 import { TEST_KEY_RING } from '../helpers/keys';
 import { MAILBOX } from '../helpers/obligations';
 
-const HEALTH = 'Example Health Trust';
-const POLICE = 'Example Police';
-/** config/partnership.example.json, as the directory is written there. */
-const ADDRESSES = {
-  [HEALTH]: { lead: 'safeguarding-actions@health.example.org', head: 'head-of-safeguarding@health.example.org', chief: 'chief-executive@health.example.org' },
-  [POLICE]: { lead: 'ppu-actions@police.example.org', head: 'head-of-ppu@police.example.org', chief: 'chief-constable@police.example.org' },
-};
-
-const terms = (agency: string, deadline: string, n = 1) => ({
-  agency,
-  owner: `Named safeguarding lead ${n} (test)`,
-  description: `Audit discharge summaries for safeguarding flags ${n} (test)`,
-  finding: `Finding ${n}: information was not shared at discharge (test)`,
-  deadline,
-});
 
 const CHIEF_OF_HEALTH = requester('chief-officer', HEALTH, 'C. Officer (test)');
 

@@ -5,26 +5,12 @@
 // Chief Officer). Expected dates come from the tests' own calendar (helpers/expected-dates.ts), the
 // expected addresses from the example directory as written here, never from the code under test.
 import { actionHandle, actionOwner, actionUpdateRefusal, caseAtActionPlan, decideAction, settledAction } from '../helpers/actions';
+import { ADDRESSES, HEALTH, POLICE, terms } from '../helpers/actions';
 import { caseWithDraftReport, today } from '../helpers/drive';
 import { endOfDay, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
 import { actors, decide, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
 import { MAILBOX } from '../helpers/obligations';
 
-const HEALTH = 'Example Health Trust';
-const POLICE = 'Example Police';
-/** config/partnership.example.json, as the directory is written there. */
-const ADDRESSES = {
-  [HEALTH]: { lead: 'safeguarding-actions@health.example.org', head: 'head-of-safeguarding@health.example.org', chief: 'chief-executive@health.example.org' },
-  [POLICE]: { lead: 'ppu-actions@police.example.org', head: 'head-of-ppu@police.example.org', chief: 'chief-constable@police.example.org' },
-};
-
-const terms = (agency: string, deadline: string, n = 1) => ({
-  agency,
-  owner: `Named safeguarding lead ${n} (test)`,
-  description: `Audit discharge summaries for safeguarding flags ${n} (test)`,
-  finding: `Finding ${n}: information was not shared at discharge (test)`,
-  deadline,
-});
 
 let h: Harness;
 beforeAll(async () => {
