@@ -11,14 +11,11 @@ import {
   currentUpdateInfo,
   getExternalWorkflowHandle,
   log,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { IncidentActivities } from '../activities/types';
 import {
   ACTION_DECISION_NAMES,
   actionDecisionNeeds,
@@ -33,23 +30,10 @@ import {
   type ActionState,
   type ActionStatusView,
 } from '../domain/action';
-import { workflowIdFor, type Deadline } from '../domain/case';
+import { workflowIdFor } from '../domain/case';
 import { nextDeadline, nextWakeAt, overdueCount, type DeadlineRequest } from '../domain/obligations';
 import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, type ActionInput, type DecisionRequest } from './contract';
-import { carryOutOutbox, changeLock, keyReuse, rememberRequest } from './machinery';
-
-// As the case's: an outage is transient, so keep trying, backing off to every 30 minutes.
-const { recordActionOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
-});
-
-const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
-});
+import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, recordActionOutcomes, rememberRequest, sendNotice } from './machinery';
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -61,20 +45,8 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   let revision = 0;
   const lock = changeLock(() => revision++);
 
-  async function deadlinesFor(requests: DeadlineRequest[]): Promise<Deadline[]> {
-    if (requests.length === 0) return [];
-    try {
-      return await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests });
-    } catch (err) {
-      if (err instanceof ActivityFailure) {
-        if (err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidDeadlineInput') {
-          throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
-        }
-        throw ApplicationFailure.create({ type: 'DeadlineUnavailable', message: 'The deadlines could not be computed in time; nothing was applied; try again', nonRetryable: true });
-      }
-      throw err;
-    }
-  }
+  const deadlinesFor = (requests: DeadlineRequest[]) => deadlinesForDecision(ref, state.rulebookVersion, requests);
+
 
   setHandler(actionStatusQuery, () => actionStatus(state));
   const requestOf = (id: string | undefined) => (id === undefined ? undefined : state.requests.find((r) => r.updateId === id));

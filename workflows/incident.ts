@@ -12,8 +12,6 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
-  proxyActivities,
-  proxyLocalActivities,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -23,30 +21,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { IncidentActivities } from '../activities/types';
-import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type Deadline, type DecisionResult } from '../domain/case';
+import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions';
 import { actionWorkflowId } from '../domain/action-snapshot';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { record, type DeadlineRequest } from '../domain/obligations';
-import { carryOutOutbox, changeLock, keyReuse, rememberRequest } from './machinery';
+import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, recordOutcomes, rememberRequest, sendNotice } from './machinery';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
-
-// Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
-// Heartbeats let Temporal notice a worker that died mid-send within a minute.
-const { recordOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
-});
-
-// Deadline arithmetic is pure computation: bounded, and a failure from bad data is final.
-const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
-  startToCloseTimeout: '10 seconds',
-  scheduleToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
-});
 
 /** How long continue-as-new waits for running handlers before operations are alerted. */
 const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
@@ -73,21 +55,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   const lock = changeLock(() => revision++);
   const exclusive = lock.exclusive;
 
-  async function deadlinesFor(requests: DeadlineRequest[]): Promise<Deadline[]> {
-    if (requests.length === 0) return [];
-    try {
-      return await computeDeadlines({ caseReference: ref, rulebookVersion: state.rulebookVersion, requests });
-    } catch (err) {
-      // Refused before anything changed: the case is as it was.
-      if (err instanceof ActivityFailure) {
-        if (err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidDeadlineInput') {
-          throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
-        }
-        throw ApplicationFailure.create({ type: 'DeadlineUnavailable', message: 'The deadlines could not be computed in time; nothing was applied; try again', nonRetryable: true });
-      }
-      throw err;
-    }
-  }
+  const deadlinesFor = (requests: DeadlineRequest[]) => deadlinesForDecision(ref, state.rulebookVersion, requests);
+
 
   // Every handler is registered before the first await: an update that arrives before its
   // handler exists is rejected.

@@ -1,11 +1,45 @@
 // What the case's workflow and each action's workflow share: one change at a time, and the
 // outbox carried out after a change has answered (register rows in batches, emails one by one),
 // so an outage of SMTP or the register delays only them.
-import { ActivityFailure, condition, log } from '@temporalio/workflow';
-import type { Notice, NoticeResult, OutcomeRecord } from '../activities/types';
-import { REQUESTS_KEPT, type DecisionRequestRecord } from '../domain/case';
-import { applyNoticeOutcome, record, type Ledger } from '../domain/obligations';
+import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import { REQUESTS_KEPT, type Deadline, type DecisionRequestRecord } from '../domain/case';
+import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
 import type { DecisionRequest } from './contract';
+
+// Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
+// Heartbeats let Temporal notice a worker that died mid-send within a minute.
+export const { recordOutcomes, recordActionOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '1 minute',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
+});
+
+// Deadline arithmetic is pure computation: bounded, and a failure from bad data is final.
+export const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
+});
+
+/**
+ * The deadlines a decision needs, computed before anything changes: bad dates refuse it
+ * (InvalidDecision), a computation that does not answer in time refuses it as not applied.
+ */
+export async function deadlinesForDecision(caseReference: string, rulebookVersion: string, requests: DeadlineRequest[]): Promise<Deadline[]> {
+  if (requests.length === 0) return [];
+  try {
+    return await computeDeadlines({ caseReference, rulebookVersion, requests });
+  } catch (err) {
+    if (err instanceof ActivityFailure) {
+      if (err.cause instanceof ApplicationFailure && err.cause.type === 'InvalidDeadlineInput') {
+        throw ApplicationFailure.create({ type: 'InvalidDecision', message: 'A deadline could not be computed from the dates given', nonRetryable: true });
+      }
+      throw ApplicationFailure.create({ type: 'DeadlineUnavailable', message: 'The deadlines could not be computed in time; nothing was applied; try again', nonRetryable: true });
+    }
+    throw err;
+  }
+}
 
 /** Register rows written per activity call. */
 export const RECORDS_PER_BATCH = 200;
