@@ -33,7 +33,7 @@ import {
 import { workflowIdFor } from '../domain/case';
 import { nextDeadline, nextWakeAt, overdueCount, type DeadlineRequest } from '../domain/obligations';
 import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, type ActionInput, type DecisionRequest } from './contract';
-import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, recordActionOutcomes, rememberRequest, sendNotice } from './machinery';
+import { changeLock, outboxDispatcher, computeDeadlines, deadlinesForDecision, keyReuse, recordActionOutcomes, rememberRequest, sendNotice } from './machinery';
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -92,7 +92,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   }
 
   // Register rows go with the action's latest snapshot for the action log, in one transaction.
-  const outbox = carryOutOutbox(
+  const outbox = outboxDispatcher(
     state,
     { write: (records) => recordActionOutcomes({ records, snapshot: actionSnapshot(state, nowIso()) }), sendNotice },
     () => revision++,
@@ -131,6 +131,8 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   }
 
   while (state.status === 'open') {
+    // Every command from this one loop: the outbox first, then visibility, then the timer.
+    outbox.dispatch();
     publishVisibility();
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested && allHandlersFinished()) await continueAsNew<typeof actionWorkflow>({ continued: state });
@@ -142,7 +144,12 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
     if (!lock.busy()) applyActionDue(state, nowIso());
   }
   // Completed or withdrawn: what is queued goes out, then the case hears of it.
-  await condition(() => allHandlersFinished() && outbox.idle());
+  for (;;) {
+    outbox.dispatch();
+    if (allHandlersFinished() && outbox.idle()) break;
+    const seen = revision;
+    await condition(() => revision !== seen || (allHandlersFinished() && outbox.idle()));
+  }
   publishVisibility();
   const settled = state.status === 'completed' ? 'completed' : 'withdrawn';
   try {

@@ -145,3 +145,64 @@ export function rememberRequest(requests: DecisionRequestRecord[], updateId: str
   requests.push({ updateId, keyId: request.key.keyId, decision: name, requestHash: request.key.requestHash });
   if (requests.length > REQUESTS_KEPT) requests.splice(0, requests.length - REQUESTS_KEPT);
 }
+
+/**
+ * The outbox carried out by the workflow's main loop itself: `dispatch()` starts the next batch of
+ * register rows and the next email, if none is under way, records first, and returns at once; a
+ * completion changes the ledger and calls `changed`, which wakes the main loop. One coroutine
+ * issues every command, in an order that depends on the state alone, so a replay on a worker that
+ * did not cache the workflow issues them in the same order as the run that wrote the history.
+ */
+export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, changed: () => void, now: () => string) {
+  const ref = ledger.caseReference;
+  let recording = false;
+  let sending = false;
+  function dispatch(): void {
+    if (!recording && ledger.outbox.records.length > 0) {
+      recording = true;
+      const batch = ledger.outbox.records.slice(0, RECORDS_PER_BATCH);
+      void activities.write(batch).then(() => {
+        ledger.outbox.records.splice(0, batch.length);
+        recording = false;
+        changed();
+      });
+    }
+    if (!sending && ledger.outbox.notices.length > 0) {
+      sending = true;
+      const notice = ledger.outbox.notices[0]!;
+      const sent =
+        notice.kind === 'operations-alert'
+          ? activities.sendNotice({ key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason })
+          : activities.sendNotice({
+              key: notice.key,
+              caseReference: ref,
+              kind: notice.kind,
+              to: notice.to,
+              deadline: notice.deadline,
+              ...(notice.outcome ? { outcome: notice.outcome } : {}),
+              ...(notice.action ? { action: notice.action } : {}),
+            });
+      void sent
+        .then(
+          (result): { refused?: number } | undefined => result,
+          (err: unknown) => {
+            // A refused address must not end an action of years: record it and go on.
+            if (!(err instanceof ActivityFailure)) throw err;
+            log.warn('notice refused', { caseReference: ref, kind: notice.kind });
+            return undefined;
+          },
+        )
+        .then((result) => {
+          ledger.outbox.notices.shift();
+          if (notice.kind === 'operations-alert') {
+            record(ledger, `operations-alert-${result ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${result ? 'sent' : 'failed'}`, { occurredAt: now() });
+          } else {
+            applyNoticeOutcome(ledger, notice, result ? { sent: true, ...(result.refused ? { refusedRecipients: result.refused } : {}) } : { sent: false }, now());
+          }
+          sending = false;
+          changed();
+        });
+    }
+  }
+  return { dispatch, idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+}

@@ -7,6 +7,7 @@
 // Expected dates come from the tests' own calendar (helpers/expected-dates.ts), the expected
 // addresses from the example directory as written here, never from the code under test.
 import { actionLog } from '../../activities/action-register';
+import { actionDecisionUpdate } from '../../workflows/contract';
 import type { ActionStatusView } from '../../domain/action';
 import { actionHandle, actionOwner, caseAtActionPlan, decideAction, expectActionRefused, expectReplays, requester, settledAction, waitForAction, type ActionHandle } from '../helpers/actions';
 import { ADDRESSES, HEALTH, POLICE, terms } from '../helpers/actions';
@@ -303,7 +304,27 @@ describe('a worker restarted', () => {
   // server gives it again only after the task's 10 s timeout: these waits allow for two of those.
   const settledSlow = (handle: ActionHandle, predicate: (s: ActionStatusView) => boolean = () => true) =>
     waitForAction(handle, (s) => s.pending.notices === 0 && s.pending.records === 0 && predicate(s), 40_000);
+  const withdrawSlow = async (a: ActionHandle) => {
+    await a.executeUpdate(actionDecisionUpdate('action-withdrawn'), { args: [{ actor: actors.ldChair, payload: { reason: 'Test finished (test).' } }] });
+    await settledSlow(a, (x) => x.status === 'withdrawn');
+  };
   const mailsIn = (hh: Harness, ref: string, actionId: string, prefix: string) => hh.smtp.messages.filter((m) => m.subject.startsWith(`[${ref} ${actionId}] ${prefix}`));
+
+  test('a decision that queues a register row and an email at once, on a worker that replays every task: carried out, and its history replays', async () => {
+    // Before the action's outbox was carried out by its main loop, the two outbox loops could take
+    // their turns in another order on replay than in the run that wrote the history: the action
+    // then failed every workflow task (nondeterminism: recordActionOutcomes against sendNotice).
+    const c = await caseAtActionPlan(w);
+    await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, monthsAfter(await today(w), 1))] });
+    const a = actionHandle(w, c.ref, 'A01');
+    await settledSlow(a);
+    await a.executeUpdate(actionDecisionUpdate('ssp-involved'), { args: [{ actor: actors.ldChair, payload: { reason: 'Exceptional (test).' } }] });
+    const v = await settledSlow(a, (x) => x.sspInvolved);
+    expect(v.pending).toEqual({ notices: 0, records: 0 });
+    await w.smtp.waitFor((m) => m.subject === `[${c.ref} A01] SSP asked to join the escalation of an outstanding action`);
+    await expectReplays(a);
+    await withdrawSlow(a);
+  }, 120_000);
 
   test('a worker restarted while actions wait: the deadline passed in the outage is missed once, the other action untouched', async () => {
     const c = await caseAtActionPlan(w);
