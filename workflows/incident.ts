@@ -26,7 +26,7 @@ import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions
 import { actionWorkflowId } from '../domain/action-snapshot';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { record, type DeadlineRequest } from '../domain/obligations';
-import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, recordOutcomes, rememberRequest, sendNotice } from './machinery';
+import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, outboxDispatcher, recordOutcomes, rememberRequest, sendNotice, wakeTimer } from './machinery';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
@@ -34,6 +34,8 @@ import { actionSettledSignal, CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT
 const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
 /** The patch that added the receipt email about the national notification's deadline (§5.2). */
 const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
+/** The patch that has the main loop issue every command (outbox, actions, one kept timer), issue 9. */
+const COMMANDS_FROM_MAIN_LOOP = 'commands-from-main-loop';
 /** The patch that refuses a decision from someone who may not read the case (an uncommissioned reviewer). */
 const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
 
@@ -91,7 +93,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           rememberRequest(state.requests, updateId, request, name);
           // Applied whole above; the answer waits until the actions' own workflows exist, so an
           // action can be read and decided on as soon as its plan is answered.
-          if (plan.effects.actions?.length) await condition(() => toStart().length === 0);
+          if (plan.effects.actions?.length) {
+            // The main loop starts them (newer cases): wake it, the decision still holding the case.
+            if (fromMainLoop) revision++;
+            await condition(() => toStart().length === 0);
+          }
           return decisionResult(state, false, request.key?.requestHash);
         }),
       {
@@ -120,9 +126,15 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     );
   }
 
-  // ---- Carrying out the outbox: register rows and emails, each in a loop of its own.
-  const outbox = carryOutOutbox(state, { write: recordOutcomes, sendNotice }, () => revision++, nowIso);
-  const outboxEmpty = () => outbox.idle();
+  // ---- Carrying out the outbox. Cases started before the patch did it in two loops of their own
+  // (register rows, emails) and started their actions in a third; their histories replay so. Newer
+  // cases do all three from the main loop (outboxDispatcher): one coroutine issues every command,
+  // in an order the state alone decides, so a worker that replays the case without it cached
+  // issues them in the order the history has them.
+  const fromMainLoop = patched(COMMANDS_FROM_MAIN_LOOP);
+  const loops = fromMainLoop ? undefined : carryOutOutbox(state, { write: recordOutcomes, sendNotice }, () => revision++, nowIso);
+  const dispatcher = fromMainLoop ? outboxDispatcher(state, { write: recordOutcomes, sendNotice }, () => revision++, nowIso) : undefined;
+  const outboxEmpty = () => (loops ?? dispatcher!).idle();
 
   // ---- Improvement actions (§16.2): each agreed action is started as a workflow of its own once
   // the decision has answered; it tells the case when it is completed or withdrawn.
@@ -152,7 +164,37 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
       revision++;
     }
   }
-  void startActionsLoop();
+  if (!fromMainLoop) void startActionsLoop();
+  /** The main loop's way: the next pending action's workflow started, not waited for. */
+  function startPendingActions(): void {
+    const next = toStart()[0];
+    if (startingAction || !next) return;
+    startingAction = true;
+    const [actionId, action] = next;
+    void startChild<typeof actionWorkflow>('actionWorkflow', {
+      workflowId: actionWorkflowId(ref, actionId),
+      args: [{ start: action.pendingStart! }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // Started by an earlier run of this case (it continued as new before hearing back).
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        },
+      )
+      .then(() => {
+        actionStarted(state, actionId);
+        startingAction = false;
+        revision++;
+      });
+  }
+  /** What the main loop issues first on every turn, on the newer cases. */
+  function issueQueuedCommands(): void {
+    if (!fromMainLoop) return;
+    dispatcher!.dispatch();
+    startPendingActions();
+  }
 
   let published = '';
   function publishVisibility(): void {
@@ -191,7 +233,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   }
 
   let continueAsNewWaitingSince: number | undefined;
+  // Newer cases keep their wake-up timer while its instant is unchanged (issue 9).
+  const timer = fromMainLoop ? wakeTimer() : undefined;
   for (;;) {
+    issueQueuedCommands();
     publishVisibility();
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested) {
@@ -215,7 +260,11 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
       wake = wake === undefined ? alertAt : Math.min(wake, alertAt);
     }
     const woken = () => revision !== seen || (suggested && allHandlersFinished());
-    if (wake === undefined) await condition(woken);
+    if (timer) {
+      const fired = timer.fires();
+      timer.arm(wake);
+      await condition(() => woken() || timer.fires() !== fired);
+    } else if (wake === undefined) await condition(woken);
     else await condition(woken, Math.max(1, wake - Date.now()));
     // A handler part-way through holds the case; its end bumps the revision and brings us back.
     if (!lock.busy()) {
@@ -225,7 +274,16 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     }
   }
   // Closed: every email and row still queued goes out before the workflow ends.
-  await condition(() => allHandlersFinished() && outboxEmpty() && toStart().length === 0 && !startingAction);
+  timer?.arm(undefined);
+  const finished = () => allHandlersFinished() && outboxEmpty() && toStart().length === 0 && !startingAction;
+  if (fromMainLoop) {
+    for (;;) {
+      issueQueuedCommands();
+      if (finished()) break;
+      const seen = revision;
+      await condition(() => revision !== seen || finished());
+    }
+  } else await condition(finished);
   publishVisibility();
   return caseStatus(state, Date.now());
 }

@@ -1,7 +1,7 @@
 // What the case's workflow and each action's workflow share: one change at a time, and the
 // outbox carried out after a change has answered (register rows in batches, emails one by one),
 // so an outage of SMTP or the register delays only them.
-import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
 import { REQUESTS_KEPT, type Deadline, type DecisionRequestRecord } from '../domain/case';
 import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
@@ -205,4 +205,42 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
     }
   }
   return { dispatch, idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+}
+
+/**
+ * The one timer a workflow waits on for its next reminder, target or deadline: re-armed only when
+ * that instant changes, so a decision that leaves the next wake-up where it was costs no timer
+ * commands (issue 9: cancelling and restarting it each time cost two events a decision). A timer
+ * that has fired for an instant is not armed again for it: the work it woke for is done when the
+ * case is next free (a decision part-way through holds it, and bumps the revision when it ends).
+ * Only for a loop that issues every command itself (see outboxDispatcher): with other loops
+ * issuing commands too, the order on replay is not assured.
+ */
+export function wakeTimer() {
+  let armed: { at: number; pending: boolean; scope: CancellationScope } | undefined;
+  let fires = 0;
+  return {
+    arm(at: number | undefined): void {
+      if (armed?.at === at) return;
+      if (armed?.pending) armed.scope.cancel();
+      armed = undefined;
+      if (at === undefined) return;
+      const timer = { at, pending: true, scope: new CancellationScope() };
+      timer.scope
+        .run(() => sleep(Math.max(1, at - Date.now())))
+        .then(
+          () => {
+            timer.pending = false;
+            fires++;
+          },
+          () => {
+            // cancelled: a later wake-up replaced it
+            timer.pending = false;
+          },
+        );
+      armed = timer;
+    },
+    /** How many times an armed instant has come: the loop waits for this to move. */
+    fires: () => fires,
+  };
 }
