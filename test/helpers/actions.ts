@@ -9,7 +9,7 @@ import { actionDecisionUpdate, actionStatusQuery, actionWorkflowId } from '../..
 import type { actionWorkflow } from '../../workflows/action';
 import { learningReferralForm } from '../fixtures/referral-form';
 import { openCase, sspDecides, type PathCase } from './drive';
-import { actors, decide, refusal, refusalOf, type Harness } from './harness';
+import { actors, decide, refusal, refusalOf, SETTLE_TIMEOUT_MS, type Harness } from './harness';
 import { TEST_DATA_CONVERTER } from './keys';
 import { workflowBundle } from './stack';
 
@@ -36,7 +36,7 @@ export function actionHandle(h: Harness, ref: string, actionId: string): ActionH
 }
 
 /** Polls an action's status until the predicate holds (its workflow starts once the plan has answered). */
-export async function waitForAction(handle: ActionHandle, predicate: (s: ActionStatusView) => boolean, timeoutMs = 15_000): Promise<ActionStatusView> {
+export async function waitForAction(handle: ActionHandle, predicate: (s: ActionStatusView) => boolean, timeoutMs = SETTLE_TIMEOUT_MS): Promise<ActionStatusView> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -38,6 +38,13 @@ export interface Harness {
 
 export type CaseHandle = WorkflowHandle<typeof incidentWorkflow>;
 
+/**
+ * How long a test waits for a case or an action to reach a state before failing. It waits only as
+ * long as needed; the bound allows for a worker without a workflow cache, which on the
+ * time-skipping server now and then waits out a 10 s workflow task timeout.
+ */
+export const SETTLE_TIMEOUT_MS = 45_000;
+
 export interface HarnessOptions {
   smtp?: SmtpCatcher;
   /**
@@ -101,7 +108,7 @@ export async function startCase(h: Harness, options: CaseOptions = {}): Promise<
 }
 
 /** Polls the status query until the predicate holds (the opening runs asynchronously). */
-export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => boolean, timeoutMs = 15_000): Promise<CaseStatus> {
+export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => boolean, timeoutMs = SETTLE_TIMEOUT_MS): Promise<CaseStatus> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const status = await handle.query(statusQuery);
@@ -112,7 +119,7 @@ export async function waitFor(handle: CaseHandle, predicate: (s: CaseStatus) => 
 }
 
 /** The case once its queued emails and register rows have been carried out. */
-export function settled(handle: CaseHandle, timeoutMs = 15_000): Promise<CaseStatus> {
+export function settled(handle: CaseHandle, timeoutMs = SETTLE_TIMEOUT_MS): Promise<CaseStatus> {
   return waitFor(handle, (s) => s.pending.notices === 0 && s.pending.records === 0, timeoutMs);
 }
 

@@ -303,7 +303,7 @@ describe('a worker restarted', () => {
   // Without a cache the worker now and then drops a task that came in while it was busy, and the
   // server gives it again only after the task's 10 s timeout: these waits allow for two of those.
   const settledSlow = (handle: ActionHandle, predicate: (s: ActionStatusView) => boolean = () => true) =>
-    waitForAction(handle, (s) => s.pending.notices === 0 && s.pending.records === 0 && predicate(s), 40_000);
+    waitForAction(handle, (s) => s.pending.notices === 0 && s.pending.records === 0 && predicate(s), 90_000);
   const withdrawSlow = async (a: ActionHandle) => {
     await a.executeUpdate(actionDecisionUpdate('action-withdrawn'), { args: [{ actor: actors.ldChair, payload: { reason: 'Test finished (test).' } }] });
     await settledSlow(a, (x) => x.status === 'withdrawn');
@@ -324,7 +324,7 @@ describe('a worker restarted', () => {
     await w.smtp.waitFor((m) => m.subject === `[${c.ref} A01] SSP asked to join the escalation of an outstanding action`);
     await expectReplays(a);
     await withdrawSlow(a);
-  }, 120_000);
+  }, 300_000);
 
   test('a worker restarted while actions wait: the deadline passed in the outage is missed once, the other action untouched', async () => {
     const c = await caseAtActionPlan(w);
@@ -381,5 +381,5 @@ describe('a worker restarted', () => {
     const s = await waitFor(c.handle, (x) => x.stage === 'action-plan');
     expect(s.waitingFor).toEqual([`action A01 (${HEALTH}, due ${d1})`, `action A02 (${POLICE}, due ${d2})`]);
 
-  });
+  }, 300_000);
 });
