@@ -74,6 +74,32 @@ export interface OutboxActivities {
   sendNotice(notice: Notice): Promise<NoticeResult>;
 }
 
+/** The activity's input for a queued notice: the reference, the deadline, never personal data. */
+function noticeInput(ref: string, notice: Ledger['outbox']['notices'][number]): Notice {
+  return notice.kind === 'operations-alert'
+    ? { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason }
+    : {
+        key: notice.key,
+        caseReference: ref,
+        kind: notice.kind,
+        to: notice.to,
+        deadline: notice.deadline,
+        ...(notice.outcome ? { outcome: notice.outcome } : {}),
+        ...(notice.action ? { action: notice.action } : {}),
+      };
+}
+
+/** A notice's send has ended (`sent` undefined: refused for good): dequeued, and its outcome recorded. */
+function noticeDone(ledger: Ledger, notice: Ledger['outbox']['notices'][number], sent: { refused?: number } | undefined, now: () => string): void {
+  const ref = ledger.caseReference;
+  ledger.outbox.notices.shift();
+  if (notice.kind === 'operations-alert') {
+    record(ledger, `operations-alert-${sent ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${sent ? 'sent' : 'failed'}`, { occurredAt: now() });
+  } else {
+    applyNoticeOutcome(ledger, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, now());
+  }
+}
+
 /**
  * Starts the two loops that carry out a ledger's outbox; `idle()` is true when nothing is queued
  * or under way. `changed` runs after each email (its outcome changes the ledger).
@@ -99,30 +125,13 @@ export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, cha
       const notice = ledger.outbox.notices[0]!;
       let sent: { refused?: number } | undefined;
       try {
-        sent = await activities.sendNotice(
-          notice.kind === 'operations-alert'
-            ? { key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason }
-            : {
-                key: notice.key,
-                caseReference: ref,
-                kind: notice.kind,
-                to: notice.to,
-                deadline: notice.deadline,
-                ...(notice.outcome ? { outcome: notice.outcome } : {}),
-                ...(notice.action ? { action: notice.action } : {}),
-              },
-        );
+        sent = await activities.sendNotice(noticeInput(ref, notice));
       } catch (err) {
         // A refused address must not end a case of years: record it and go on.
         if (!(err instanceof ActivityFailure)) throw err;
         log.warn('notice refused', { caseReference: ref, kind: notice.kind });
       }
-      ledger.outbox.notices.shift();
-      if (notice.kind === 'operations-alert') {
-        record(ledger, `operations-alert-${sent ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${sent ? 'sent' : 'failed'}`, { occurredAt: now() });
-      } else {
-        applyNoticeOutcome(ledger, notice, sent ? { sent: true, ...(sent.refused ? { refusedRecipients: sent.refused } : {}) } : { sent: false }, now());
-      }
+      noticeDone(ledger, notice, sent, now);
       sending = false;
       changed();
     }
@@ -170,18 +179,7 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
     if (!sending && ledger.outbox.notices.length > 0) {
       sending = true;
       const notice = ledger.outbox.notices[0]!;
-      const sent =
-        notice.kind === 'operations-alert'
-          ? activities.sendNotice({ key: notice.key, caseReference: ref, kind: notice.kind, to: notice.to, reason: notice.reason })
-          : activities.sendNotice({
-              key: notice.key,
-              caseReference: ref,
-              kind: notice.kind,
-              to: notice.to,
-              deadline: notice.deadline,
-              ...(notice.outcome ? { outcome: notice.outcome } : {}),
-              ...(notice.action ? { action: notice.action } : {}),
-            });
+      const sent = activities.sendNotice(noticeInput(ref, notice));
       void sent
         .then(
           (result): { refused?: number } | undefined => result,
@@ -193,12 +191,7 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
           },
         )
         .then((result) => {
-          ledger.outbox.notices.shift();
-          if (notice.kind === 'operations-alert') {
-            record(ledger, `operations-alert-${result ? 'sent' : 'failed'}`, `${notice.key.slice(ref.length + 1)}:${result ? 'sent' : 'failed'}`, { occurredAt: now() });
-          } else {
-            applyNoticeOutcome(ledger, notice, result ? { sent: true, ...(result.refused ? { refusedRecipients: result.refused } : {}) } : { sent: false }, now());
-          }
+          noticeDone(ledger, notice, result, now);
           sending = false;
           changed();
         });
