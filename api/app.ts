@@ -22,8 +22,8 @@ import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
 import { actionReadFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
 import { actionRoleRefusal, isActionDecisionName, type ActionStatusView } from '../domain/action';
 import { ACTION_ID_PATTERN } from '../domain/action-snapshot';
-import { isDecisionName, roleRefusal, zodProblems } from '../domain/decisions';
-import { isRefusal, REFUSALS, type Problem } from '../domain/errors';
+import { isDecisionName, roleRefusal } from '../domain/decisions';
+import { isRefusal, REFUSALS, zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import { instantSchema } from '../domain/instants';
 import { referralFormSchema } from '../domain/referral-form';
@@ -76,7 +76,7 @@ export interface AppDependencies {
 /** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
 export const referralRequestSchema = z.strictObject({
   /** When the Business Unit received the referral; defaults to now. */
-  receivedAt: instantSchema.optional(),
+  receivedAt: instantSchema().optional(),
   referral: referralFormSchema,
 });
 
@@ -89,6 +89,8 @@ function refuseRead(res: Response, status: 403 | 404, ref: string): void {
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** The API answers 503 "nothing applied" this long before a case would still accept the request. */
 const ACCEPT_MARGIN_MS = 2_000;
+/** How long a decision that timed out is asked whether it was accepted. */
+const ACCEPT_PROBE_MS = 3_000;
 
 function sha256(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex');
@@ -148,9 +150,9 @@ export function createApp(deps: AppDependencies): express.Express {
   }
   app.use(express.json({ limit: BODY_LIMIT }));
 
-  async function bounded<T>(fn: () => Promise<T>): Promise<T> {
+  async function bounded<T>(fn: () => Promise<T>, withinMs = timeoutMs): Promise<T> {
     try {
-      return await deps.temporal.withDeadline(new Date(Date.now() + timeoutMs), fn);
+      return await deps.temporal.withDeadline(new Date(Date.now() + withinMs), fn);
     } catch (err) {
       if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new TemporalUnavailable();
       if (isGrpcServiceError(err) && [4, 14].includes(err.code)) throw new TemporalUnavailable();
@@ -307,34 +309,30 @@ export function createApp(deps: AppDependencies): express.Express {
     const updateId = idempotencyKey ? `decision-${sha256('update', target.name, actor.id, idempotencyKey).slice(0, 40)}` : `decision-${randomUUID()}`;
     const acceptBy = new Date(Date.now() + timeoutMs - ACCEPT_MARGIN_MS).toISOString();
     let result: R;
+    const args: [DecisionRequest] = [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }];
     try {
-      let update;
       try {
-        update = await bounded(() =>
-          retryWhileContinuingAsNew(() =>
-            target.handle.startUpdate(target.update, {
-              args: [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }],
-              updateId,
-              waitForStage: WorkflowUpdateStage.ACCEPTED,
-            }),
-          ),
-        );
+        // One call that waits for the answer (issue 9: no second round trip when all goes well).
+        result = await bounded(() => retryWhileContinuingAsNew(() => target.handle.executeUpdate(target.update, { args, updateId })));
       } catch (err) {
-        if (err instanceof TemporalUnavailable) {
-          sendError(res, 503, 'NotApplied', 'The case engine did not take the decision in time; nothing was applied; try again');
-          return undefined;
+        if (!(err instanceof TemporalUnavailable)) throw err;
+        // No answer in time. The same update ID asked again for its acceptance says whether the
+        // case took it, without applying it twice: accepted, it will be applied (202); not
+        // accepted by now, the case refuses it when it comes (acceptBy has passed), so 503 is true.
+        try {
+          await bounded(
+            () => retryWhileContinuingAsNew(() => target.handle.startUpdate(target.update, { args, updateId, waitForStage: WorkflowUpdateStage.ACCEPTED })),
+            ACCEPT_PROBE_MS,
+          );
+        } catch (probeErr) {
+          if (probeErr instanceof TemporalUnavailable) {
+            sendError(res, 503, 'NotApplied', 'The case engine did not take the decision in time; nothing was applied; try again');
+            return undefined;
+          }
+          throw probeErr;
         }
-        throw err;
-      }
-      try {
-        result = await bounded(() => update.result());
-      } catch (err) {
-        if (err instanceof TemporalUnavailable) {
-          // Accepted: it will be applied. Say so rather than 503.
-          res.status(202).location(target.location).json({ status: 'accepted', message: 'The decision was accepted and is being applied' });
-          return undefined;
-        }
-        throw err;
+        res.status(202).location(target.location).json({ status: 'accepted', message: 'The decision was accepted and is being applied' });
+        return undefined;
       }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
@@ -388,17 +386,14 @@ export function createApp(deps: AppDependencies): express.Express {
     });
     if (!result) return;
     if (result.duplicate) res.setHeader('Idempotent-Replayed', 'true');
-    // The update answers compactly (its result is kept in history); the person gets the case, as
-    // much of it as they may read.
-    try {
-      const status = await bounded(() => handle.query(statusQuery));
-      const read = caseReadFor(actor, status.facts);
-      if ('refuse' in read) return res.json({ caseReference: ref, stage: status.stage });
-      res.json(read.view === 'whole' ? status : read.view === 'referrer' ? referrerView(status) : operationsView(status));
-    } catch (err) {
-      if (err instanceof TemporalUnavailable) return res.json({ caseReference: ref, stage: result.stage });
-      throw err;
-    }
+    // The update's own answer, with no second call (issue 9): small, and as much as the person may
+    // read. Every role that records a case decision reads the whole case; the policy is still
+    // checked, against the facts the answer carries.
+    const { requestHash: _hash, ...answer } = result;
+    const read = caseReadFor(actor, result.facts);
+    res.setHeader('Cache-Control', 'no-store');
+    if ('refuse' in read || read.view !== 'whole') return res.json({ caseReference: ref, stage: result.stage });
+    res.json(answer);
   });
 
   // ---- Improvement actions (§9.2, §16.2): each is its own workflow, addressed by case and action.

@@ -23,6 +23,11 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
   TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
+  /** The worker's capacity (workers/incident-worker.ts, WorkerCapacity); unset: its defaults. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(1_000_000).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(10_000).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).optional(),
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: z.coerce.number().int().min(1).max(10_000).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * The key ring that encrypts Temporal payloads and the register's free text, as JSON:

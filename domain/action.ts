@@ -24,7 +24,7 @@ import {
   type DeadlineRequest,
   type Ledger,
 } from './obligations';
-import type { Problem, Refusal } from './errors';
+import { zodProblems, type Problem, type Refusal } from './errors';
 import type { Actor, Role } from './roles';
 import { noticePolicy } from './rulebook';
 
@@ -34,14 +34,15 @@ export const ACTION_OBLIGATIONS = ['action-due', 'action-escalation-head', 'acti
 const text = (max: number) => z.string().trim().min(1).max(max);
 
 /** What the L&D Group agrees for one action (§16.2): who, what, by when, and which finding it answers. */
-export const actionTermsSchema = z.strictObject({
+export const actionTermsSchema = () =>
+  z.strictObject({
   agency: z.string().trim().min(1).max(120),
   owner: text(200),
   description: text(4_000),
   finding: text(4_000),
-  deadline: dateSchema,
+  deadline: dateSchema(),
 });
-export type ActionTerms = z.infer<typeof actionTermsSchema>;
+export type ActionTerms = z.infer<ReturnType<typeof actionTermsSchema>>;
 
 /** What an action's workflow starts from (the case starts it when the plan is agreed). */
 export interface ActionOpening {
@@ -187,21 +188,21 @@ export function actionSnapshot(state: ActionState, now: string): ActionSnapshot 
 
 // ---- Decisions on an action
 
-const occurredAt = instantSchema.optional();
+const occurredAt = () => instantSchema().optional();
 
 export const ACTION_DECISIONS = {
   // §16.2: the agency completes the action; completion records its evidence.
   'action-completed': {
     roles: ['action-owner', 'ld-chair'] as Role[],
-    schema: z.strictObject({ occurredAt, completedOn: dateSchema, evidence: text(10_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), completedOn: dateSchema(), evidence: text(10_000) }),
   },
   // §9.2: "an extension to the original deadline should only be agreed in exceptional circumstances
   // and at the request of the Chief Officer": recorded by the L&D Chair, naming the request.
   'action-extended': {
     roles: ['ld-chair'] as Role[],
-    schema: z.strictObject({
-      occurredAt,
-      newDeadline: dateSchema,
+    schema: () => z.strictObject({
+      occurredAt: occurredAt(),
+      newDeadline: dateSchema(),
       requestedBy: z.strictObject({
         position: z.enum(['chief-officer', 'head-of-service', 'action-lead', 'ld-chair', 'other']),
         agency: z.string().trim().min(1).max(120),
@@ -213,12 +214,12 @@ export const ACTION_DECISIONS = {
   // §18.1: the annual report gives the reasons actions were not implemented.
   'action-withdrawn': {
     roles: ['ld-chair'] as Role[],
-    schema: z.strictObject({ occurredAt, reason: text(4_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: text(4_000) }),
   },
   // §9.2: "in exceptional circumstances ... involve the Statutory Safeguarding Partners".
   'ssp-involved': {
     roles: ['ld-chair'] as Role[],
-    schema: z.strictObject({ occurredAt, reason: text(4_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: text(4_000) }),
   },
 } as const;
 
@@ -230,9 +231,6 @@ export function isActionDecisionName(name: string): name is ActionDecisionName {
 }
 
 export type ActionCheck = { ok: true; payload: unknown } | { ok: false; type: Refusal; message: string; problems?: Problem[] };
-
-const problemsOf = (error: z.ZodError): Problem[] =>
-  error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
 
 /** Who may act on this action: the roles of the decision, and an action owner only of their own agency. */
 export function actionRoleRefusal(name: ActionDecisionName, role: Role): string | undefined {
@@ -248,8 +246,8 @@ export function checkActionDecision(state: ActionState, name: ActionDecisionName
   // An action owner of another agency is told there is no such action (existence would disclose).
   if (actor.role === 'action-owner' && actor.agency !== state.terms.agency) return { ok: false, type: 'ActionNotFound', message: `No action ${label}` };
   if (state.status !== 'open') return { ok: false, type: 'ActionClosed', message: `Action ${label} is ${state.status}` };
-  const parsed = ACTION_DECISIONS[name].schema.safeParse(raw);
-  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: problemsOf(parsed.error) };
+  const parsed = ACTION_DECISIONS[name].schema().safeParse(raw);
+  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error) };
   const today = londonDate(new Date(now).toISOString());
   const payload = parsed.data as Record<string, unknown>;
   const problems: Problem[] = [];
@@ -260,7 +258,7 @@ export function checkActionDecision(state: ActionState, name: ActionDecisionName
     if (on < londonDate(state.agreedAt)) problems.push({ path: 'completedOn', message: 'completedOn is before the action was agreed' });
   }
   if (name === 'action-extended') {
-    const { newDeadline, requestedBy } = payload as z.infer<(typeof ACTION_DECISIONS)['action-extended']['schema']>;
+    const { newDeadline, requestedBy } = payload as z.infer<ReturnType<(typeof ACTION_DECISIONS)['action-extended']['schema']>>;
     // §9.2: the Chief Officer of the agency that owns the action, nobody else.
     if (requestedBy.position !== 'chief-officer') {
       return {

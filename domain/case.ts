@@ -177,24 +177,74 @@ export interface DecisionRequestRecord {
 /** How many keyed decisions a case remembers. */
 export const REQUESTS_KEPT = 1_000;
 
-/** What a decision answers: the case's stage and obligations, without the growing timeline. */
+/** An obligation as a decision's answer gives it: what, by when, where it stands. */
+export interface ObligationSummary {
+  id: string;
+  obligation: string;
+  round: number;
+  status: ObligationStatus;
+  dueDate: string;
+  dueAt: string;
+}
+
+/**
+ * What a decision (and the opening) answers with. Temporal keeps every answer in the case's
+ * history, and the API answers with it as it is, so it is small: the stage, the facts the read
+ * policy needs, what the decision changed and what is due next (issue 9). The whole case, with
+ * every deadline's explanation and the timeline, is the status query (GET /cases/:ref).
+ */
 export interface DecisionResult {
   caseReference: string;
   stage: Stage;
   facts: CaseFacts;
-  obligations: Record<string, ObligationState>;
+  /** The obligations the decision met, opened, withdrew or re-dated. */
+  changed?: ObligationSummary[];
+  /** The obligations still to be done (open or missed), soonest first. */
+  due: ObligationSummary[];
+  /** The improvement actions the decision agreed, by reference (actions-agreed). */
+  agreed?: Array<{ actionId: string; agency: string; deadline: string }>;
+  /** At the action-plan stage: what the case still waits for before it closes. */
+  waitingFor?: string[];
+  /** Emails and register rows queued and not yet carried out (they go after the answer). */
+  pending: { notices: number; records: number };
   /** True when the same request had already been applied: nothing was done again. */
   duplicate: boolean;
   /** The hash of the request this answers (the API checks a replayed key against it). */
   requestHash?: string;
 }
 
-export function decisionResult(state: CaseState, duplicate = false, requestHash?: string): DecisionResult {
+/** Where a case stood before a decision, for its answer to say what changed. */
+export interface CaseMark {
+  obligations: Record<string, string>;
+  actions: string[];
+}
+
+const markOfObligation = (o: ObligationState) => `${o.status}|${o.round}|${o.deadline.dueAt}`;
+
+export function caseMark(state: CaseState): CaseMark {
+  return { obligations: Object.fromEntries(Object.values(state.obligations).map((o) => [o.id, markOfObligation(o)])), actions: Object.keys(state.actions ?? {}) };
+}
+
+function summaryOf(o: ObligationState): ObligationSummary {
+  return { id: o.id, obligation: o.deadline.obligation, round: o.round, status: o.status, dueDate: o.deadline.dueDate, dueAt: o.deadline.dueAt };
+}
+
+const soonestFirst = (a: ObligationSummary, b: ObligationSummary) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id);
+
+export function decisionResult(state: CaseState, duplicate = false, requestHash?: string, since?: CaseMark): DecisionResult {
+  const obligations = Object.values(state.obligations);
+  const due = obligations.filter((o) => o.status === 'open' || o.status === 'missed').map(summaryOf).sort(soonestFirst);
+  const changed = since ? obligations.filter((o) => since.obligations[o.id] !== markOfObligation(o)).map(summaryOf).sort(soonestFirst) : [];
+  const agreed = since ? Object.keys(state.actions ?? {}).filter((id) => !since.actions.includes(id)) : [];
   return {
     caseReference: state.caseReference,
     stage: state.stage,
     facts: state.facts,
-    obligations: state.obligations,
+    ...(changed.length ? { changed } : {}),
+    due,
+    ...(agreed.length ? { agreed: agreed.map((actionId) => ({ actionId, agency: state.actions![actionId]!.agency, deadline: state.actions![actionId]!.deadline })) } : {}),
+    ...(state.stage === 'action-plan' ? { waitingFor: waitingFor(state) } : {}),
+    pending: { notices: state.outbox.notices.length, records: state.outbox.records.length },
     duplicate,
     ...(requestHash ? { requestHash } : {}),
   };

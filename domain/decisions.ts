@@ -5,17 +5,17 @@ import { z } from 'zod';
 import { actionTermsSchema, type ActionTerms } from './action';
 import { caseReadFor } from './access';
 import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
-import type { Problem, Refusal } from './errors';
+import { zodProblems, type Problem, type Refusal } from './errors';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
 import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
 import type { Actor, Role } from './roles';
 
-const instant = instantSchema;
+// Field schemas are built with the decision's schema, never kept (see DecisionRule.schema).
 const date = dateSchema;
-const rationale = z.string().trim().min(1, 'a rationale is required').max(10_000);
-const remark = z.string().trim().max(2_000).optional();
+const rationale = () => z.string().trim().min(1, 'a rationale is required').max(10_000);
+const remark = () => z.string().trim().max(2_000).optional();
 /** When it happened, if not now (recorded after the fact). */
-const occurredAt = instant.optional();
+const occurredAt = () => instantSchema().optional();
 
 export const SSP_OUTCOMES = ['criteria-met', 'not-met-learning', 'not-met-no-further-action'] as const;
 export const RAPID_REVIEW_RECOMMENDATIONS = ['lcspr', 'national-review', 'other-review', 'no-further-action'] as const;
@@ -68,7 +68,11 @@ interface Context<P> {
 export interface DecisionRule<S extends z.ZodType = z.ZodType> {
   roles: readonly Role[];
   stages: readonly Stage[] | typeof ANY_STAGE;
-  schema: S;
+  /**
+   * Built when a payload is checked and not kept: every cached case evaluates this module, and
+   * holding every decision's schema cost each about 0.5 MiB (issue 9).
+   */
+  schema: () => S;
   /** The obligation the decision meets, stopping its clock; it must be open. */
   meets?: string;
   /** Further conditions, with the reason when they do not hold. */
@@ -108,7 +112,7 @@ export const DECISIONS = {
   'ssp-informed': rule({
     roles: ['business-unit'],
     stages: ['referral-received'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'ssp-informed',
     then: () => ({ stage: 'awaiting-ssp-decision' }),
   }),
@@ -117,7 +121,7 @@ export const DECISIONS = {
   'ssp-decision': rule({
     roles: ['ssp'],
     stages: ['awaiting-ssp-decision'],
-    schema: z.strictObject({ occurredAt, outcome: z.enum(SSP_OUTCOMES), rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), outcome: z.enum(SSP_OUTCOMES), rationale: rationale() }),
     meets: 'ssp-decision',
     then: ({ state, payload, at }) => {
       const common: Effects = {
@@ -149,7 +153,7 @@ export const DECISIONS = {
   'referrer-feedback-sent': rule({
     roles: ['business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'referrer-feedback',
   }),
 
@@ -158,7 +162,7 @@ export const DECISIONS = {
   'shared-with-ld-chair': rule({
     roles: ['business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'ld-informed',
   }),
 
@@ -166,7 +170,7 @@ export const DECISIONS = {
   'looked-after-death-notified': rule({
     roles: ['business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'looked-after-death-notification',
   }),
 
@@ -174,8 +178,8 @@ export const DECISIONS = {
   'national-notification': rule({
     roles: ['business-unit'],
     stages: ['awaiting-national-notification'],
-    schema: z.strictObject({
-      occurredAt,
+    schema: () => z.strictObject({
+      occurredAt: occurredAt(),
       panelReference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9/_.-]{2,39}$/, 'must be the reference the Panel gave (letters, digits, / _ . -)'),
     }),
     meets: 'national-notification',
@@ -191,7 +195,7 @@ export const DECISIONS = {
   'panel-acknowledgement': rule({
     roles: ['business-unit'],
     stages: ['awaiting-panel-acknowledgement'],
-    schema: z.strictObject({ occurredAt }),
+    schema: () => z.strictObject({ occurredAt: occurredAt() }),
     meets: 'csprp-acknowledgement',
     then: ({ at }) => ({
       stage: 'rapid-review',
@@ -204,7 +208,7 @@ export const DECISIONS = {
   'rapid-review-scheduled': rule({
     roles: ['rapid-review-chair'],
     stages: ['rapid-review'],
-    schema: z.strictObject({ meetingDate: date }),
+    schema: () => z.strictObject({ meetingDate: date() }),
     then: ({ state, payload }) => {
       const deadline = state.obligations['rapid-review-meeting']?.deadline;
       let warning = 'none';
@@ -217,7 +221,7 @@ export const DECISIONS = {
   'rapid-review-held': rule({
     roles: ['rapid-review-chair'],
     stages: ['rapid-review'],
-    schema: z.strictObject({ occurredAt, recommendation: z.enum(RAPID_REVIEW_RECOMMENDATIONS), rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), recommendation: z.enum(RAPID_REVIEW_RECOMMENDATIONS), rationale: rationale() }),
     meets: 'rapid-review-meeting',
     then: ({ payload }) => ({
       stage: 'awaiting-level-of-review',
@@ -230,7 +234,7 @@ export const DECISIONS = {
   'rapid-review-report': rule({
     roles: ['ssp'],
     stages: ['awaiting-level-of-review'],
-    schema: z.strictObject({ occurredAt, levelOfReview: z.enum(LEVELS_OF_REVIEW), rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), levelOfReview: z.enum(LEVELS_OF_REVIEW), rationale: rationale() }),
     meets: 'rapid-review-report',
     then: ({ payload, at }) => {
       const lcspr = payload.levelOfReview === 'lcspr';
@@ -249,7 +253,7 @@ export const DECISIONS = {
   'panel-response': rule({
     roles: ['business-unit'],
     stages: ['awaiting-panel-response'],
-    schema: z.strictObject({ occurredAt, response: z.enum(PANEL_RESPONSES) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), response: z.enum(PANEL_RESPONSES) }),
     meets: 'csprp-response',
     then: ({ state, payload, at }) => {
       const common = { clocks: { 'csprp-response': at }, facts: { panelResponse: payload.response }, detail: { response: payload.response } };
@@ -281,7 +285,7 @@ export const DECISIONS = {
   'further-information-sent': rule({
     roles: ['business-unit'],
     stages: ['further-information-requested'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'further-information',
     then: ({ at }) => ({
       stage: 'awaiting-panel-response',
@@ -294,8 +298,8 @@ export const DECISIONS = {
   'reviewer-commissioned': rule({
     roles: ['ssp'],
     stages: ['lcspr'],
-    schema: z.strictObject({
-      occurredAt,
+    schema: () => z.strictObject({
+      occurredAt: occurredAt(),
       reviewer: z.string().trim().min(1).max(200),
       /** The reviewer's sign-in ID: they may then read the case (domain/access.ts). */
       reviewerId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a sign-in ID').optional(),
@@ -307,21 +311,21 @@ export const DECISIONS = {
   'terms-of-reference-agreed': rule({
     roles: ['rapid-review-chair'],
     stages: ['lcspr'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     meets: 'terms-of-reference',
   }),
 
   'review-progress': rule({
     roles: ['reviewer', 'ssp'],
     stages: ['lcspr', 'lcspr-draft'],
-    schema: z.strictObject({ occurredAt, summary: z.string().trim().min(1).max(10_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), summary: z.string().trim().min(1).max(10_000) }),
   }),
 
   // §16.1: the draft goes to the L&D Group, then to the SSP for sign-off.
   'draft-report-to-ld': rule({
     roles: ['reviewer'],
     stages: ['lcspr'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     requires: (state) => {
       const pending = openObligations(state, LCSPR_OBLIGATIONS);
       return pending.length > 0 ? `record ${pending.join(' and ')} first` : undefined;
@@ -332,9 +336,9 @@ export const DECISIONS = {
   'ssp-sign-off': rule({
     roles: ['ssp'],
     stages: ['lcspr-draft'],
-    schema: z.strictObject({
-      occurredAt,
-      plannedPublicationDate: date,
+    schema: () => z.strictObject({
+      occurredAt: occurredAt(),
+      plannedPublicationDate: date(),
       publish: z.enum(['full-report', 'learning-and-recommendations']),
     }),
     then: ({ payload }) => ({
@@ -350,7 +354,7 @@ export const DECISIONS = {
   'report-sent-to-panel': rule({
     roles: ['ssp', 'business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt }),
+    schema: () => z.strictObject({ occurredAt: occurredAt() }),
     meets: 'report-to-panel',
   }),
 
@@ -359,7 +363,7 @@ export const DECISIONS = {
   'publication-delayed': rule({
     roles: ['ssp'],
     stages: ['lcspr', 'lcspr-draft', 'awaiting-publication'],
-    schema: z.strictObject({ occurredAt, reason: rationale, newPlannedPublicationDate: date.optional() }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: rationale(), newPlannedPublicationDate: date().optional() }),
     requires: (state, payload) =>
       payload.newPlannedPublicationDate && state.stage !== 'awaiting-publication'
         ? 'a new planned publication date can only be set once the SSP have signed the report off'
@@ -380,14 +384,14 @@ export const DECISIONS = {
   'delay-explained-to-panel': rule({
     roles: ['ssp', 'business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt }),
+    schema: () => z.strictObject({ occurredAt: occurredAt() }),
     meets: 'publication-delay-explained',
   }),
 
   published: rule({
     roles: ['ssp'],
     stages: ['awaiting-publication'],
-    schema: z.strictObject({ occurredAt, publishedOn: date }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), publishedOn: date() }),
     then: ({ state, payload }) => ({
       stage: 'action-plan',
       // §15.5 is judged by the day it was published, not the day that was recorded.
@@ -408,7 +412,7 @@ export const DECISIONS = {
   'not-to-publish': rule({
     roles: ['ssp'],
     stages: ['lcspr-draft', 'awaiting-publication'],
-    schema: z.strictObject({ occurredAt, justification: rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), justification: rationale() }),
     then: ({ state, at }) => ({
       stage: 'action-plan',
       clocks: { 'decision-not-to-publish': at },
@@ -421,7 +425,7 @@ export const DECISIONS = {
   'justification-sent-to-panel': rule({
     roles: ['ssp', 'business-unit'],
     stages: ANY_STAGE,
-    schema: z.strictObject({ occurredAt }),
+    schema: () => z.strictObject({ occurredAt: occurredAt() }),
     meets: 'non-publication-justified',
   }),
 
@@ -429,7 +433,7 @@ export const DECISIONS = {
   'publication-removed': rule({
     roles: ['ssp'],
     stages: ['action-plan'],
-    schema: z.strictObject({ occurredAt, reason: rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: rationale() }),
     requires: (state) => (state.clocks.publication ? undefined : 'the report has not been published'),
     then: ({ state }) => ({ breach: openObligations(state, ['publication-kept']) }),
   }),
@@ -437,14 +441,14 @@ export const DECISIONS = {
   'national-review-completed': rule({
     roles: ['ssp'],
     stages: ['national-review'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     then: () => ({ stage: 'action-plan' }),
   }),
 
   'other-review-completed': rule({
     roles: ['ssp', 'ld-chair'],
     stages: ['other-review'],
-    schema: z.strictObject({ occurredAt, note: remark }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     then: () => ({ stage: 'action-plan' }),
   }),
 
@@ -452,7 +456,7 @@ export const DECISIONS = {
   'ld-decision': rule({
     roles: ['ld-chair'],
     stages: ['learning-review'],
-    schema: z.strictObject({ occurredAt, outcome: z.enum(LD_OUTCOMES), rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), outcome: z.enum(LD_OUTCOMES), rationale: rationale() }),
     meets: 'ld-decision',
     then: ({ payload, at }) => ({
       stage: 'awaiting-ssp-approval',
@@ -467,7 +471,7 @@ export const DECISIONS = {
   'ssp-approval': rule({
     roles: ['ssp'],
     stages: ['awaiting-ssp-approval'],
-    schema: z.strictObject({ occurredAt, approved: z.boolean(), rationale }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), approved: z.boolean(), rationale: rationale() }),
     meets: 'ld-decision-approval',
     then: ({ state, payload, at }) => {
       if (!payload.approved) {
@@ -481,10 +485,10 @@ export const DECISIONS = {
   'clock-corrected': rule({
     roles: ['business-unit'],
     stages: STAGES.filter((s) => s !== 'closed'),
-    schema: z.strictObject({
+    schema: () => z.strictObject({
       clock: z.enum(CLOCK_EVENTS),
-      correctedTo: dateOrInstantSchema,
-      reason: rationale,
+      correctedTo: dateOrInstantSchema(),
+      reason: rationale(),
     }),
     requires: (state, payload) => {
       if (payload.clock === 'planned-publication') return 'a new publication date is recorded with publication-delayed (§15.5)';
@@ -507,7 +511,7 @@ export const DECISIONS = {
   'actions-agreed': rule({
     roles: ['ld-chair'],
     stages: ['action-plan', 'no-further-action'],
-    schema: z.strictObject({ occurredAt, actions: z.array(actionTermsSchema).min(1).max(100) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), actions: z.array(actionTermsSchema()).min(1).max(100) }),
     requires: (state, payload) => {
       if (state.stage === 'no-further-action' && state.facts.rapidReviewRecommendation === undefined) {
         return 'no review of this case has yielded learning to act on (no Rapid Review was held)';
@@ -526,7 +530,7 @@ export const DECISIONS = {
   'close-case': rule({
     roles: ['ssp', 'ld-chair'],
     stages: ['no-further-action', 'action-plan'],
-    schema: z.strictObject({ note: remark }),
+    schema: () => z.strictObject({ note: remark() }),
     requires: (state) => {
       const open = Object.values(state.obligations).filter(isOpen).map((o) => o.id);
       if (open.length > 0) return `obligations still open: ${open.sort().join(', ')}`;
@@ -538,7 +542,7 @@ export const DECISIONS = {
 } as const satisfies Record<string, DecisionRule>;
 
 export type DecisionName = keyof typeof DECISIONS;
-export type DecisionPayload<K extends DecisionName> = z.infer<(typeof DECISIONS)[K]['schema']>;
+export type DecisionPayload<K extends DecisionName> = z.infer<ReturnType<(typeof DECISIONS)[K]['schema']>>;
 export const DECISION_NAMES = Object.keys(DECISIONS) as DecisionName[];
 
 export function isDecisionName(name: string): name is DecisionName {
@@ -547,16 +551,6 @@ export function isDecisionName(name: string): name is DecisionName {
 
 export function decisionRule(name: DecisionName): DecisionRule {
   return DECISIONS[name] as DecisionRule;
-}
-
-export function zodProblems(error: z.ZodError): Problem[] {
-  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
-  return error.issues.flatMap((issue) =>
-    // One problem per unknown key, at that key, so a typo is pointed at where it is.
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
-      : [{ path: at(issue.path), message: issue.message }],
-  );
 }
 
 export type DecisionCheck =
@@ -602,7 +596,7 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
     return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}` };
   }
-  const parsed = rule.schema.safeParse(raw);
+  const parsed = rule.schema().safeParse(raw);
   if (!parsed.success) {
     return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error) };
   }

@@ -1,3 +1,5 @@
+import type { z } from 'zod';
+
 /**
  * Why a decision was refused. Thrown as ApplicationFailure.create({ type, nonRetryable: true })
  * from update validators; the API maps the type to an HTTP status and never forwards other text.
@@ -33,4 +35,15 @@ export function isRefusal(type: string | undefined | null): type is Refusal {
 export interface Problem {
   path: string;
   message: string;
+}
+
+/** A payload's zod issues as problems. */
+export function zodProblems(error: z.ZodError): Problem[] {
+  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+  return error.issues.flatMap((issue) =>
+    // One problem per unknown key, at that key, so a typo is pointed at where it is.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
+      : [{ path: at(issue.path), message: issue.message }],
+  );
 }

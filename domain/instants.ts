@@ -42,6 +42,7 @@ export function parseDate(text: string): { ok: true; value: string } | { ok: fal
   return { ok: true, value: text };
 }
 
+// Built where they are used, never kept: a workflow's modules are shared and frozen (workers/incident-worker.ts).
 function fromParser(parse: (text: string) => { ok: true; value: string } | { ok: false; message: string }) {
   return z.string().transform((text, ctx) => {
     const parsed = parse(text);
@@ -52,8 +53,9 @@ function fromParser(parse: (text: string) => { ok: true; value: string } | { ok:
 }
 
 /** An instant, normalised to ISO UTC with milliseconds. */
-export const instantSchema = fromParser(parseInstant);
+export const instantSchema = () => fromParser(parseInstant);
 /** A calendar date YYYY-MM-DD. */
-export const dateSchema = fromParser(parseDate);
+export const dateSchema = () => fromParser(parseDate);
 /** A date, or an instant (normalised): a corrected clock may be either. */
-export const dateOrInstantSchema = fromParser((text) => (ISO_DATE.test(text) ? parseDate(text) : parseInstant(text)));
+export const dateOrInstantSchema = () =>
+  fromParser((text) => (ISO_DATE.test(text) ? parseDate(text) : parseInstant(text)));

@@ -141,8 +141,9 @@ function describeType(schema: z.ZodType): { type: string; choices?: readonly (st
 }
 
 function fieldsOf(rule: DecisionRule): Field[] {
-  if (!(rule.schema instanceof z.ZodObject)) return [];
-  const shape = rule.schema.shape as Record<string, z.ZodType>;
+  const schema = rule.schema();
+  if (!(schema instanceof z.ZodObject)) return [];
+  const shape = schema.shape as Record<string, z.ZodType>;
   return Object.entries(shape).map(([name, schema]) => ({
     name,
     optional: schema.safeParse(undefined).success,

@@ -4,8 +4,19 @@ import { loadEnv, type Env } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { activityDependencies } from './dependencies';
-import { createIncidentWorker } from './incident-worker';
+import { createIncidentWorker, type WorkerCapacity } from './incident-worker';
 import { temporalConnectionOptions } from './temporal-connection';
+
+/** The capacity the environment sets; the rest from DEFAULT_CAPACITY. */
+export function capacityFrom(env: Env): Partial<WorkerCapacity> {
+  const set = {
+    maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentLocalActivities: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+  };
+  return Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+}
 
 /** Connects, builds the real dependencies and runs the worker; close() drains and releases them. */
 export async function startWorker(env: Env) {
@@ -14,7 +25,7 @@ export async function startWorker(env: Env) {
   const connection = await NativeConnection.connect(temporalConnectionOptions(env));
   try {
     const deps = await activityDependencies(env, ring);
-    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring) });
+    const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring), capacity: capacityFrom(env) });
     const running = worker.run().finally(async () => {
       await deps.register.destroy();
       await connection.close();

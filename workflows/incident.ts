@@ -21,7 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type DecisionResult } from '../domain/case';
+import { caseMark, caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type DecisionResult } from '../domain/case';
 import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions';
 import { actionWorkflowId } from '../domain/action-snapshot';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
@@ -88,6 +88,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
           const plan = planDecision(state, name, check.payload, Date.now());
           const deadlines = await deadlinesFor(plan.needs);
+          const before = caseMark(state);
           // From here to the end, nothing awaits: the decision is applied whole.
           applyDecision(state, name, request.actor, check.payload, plan, deadlines, nowIso());
           rememberRequest(state.requests, updateId, request, name);
@@ -98,7 +99,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
             if (fromMainLoop) revision++;
             await condition(() => toStart().length === 0);
           }
-          return decisionResult(state, false, request.key?.requestHash);
+          return decisionResult(state, false, request.key?.requestHash, before);
         }),
       {
         validator: (request: DecisionRequest) => {

@@ -44,8 +44,12 @@ import { readServersRecord } from '../servers';
 import { cleanups, listen, load, ms, percentile, runBenchmark, startSmtpSink, startTemporal } from './common';
 import { floorUpdate, type floorWorkflow } from './floor-workflow';
 
-/** Cases opened and held for the memory figures (figures 5 and 6). */
-const CASES = Number(process.env.BENCH_CASES ?? 500);
+/** Cases opened and held in the cache for the memory figure (figure 5). */
+const CASES = Number(process.env.BENCH_CASES ?? 1000);
+/** Cases open on the worker in all for figure 6, most of them no longer cached. */
+const OPEN_CASES = Number(process.env.BENCH_OPEN_CASES ?? 10_000);
+/** Decisions timed on evicted and on cached cases (figure 6, a cache miss). */
+const MISS_SAMPLES = 20;
 /** Rounds of review-progress (bare update, floor, API), after WARMUP_ROUNDS, spread over LCSPR_CASES cases. */
 const ROUNDS = 100;
 const WARMUP_ROUNDS = 6;
@@ -220,7 +224,8 @@ function byType(events: temporal.api.history.v1.IHistoryEvent[]): Array<{ type: 
 // ---- main ------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!Number.isInteger(CASES) || CASES < 1) throw new Error(`BENCH_CASES must be a whole number of at least 1, not ${process.env.BENCH_CASES}`);
+  if (!Number.isInteger(CASES) || CASES < MISS_SAMPLES) throw new Error(`BENCH_CASES must be a whole number of at least ${MISS_SAMPLES}, not ${process.env.BENCH_CASES}`);
+  if (!Number.isInteger(OPEN_CASES) || OPEN_CASES < CASES) throw new Error(`BENCH_OPEN_CASES must be a whole number of at least BENCH_CASES, not ${process.env.BENCH_OPEN_CASES}`);
   const gc = (globalThis as { gc?: () => void }).gc;
   const collect = async () => {
     for (let i = 0; i < 3; i++) {
@@ -408,7 +413,7 @@ async function main(): Promise<void> {
   add('4. ssp-decision: workflow tasks', SSP_DECISIONS, range(added.tasks), '', `WorkflowTaskCompleted; timers started: ${range(added.timers)}`);
   add('4. ssp-decision: wall time to settled', SSP_DECISIONS, `${ms(med(added.wall))} ms`, '', `p50; answered after ${ms(med(added.answer))} ms, then emails and rows`);
 
-  // ---- 5, 6, 7: N cases opened through the API (the first 20 s timed), each queried, memory before/after -
+  // ---- 5, 7: N cases opened through the API (the first 20 s timed), each settled, memory before/after --
   const cacheSize = worker.options.maxCachedWorkflows;
   await collect();
   const before = process.memoryUsage();
@@ -438,16 +443,74 @@ async function main(): Promise<void> {
   await collect();
   const after = process.memoryUsage();
   const n = opened.length;
-  const held = n + otherCases;
+  const cachedHeld = n + otherCases;
   const rssPerCase = (after.rss - before.rss) / n / MiB;
   const heapPerCase = (after.heapUsed - before.heapUsed) / n / MiB;
-  const cacheNote = held <= cacheSize ? `the cache holds all ${held} cases` : `MORE CASES (${held}) THAN THE CACHE HOLDS: evictions, so not per cached case`;
+  const cacheNote = cachedHeld <= cacheSize ? `the cache holds all ${cachedHeld} cases` : `MORE CASES (${cachedHeld}) THAN THE CACHE HOLDS: evictions, so not per cached case`;
   add('5. worker RSS per cached case', n, `${rssPerCase.toFixed(3)} MiB`, '<= 0.35 MiB', `(RSS after - before) / N; ${cacheNote}; ${gc ? 'after global.gc' : 'no --expose-gc'}`);
   add('5. heap used per cached case', n, `${heapPerCase.toFixed(3)} MiB`, '', `main thread only (the workflows run in the SDK's workflow thread, in RSS only); external ${mibDelta(before.external, after.external)}, array buffers ${mibDelta(before.arrayBuffers, after.arrayBuffers)} in all`);
-  add('5. worker cache size (maxCachedWorkflows)', 1, String(cacheSize), '', `workers/incident-worker.ts sets none: SDK default for a ${(v8.getHeapStatistics().heap_size_limit / MiB).toFixed(0)} MiB heap limit`);
-  add('6. open cases held on one worker', n, `${held} cases, RSS ${(after.rss / MiB).toFixed(0)} MiB`, '>= 10000 in <= 1024 MiB', `measured (RSS before the ${n}: ${(before.rss / MiB).toFixed(0)} MiB, with ${otherCases} cases); whole process: worker, API, register client`);
-  add('6. RSS at 10,000 cases (EXTRAPOLATED)', '', `${((after.rss + (10_000 - held) * rssPerCase * MiB) / MiB).toFixed(0)} MiB`, '<= 1024 MiB', `extrapolated, linear from figure 5; the cache default (${cacheSize}) would not hold 10,000`);
-  add('6. cases in 1 GiB RSS (EXTRAPOLATED)', '', rssPerCase > 0 ? String(Math.floor(held + (1024 * MiB - after.rss) / (rssPerCase * MiB))) : 'not measured (RSS did not grow)', '>= 10000', 'extrapolated, linear from figure 5');
+
+  // ---- 5 (floor): as many floor workflows, each past one update, held by the floor worker's cache ------
+  await collect();
+  const floorBefore = process.memoryUsage().rss;
+  let floorsStarted = 0;
+  await Promise.all(
+    Array.from({ length: OPEN_CONCURRENCY }, async () => {
+      while (floorsStarted < n) {
+        floorsStarted++;
+        const held = await client.workflow.start<typeof floorWorkflow>('floorWorkflow', { taskQueue: FLOOR_QUEUE, workflowId: `bench-floor-held-${randomBytes(6).toString('hex')}` });
+        await held.executeUpdate(floorUpdate, { args: [{ actor: actorOf('business-unit'), payload: {} }] });
+      }
+    }),
+  );
+  await collect();
+  const floorPerWorkflow = (process.memoryUsage().rss - floorBefore) / n / MiB;
+  add('5. floor: RSS per cached floor workflow', n, `${floorPerWorkflow.toFixed(3)} MiB`, '', `what the SDK holds per cached workflow (one that only waits, past one update); the case: ${(rssPerCase - floorPerWorkflow).toFixed(3)} MiB more`);
+  add('5. worker cache size (maxCachedWorkflows)', 1, String(cacheSize), '', `DEFAULT_CAPACITY in workers/incident-worker.ts (WORKER_MAX_CACHED_WORKFLOWS); the SDK's own default would be from the ${(v8.getHeapStatistics().heap_size_limit / MiB).toFixed(0)} MiB heap limit`);
+
+  // ---- 6: more cases, until OPEN_CASES are open on this worker: RSS with the cache full ----------------
+  const tMore = performance.now();
+  const more: string[] = [];
+  await Promise.all(
+    Array.from({ length: OPEN_CONCURRENCY }, async () => {
+      while (cachedHeld + more.length < OPEN_CASES) more.push(await openCase());
+    }),
+  );
+  // The last ones settled (the earlier ones have long since): their emails and rows are out.
+  for (const ref of more.slice(-200)) await settled(caseHandle(ref), 120_000);
+  const tMoreDone = performance.now();
+  await collect();
+  const full = process.memoryUsage();
+  const held = cachedHeld + more.length;
+  add(
+    '6. open cases held on one worker',
+    held,
+    `${held} cases, RSS ${(full.rss / MiB).toFixed(0)} MiB`,
+    '>= 10000 in <= 1024 MiB',
+    `measured; ${Math.min(held, cacheSize)} of them cached; whole process: worker, floor worker, API, register client; ${more.length} opened in ${ms((tMoreDone - tMore) / 1000)} s`,
+  );
+
+  // ---- 6: what a cache miss costs: ssp-informed on a case long evicted against one still cached --------
+  const evicted = opened.slice(0, MISS_SAMPLES);
+  const cached = more.slice(-MISS_SAMPLES);
+  const miss = { evicted: [] as number[], cached: [] as number[] };
+  // Read from the server's history, which does not bring the case back into the worker's cache.
+  const evictedEvents = (await caseHandle(evicted[0]!).fetchHistory()).events?.length ?? 0;
+  for (let i = 0; i < MISS_SAMPLES; i++) {
+    const order: Array<keyof typeof miss> = i % 2 === 0 ? ['evicted', 'cached'] : ['cached', 'evicted'];
+    for (const kind of order) {
+      const ref = (kind === 'evicted' ? evicted : cached)[i]!;
+      const [took] = await timed(() => bare(ref, 'ssp-informed', 'business-unit', {}));
+      miss[kind].push(took);
+    }
+  }
+  add(
+    '6. cache miss: a decision on an evicted case',
+    MISS_SAMPLES,
+    `${ms(p(miss.evicted, 50) - p(miss.cached, 50))} ms more (${ms(p(miss.evicted, 50))} / ${ms(p(miss.cached, 50))} ms)`,
+    '',
+    `bare ssp-informed, p50, evicted / cached, alternating; the evicted case replays its ${evictedEvents} events first`,
+  );
   add('7. openings per second (POST /referrals)', openingsIn20s, (openingsIn20s / openSeconds).toFixed(1), '>= 12', `${OPEN_CONCURRENCY} at a time for ${ms(openSeconds)} s; p50 ${ms(p(openLatencies, 50))} ms, p99 ${ms(p(openLatencies, 99))} ms`, loadOpenings);
   const tEnd = performance.now();
 

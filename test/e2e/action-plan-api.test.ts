@@ -52,7 +52,7 @@ test('only the L&D Chair agrees actions, and only for agencies in the directory'
   expect([past.status, past.body.error.problems?.[0]?.path]).toEqual([422, 'actions.0.deadline']);
   const agreed = await post('act-ld', `/cases/${ref}/decisions/actions-agreed`, { actions: [action(AGENCIES[0]!, 1), action(AGENCIES[1]!, 2)] });
   expect(agreed.status).toBe(200);
-  expect(agreed.body.actions.map((a: { actionId: string }) => a.actionId)).toEqual(['A01', 'A02']);
+  expect(agreed.body.agreed.map((a: { actionId: string }) => a.actionId)).toEqual(['A01', 'A02']);
 });
 
 test("an action owner reads and decides on their own agency's actions only; others are told there is none", async () => {

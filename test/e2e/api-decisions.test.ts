@@ -239,7 +239,9 @@ describe('refused by the case, which stays as it was', () => {
     const own = await newCase();
     const first = await post(own, 'ssp-informed', 'business-unit').send({ note: MARKER });
     expect(first.status).toBe(200);
-    expect(first.body.obligations['ssp-informed'].status).toBe('met');
+    // The answer is the update's own, small: what the decision changed and what is due next.
+    expect(first.body.changed).toContainEqual(expect.objectContaining({ id: 'ssp-informed', status: 'met' }));
+    expect(first.body.due.map((o: { id: string }) => o.id)).not.toContain('ssp-informed');
     const before = await snapshot(own);
     const again = await post(own, 'ssp-informed', 'business-unit').send({ note: MARKER });
     expect(again.status).toBe(409);
@@ -256,10 +258,11 @@ describe('Idempotency-Key', () => {
     const key = `clock-${own}-1`;
     const first = await post(own, 'clock-corrected', 'business-unit').set('Idempotency-Key', key).send(correction);
     expect(first.status).toBe(200);
-    expect(first.body.clockCorrections).toHaveLength(1);
+    // §5.2: the notification is counted from the LA's awareness, so it is re-dated.
+    expect(first.body.changed.map((o: { id: string }) => o.id)).toContain('national-notification');
     const second = await post(own, 'clock-corrected', 'business-unit').set('Idempotency-Key', key).send(correction);
     expect(second.status).toBe(200);
-    expect(second.body.clockCorrections).toHaveLength(1);
+    expect(second.body).toEqual(first.body);
 
     const shown = (await getCase(own)).body as CaseBody;
     expect(shown.clockCorrections).toHaveLength(1);
@@ -269,8 +272,8 @@ describe('Idempotency-Key', () => {
     // Without the key it is not a retry: the decision is repeatable and is recorded again.
     const other = await post(own, 'clock-corrected', 'business-unit').set('Idempotency-Key', `clock-${own}-2`).send(correction);
     expect(other.status).toBe(200);
-    expect(other.body.clockCorrections).toHaveLength(2);
     const after = (await getCase(own)).body as CaseBody;
+    expect(after.clockCorrections).toHaveLength(2);
     expect(after.timeline.filter((t) => t.kind === 'decision:clock-corrected')).toHaveLength(2);
   });
 
@@ -279,14 +282,14 @@ describe('Idempotency-Key', () => {
     expect((await post(own, 'ssp-informed', 'business-unit').send({})).status).toBe(200);
     const decided = await post(own, 'ssp-decision', 'ssp').send({ outcome: 'not-met-no-further-action', rationale: 'no serious harm; no learning identified' });
     expect(decided.status).toBe(200);
-    expect(decided.body.obligations['referrer-feedback'].status).toBe('open');
+    expect(decided.body.due).toContainEqual(expect.objectContaining({ id: 'referrer-feedback', status: 'open' }));
 
     const key = `feedback-${own}`;
     const first = await post(own, 'referrer-feedback-sent', 'business-unit').set('Idempotency-Key', key).send({ note: 'letter sent' });
     const retry = await post(own, 'referrer-feedback-sent', 'business-unit').set('Idempotency-Key', key).send({ note: 'letter sent' });
     expect([first.status, retry.status]).toEqual([200, 200]);
-    expect(retry.body.obligations['referrer-feedback'].status).toBe('met');
-    expect(retry.body.obligations['referrer-feedback'].metAt).toBe(first.body.obligations['referrer-feedback'].metAt);
+    expect(first.body.changed).toContainEqual(expect.objectContaining({ id: 'referrer-feedback', status: 'met' }));
+    expect(retry.body).toEqual(first.body);
 
     const shown = (await getCase(own)).body as CaseBody;
     expect(shown.timeline.filter((t) => t.kind === 'decision:referrer-feedback-sent')).toHaveLength(1);

@@ -35,11 +35,16 @@ function post(ref: string, decision: string, role: Role, body: Record<string, un
   return request(stack.app).post(`/cases/${ref}/decisions/${decision}`).set('Authorization', `Bearer ${tokenOf(role)}`).send(body);
 }
 
-/** Records a decision that must be accepted, and checks the stage the case is then in. */
+/**
+ * Records a decision that must be accepted, checks the stage its answer gives, and returns the
+ * whole case as GET /cases/:ref then shows it (the answer itself is small: what changed, what is due).
+ */
 async function decideOk(ref: string, decision: string, role: Role, body: Record<string, unknown>, stage: string): Promise<CaseStatus> {
   const res = await post(ref, decision, role, body);
   expect({ decision, status: res.status, stage: res.body.stage }).toEqual({ decision, status: 200, stage });
-  return res.body as CaseStatus;
+  const shown = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf(role)}`);
+  expect(shown.status).toBe(200);
+  return shown.body as CaseStatus;
 }
 
 test('LCSPR path through the API: referral to publication and the action plan, with emails, refusals, explanations, register and visibility', async () => {

@@ -8,13 +8,12 @@ import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
-import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
-import { createIncidentWorker } from '../../workers/incident-worker';
+import { createIncidentWorker, workflowBundleOptions } from '../../workers/incident-worker';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 
 // Every line the runtime logs (worker, workflow and activity loggers, core's forwarded lines) also
@@ -72,7 +71,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** Bundle the workflows once per test file, with the failure converter the worker uses. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   return bundle;
 }
 
@@ -82,7 +81,7 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
  */
 export async function runIncidentWorker(env: TestWorkflowEnvironment, register: RegisterDb, smtpUrl: string, options: { workflowCache?: boolean } = {}): Promise<{ stop(): Promise<void> }> {
   const worker = await createIncidentWorker({
-    ...(options.workflowCache === false ? { maxCachedWorkflows: 0 } : {}),
+    ...(options.workflowCache === false ? { capacity: { maxCachedWorkflows: 0 } } : {}),
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     activities: activityDeps(register, smtpUrl),
