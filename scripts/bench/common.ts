@@ -3,14 +3,17 @@
 // drops every email, the API on a free port, and cleaning up whatever started on success, failure
 // or Ctrl-C.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { SMTPServer } from 'smtp-server';
 import { PROJECT_ROOT } from '../../config';
 import type { createApp } from '../../api/app';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../../workflows/contract';
+import { SEARCH_ATTRIBUTE_FLAGS, TASK_QUEUE } from '../../workflows/contract';
 import { readServersRecord } from '../servers';
 
 // ---- measuring -------------------------------------------------------------------------------------
@@ -104,6 +107,58 @@ export async function startTemporal(): Promise<{ address: string; child: ChildPr
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/**
+ * The incident worker as production runs it: its own process, the production entry point
+ * (dist/workers/main.js) configured by the environment only, its capacity the defaults. Its
+ * output goes to `logFile`. Resolves once it polls the task queue; `rssMiB()` reads its resident
+ * memory from /proc.
+ */
+export async function startWorkerProcess(options: { address: string; env: Record<string, string>; logFile: string }): Promise<{ pid: number; rssMiB(): number; collect(): Promise<void> }> {
+  const out = openSync(options.logFile, 'a');
+  // --expose-gc and the preload let the benchmark collect the worker's garbage before it reads RSS.
+  const child = spawn(process.execPath, ['--expose-gc', '-r', path.join(__dirname, 'gc-on-signal.js'), path.join(PROJECT_ROOT, 'dist', 'workers', 'main.js')], {
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', TEMPORAL_ADDRESS: options.address, LOG_LEVEL: 'warn', ...options.env },
+    stdio: ['ignore', out, out],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const connection = await Connection.connect({ address: options.address });
+  try {
+    const until = Date.now() + 120_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`the worker exited with code ${child.exitCode}; see ${options.logFile}`);
+      const queue = await connection.workflowService.describeTaskQueue({
+        namespace: 'default',
+        taskQueue: { name: TASK_QUEUE },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if ((queue.pollers?.length ?? 0) > 0) break;
+      if (Date.now() > until) throw new Error(`the worker did not poll within 120 s; see ${options.logFile}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await connection.close();
+  }
+  const pid = child.pid!;
+  return {
+    pid,
+    async collect() {
+      for (let i = 0; i < 3; i++) {
+        process.kill(pid, 'SIGWINCH');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    },
+    rssMiB() {
+      const kB = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kB === undefined) throw new Error(`no VmRSS for the worker (pid ${pid})`);
+      return Number(kB) / 1024;
+    },
+  };
 }
 
 /** An SMTP listener that accepts every email and keeps none. */
