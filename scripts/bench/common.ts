@@ -180,9 +180,18 @@ export async function startSmtpSink(): Promise<string> {
   return `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
 }
 
-/** The API listening on 127.0.0.1, on a free port; returns its base URL. */
-export async function listen(app: ReturnType<typeof createApp>): Promise<string> {
+/**
+ * The API listening on 127.0.0.1, on a free port; returns its base URL. `served` hears how long
+ * each request took inside the server, from its arrival to its answer's last byte handed over.
+ */
+export async function listen(app: ReturnType<typeof createApp>, served?: (path: string, ms: number) => void): Promise<string> {
   const server = app.listen(0, '127.0.0.1');
+  if (served) {
+    server.prependListener('request', (req, res) => {
+      const started = performance.now();
+      res.once('finish', () => served(req.url ?? '', performance.now() - started));
+    });
+  }
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
