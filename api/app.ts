@@ -56,7 +56,8 @@ export interface AppDependencies {
   register: RegisterDb;
   /** The key ring that seals the referral and the register's free text. */
   ring: KeyRing;
-  users: Users;
+  /** Who signs in: a development users file (the dev tokens), or a sign-in function (api/auth.ts SignIn: OIDC in production). */
+  users: Users | Parameters<typeof authenticate>[0];
   /** Whether the SMTP server answers (nodemailer's verify). */
   smtpReachable: () => Promise<boolean>;
   /** Bound on every call that needs a worker: without one, the client would wait forever. */

@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { Users } from '../config';
 import { mayReadReferral } from '../domain/access';
 import type { Actor } from '../domain/roles';
-import { actorByToken, authenticate } from './auth';
+import { authenticate, signInOf, SignInUnavailable, type SignIn } from './auth';
 import { sendError } from './errors';
 
 export interface CodecAuditTable {
@@ -216,8 +216,8 @@ export interface CodecServerOptions<DB extends CodecAuditTables> {
   register: Kysely<DB>;
   /** The Temporal UI's origin, e.g. http://127.0.0.1:8233: the only one answered with CORS. */
   uiOrigin: string;
-  /** The people who may sign in (the API's users configuration: token hashes). */
-  users: Users;
+  /** Who may sign in: the API's sign-in function (OIDC: the token is a JWT access token), or a development users file (token hashes). */
+  users: Users | SignIn;
   now?: () => Date;
 }
 
@@ -225,8 +225,8 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
   const router = express.Router();
   const db = options.register as unknown as Kysely<CodecAuditTables>;
   const now = options.now ?? (() => new Date());
-  const bearer = authenticate(options.users);
-  const actorFor = actorByToken(options.users);
+  const signIn = signInOf(options.users);
+  const bearer = authenticate(signIn);
   const sessions = new CodecSessions(() => now().getTime());
   // Created on first use (idempotent), so every register the API opens has the table.
   let migrated: Promise<void> | undefined;
@@ -260,10 +260,20 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     const origin = req.get('origin');
     return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
   };
-  router.post('/sign-in', express.urlencoded({ extended: false, limit: '4kb' }), (req, res) => {
+  // 16 kB: an OIDC access token (a JWT) is far longer than a development token.
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
     if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed in', '<p id="refused">Sign in from the sign-in page of this server.</p>');
     const token = (req.body as { token?: unknown } | undefined)?.token;
-    const actor = typeof token === 'string' ? actorFor(token.trim()) : undefined;
+    let actor: Actor | undefined;
+    try {
+      actor = typeof token === 'string' && token.trim() ? await signIn(token.trim()) : undefined;
+    } catch (err) {
+      if (err instanceof SignInUnavailable) {
+        res.setHeader('Retry-After', '5');
+        return sendPage(res, 503, 'Not signed in', `<p id="unavailable">Sign-in cannot check tokens just now; try again shortly.</p>\n${SIGN_IN_FORM}`);
+      }
+      throw err;
+    }
     if (!actor) return sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`);
     // A new session each time; one this browser already had is ended.
     sessions.end(sessionIdOf(req));
@@ -293,7 +303,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
         return next();
       }
     }
-    bearer(req, res, next);
+    return bearer(req, res, next);
   });
 
   for (const operation of ['decode', 'encode'] as const) {

@@ -2,24 +2,37 @@
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { loadEnv, loadPartnership, loadUsers } from '../config';
+import { loadEnv, loadPartnership, loadUsers, signInConfig, type SignInConfig } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
 import { migrateRegister, openRegister } from '../activities/register';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp } from './app';
+import { devTokenSignIn, type SignIn } from './auth';
+import { oidcSignIn } from './oidc';
+
+/** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
+export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
+  if (config.kind === 'dev-tokens') return devTokenSignIn(loadUsers(config.usersFile));
+  const { kind: _kind, ...options } = config;
+  // Why a token signed in no one, as a fixed word: never the token or its claims.
+  return oidcSignIn({ ...options, onRefusal: (reason) => logger?.warn({ reason }, 'bearer token refused') });
+}
 
 export async function startApi() {
   const env = loadEnv();
-  const users = loadUsers(env.USERS_FILE);
+  const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  // First: a refused sign-in configuration (the token file outside development, OIDC without its
+  // issuer) stops the API, saying why, before it connects to anything. `users` is the sign-in
+  // (AppDependencies.users takes a users file or a sign-in function).
+  const users = signInFor(signInConfig(env), logger);
   const ring = loadKeyRing(env);
   const connection = await Connection.connect(temporalConnectionOptions(env));
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(ring) });
   const register = openRegister(env.DATABASE_URL);
   await migrateRegister(register);
   const mailer = nodemailer.createTransport(env.SMTP_URL);
-  const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);

@@ -19,7 +19,25 @@ const envSchema = z.object({
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
   MAIL_FROM: z.string().min(3).default('Safeguarding Partnership case system <case-system@partnership.example.org>'),
   PARTNERSHIP_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'partnership.example.json')),
+  /**
+   * Where the API runs. Unset: production, so a deployment that forgets it gets the strict
+   * behaviour (OIDC only); `npm start` (scripts/dev.ts) sets development.
+   */
+  APP_ENV: z.enum(['development', 'production']).default('production'),
+  /** How people sign in to the API: `oidc`, or `dev-tokens` (USERS_FILE; development only). Unset: dev-tokens in development, else oidc. */
+  SIGN_IN: z.enum(['oidc', 'dev-tokens']).optional(),
+  /** The development token file (SIGN_IN=dev-tokens): people, their role, agency and token hash. */
   USERS_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'users.example.json')),
+  /** The identity provider's issuer, exactly as its tokens' `iss` (SIGN_IN=oidc). */
+  OIDC_ISSUER: z.url().optional(),
+  /** This API's audience (resource) identifier, as its access tokens' `aud` (SIGN_IN=oidc). */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** The provider's JWKS; unset, the `jwks_uri` of its discovery document. */
+  OIDC_JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  OIDC_ID_CLAIM: z.string().min(1).default('sub'),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('ssi_role'),
+  OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
+  OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
   TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
@@ -81,6 +99,72 @@ export class ConfigError extends Error {}
 
 function formatIssues(source: string, error: z.ZodError): string {
   return `${source}: ` + error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
+/** How the API signs people in (api/main.ts builds the sign-in from it). */
+export type SignInConfig =
+  | { kind: 'dev-tokens'; usersFile: string }
+  | {
+      kind: 'oidc';
+      issuer: string;
+      audience: string;
+      jwksUrl?: string;
+      idClaim: string;
+      roleClaim: string;
+      agencyClaim: string;
+      clockToleranceSeconds: number;
+    };
+
+/** The example users file in the repository, whose tokens anyone reading the code knows. */
+export const EXAMPLE_USERS_FILE = path.join(PROJECT_ROOT, 'config', 'users.example.json');
+
+function isExampleUsersFile(file: string): boolean {
+  return path.resolve(file) === path.resolve(EXAMPLE_USERS_FILE) || path.basename(file) === path.basename(EXAMPLE_USERS_FILE);
+}
+
+/** Plain http only to this machine (a provider in development or a test); anywhere else https. */
+function isSecureUrl(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(parsed.hostname);
+}
+
+/**
+ * The sign-in the environment asks for. The local token file is for development only: with
+ * APP_ENV other than development, SIGN_IN=dev-tokens (or the example users file) stops the API
+ * here, saying why; OIDC needs its issuer and audience.
+ */
+export function signInConfig(env: Env): SignInConfig {
+  const development = env.APP_ENV === 'development';
+  const kind = env.SIGN_IN ?? (development ? 'dev-tokens' : 'oidc');
+  if (kind === 'dev-tokens') {
+    if (!development && isExampleUsersFile(env.USERS_FILE)) {
+      throw new ConfigError(
+        `USERS_FILE is the example users file (config/users.example.json), whose tokens are published with the code: it is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (README: Signing in).`,
+      );
+    }
+    if (!development) {
+      throw new ConfigError(
+        `SIGN_IN=dev-tokens (the local token file, USERS_FILE) is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (README: Signing in), or APP_ENV=development on a developer's machine.`,
+      );
+    }
+    return { kind, usersFile: env.USERS_FILE };
+  }
+  if (!env.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER: required with SIGN_IN=oidc (the identity provider\'s issuer, as its tokens\' iss)');
+  if (!env.OIDC_AUDIENCE) throw new ConfigError('OIDC_AUDIENCE: required with SIGN_IN=oidc (this API\'s audience, as its access tokens\' aud)');
+  if (!development) {
+    if (!isSecureUrl(env.OIDC_ISSUER)) throw new ConfigError(`OIDC_ISSUER: must be https outside development (APP_ENV is ${env.APP_ENV})`);
+    if (env.OIDC_JWKS_URL && !isSecureUrl(env.OIDC_JWKS_URL)) throw new ConfigError(`OIDC_JWKS_URL: must be https outside development (APP_ENV is ${env.APP_ENV})`);
+  }
+  return {
+    kind,
+    issuer: env.OIDC_ISSUER,
+    audience: env.OIDC_AUDIENCE,
+    ...(env.OIDC_JWKS_URL ? { jwksUrl: env.OIDC_JWKS_URL } : {}),
+    idClaim: env.OIDC_ID_CLAIM,
+    roleClaim: env.OIDC_ROLE_CLAIM,
+    agencyClaim: env.OIDC_AGENCY_CLAIM,
+    clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
+  };
 }
 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {

@@ -3,6 +3,9 @@
 // SMTP :1025), the worker and the API (:3000). Ctrl-C stops everything cleanly; started again,
 // the cases resume from .data/.
 process.env.TZ = 'UTC';
+// A developer's machine: the API signs people in with the development tokens (USERS_FILE), which
+// it refuses anywhere else (APP_ENV unset is production; README: Signing in).
+process.env.APP_ENV ??= 'development';
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
