@@ -17,7 +17,11 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
   if (config.kind === 'dev-tokens') return devTokenSignIn(loadUsers(config.usersFile));
   const { kind: _kind, ...options } = config;
   // Why a token signed in no one, as a fixed word: never the token or its claims.
-  return oidcSignIn({ ...options, onRefusal: (reason) => logger?.warn({ reason }, 'bearer token refused') });
+  return oidcSignIn({
+    ...options,
+    onRefusal: (reason) => logger?.warn({ reason }, 'bearer token refused'),
+    onUnavailable: (reason) => logger?.error({ reason }, 'sign-in unavailable'),
+  });
 }
 
 export async function startApi() {

@@ -33,6 +33,8 @@ export interface OidcSignInOptions {
   fetchTimeoutMs?: number;
   /** Told why a token signed in no one, as a fixed word (for a log line or a metric; never the token). */
   onRefusal?: (reason: OidcRefusal) => void;
+  /** Told why tokens cannot be checked (the discovery document or the JWKS), in our own words. */
+  onUnavailable?: (reason: string) => void;
 }
 
 export type OidcRefusal =
@@ -182,7 +184,10 @@ export function oidcSignIn(options: OidcSignInOptions): SignIn {
     try {
       return await signIn(token);
     } catch (err) {
-      if (err instanceof SignInUnavailable) throw err;
+      if (err instanceof SignInUnavailable) {
+        options.onUnavailable?.(err.message);
+        throw err;
+      }
       const reason = refusalOf(err);
       options.onRefusal?.(reason);
       return undefined;

@@ -309,9 +309,10 @@ test('the provider unreachable is 503 within the fetch timeout, never a hang and
   const hanging = await startHangingServer();
   try {
     const token = await idp.token(person('bu-oidc'));
+    const unavailable: string[] = [];
     const cases: Array<[string, ReturnType<typeof oidcSignIn>]> = [
       // The JWKS hangs; the discovery document hangs; nothing listens.
-      ['jwks hangs', oidcSignIn({ issuer: idp.issuer, audience: AUDIENCE, jwksUrl: `${hanging.url}/jwks`, fetchTimeoutMs: 1_000 })],
+      ['jwks hangs', oidcSignIn({ issuer: idp.issuer, audience: AUDIENCE, jwksUrl: `${hanging.url}/jwks`, fetchTimeoutMs: 1_000, onUnavailable: (r) => unavailable.push(r) })],
       ['discovery hangs', oidcSignIn({ issuer: hanging.url, audience: AUDIENCE, fetchTimeoutMs: 1_000 })],
       ['refused', oidcSignIn({ issuer: idp.issuer, audience: AUDIENCE, jwksUrl: `http://127.0.0.1:${await closedPort()}/jwks`, fetchTimeoutMs: 1_000 })],
     ];
@@ -323,6 +324,8 @@ test('the provider unreachable is 503 within the fetch timeout, never a hang and
       expect({ what, fast: ms < 4_000 }).toEqual({ what, fast: true });
       expect(res.text).not.toContain(token.slice(0, 20));
     }
+    // Said in our own words, for the operator's log.
+    expect(unavailable).toEqual(['sign-in cannot check tokens: the JWKS did not answer in time']);
     // The codec's form answers the same way (a page, 503).
     const [, hangs] = cases[0]!;
     const codecApp = createApp({ ...stack.appDependencies, users: hangs, smtpReachable: () => Promise.resolve(true), codec: new EncryptionCodec(TEST_KEY_RING) });
