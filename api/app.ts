@@ -128,6 +128,21 @@ async function retryWhileContinuingAsNew<T>(send: () => Promise<T>): Promise<T> 
   }
 }
 
+/** The deepest a body may nest (a referral form nests 4 levels). */
+const MAX_BODY_DEPTH = 16;
+
+/** Whether a parsed JSON value nests deeper than `max` levels; walked without recursion. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Bodies over this are refused 413 (the largest referral form is far smaller). */
 export const BODY_LIMIT = '256kb';
 
@@ -149,7 +164,6 @@ export function createApp(deps: AppDependencies): express.Express {
   if (deps.codec) {
     app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users }));
   }
-  app.use(express.json({ limit: BODY_LIMIT }));
 
   async function bounded<T>(fn: () => Promise<T>, withinMs = timeoutMs): Promise<T> {
     try {
@@ -177,8 +191,8 @@ export function createApp(deps: AppDependencies): express.Express {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal, database, smtp });
   });
 
+  // Who is asking comes first: a stranger's body is never read (issue 10).
   app.use(authenticate(deps.users));
-  app.use(actionLogRoutes({ register: deps.register, ring: deps.ring, now }));
 
   // Bodies are JSON: anything else would be read as an empty decision.
   app.use((req, res, next) => {
@@ -187,6 +201,14 @@ export function createApp(deps: AppDependencies): express.Express {
     }
     next();
   });
+  // The limit is checked against the declared length before a byte is read, and while reading.
+  app.use(express.json({ limit: BODY_LIMIT }));
+  // No form of ours nests deeper than a few levels; a deeper body is refused before anything walks it.
+  app.use((req, res, next) => {
+    if (nestedDeeperThan(req.body, MAX_BODY_DEPTH)) return sendError(res, 400, 'MalformedJson', `The body is nested more than ${MAX_BODY_DEPTH} levels deep`);
+    next();
+  });
+  app.use(actionLogRoutes({ register: deps.register, ring: deps.ring, now }));
 
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);
@@ -458,8 +480,14 @@ export function createApp(deps: AppDependencies): express.Express {
   // Express 5 passes rejected promises here. Only a stable code leaves the process.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof TemporalUnavailable) return sendError(res, 503, 'TemporalUnavailable', 'The case engine did not answer in time; try again');
-    if ((err as { type?: string }).type === 'entity.parse.failed') return sendError(res, 400, 'MalformedJson', 'The body is not valid JSON');
-    if ((err as { type?: string }).type === 'entity.too.large') return sendError(res, 413, 'BodyTooLarge', `The body is larger than ${BODY_LIMIT}`);
+    // What reading the request refused (the router, body-parser): a 4xx, said in our words.
+    const { type, status } = err as { type?: string; status?: number };
+    if (type === 'entity.parse.failed') return sendError(res, 400, 'MalformedJson', 'The body is not valid JSON');
+    if (type === 'entity.too.large') return sendError(res, 413, 'BodyTooLarge', `The body is larger than ${BODY_LIMIT}`);
+    if (type === 'charset.unsupported') return sendError(res, 415, 'UnsupportedCharset', 'Send the body as UTF-8');
+    if (type === 'encoding.unsupported') return sendError(res, 415, 'UnsupportedContentEncoding', 'The body may be sent as it is, or gzip, deflate or br compressed');
+    if (err instanceof URIError) return sendError(res, 400, 'MalformedPath', 'The path is not validly encoded');
+    if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, 400, 'MalformedBody', 'The body could not be read');
     // The name only: messages can carry submitted data.
     deps.logger?.error({ error: err instanceof Error ? err.name : 'unknown' }, 'unhandled API error');
     return sendError(res, 500, 'InternalError', 'Something went wrong; it has been logged');

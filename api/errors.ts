@@ -1,7 +1,46 @@
 import type { Response } from 'express';
-import type { Problem } from '../domain/errors';
+import type { Problem, Refusal } from '../domain/errors';
 
-/** Every error is JSON with a stable code; never a raw exception message. */
-export function sendError(res: Response, status: number, code: string, message: string, problems?: Problem[]): void {
+/**
+ * Every code the API answers with besides a case's or an action's refusals (domain/errors.ts,
+ * REFUSALS), with its HTTP status. One shape for all: `{ error: { code, message, problems? } }`.
+ */
+export const API_ERRORS = {
+  /** A path that does not decode (malformed %-encoding). */
+  MalformedPath: 400,
+  MalformedJson: 400,
+  /** A body that could not be read: cut short, its length wrong, its compression broken. */
+  MalformedBody: 400,
+  Unauthenticated: 401,
+  ReadNotAllowed: 403,
+  RoleNotAllowed: 403,
+  DecodeNotAllowed: 403,
+  NotFound: 404,
+  UnknownDecision: 404,
+  BodyTooLarge: 413,
+  UnsupportedMediaType: 415,
+  UnsupportedCharset: 415,
+  UnsupportedContentEncoding: 415,
+  InvalidReferral: 422,
+  InvalidIdempotencyKey: 422,
+  InvalidQuery: 422,
+  InvalidPayloads: 422,
+  CannotDecode: 422,
+  /** A defect: logged by name, never its message. */
+  InternalError: 500,
+  /** Nothing was applied; try again (with Retry-After). */
+  NotApplied: 503,
+  TemporalUnavailable: 503,
+  SignInUnavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof API_ERRORS | Refusal;
+
+/** Seconds a 503 asks the caller to wait before trying again. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Every error is JSON with a stable code; never a raw exception message, never the input. */
+export function sendError(res: Response, status: number, code: ErrorCode, message: string, problems?: Problem[]): void {
+  if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(status).json({ error: { code, message, ...(problems ? { problems } : {}) } });
 }

@@ -39,11 +39,18 @@ export interface Problem {
 
 /** A payload's zod issues as problems. */
 export function zodProblems(error: z.ZodError): Problem[] {
-  const at = (path: PropertyKey[]) => path.map(String).join('.') || '(body)';
+  const at = (path: PropertyKey[]) => path.map(pathSegment).join('.') || '(body)';
   return error.issues.flatMap((issue) =>
     // One problem per unknown key, at that key, so a typo is pointed at where it is.
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `Unrecognized key: "${key}"` }))
-      : [{ path: at(issue.path), message: issue.message }],
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'Unrecognized key' })) : [{ path: at(issue.path), message: issue.message }],
   );
+}
+
+/**
+ * A path's segment as an answer may show it: an index, or a key that could be a field's name. Any
+ * other key is the sender's own text, and an answer never echoes what was sent (issue 10).
+ */
+function pathSegment(segment: PropertyKey): string {
+  if (typeof segment === 'number') return String(segment);
+  return typeof segment === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(segment) ? segment : '(a key)';
 }
