@@ -14,6 +14,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec, type UpdateDefinition } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Users } from '../config';
@@ -143,6 +145,50 @@ function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/**
+ * Security headers (helmet): nothing may frame the API or load from it, types are not sniffed,
+ * no referrer leaves for another site; HSTS on requests that came over TLS (it means nothing over plain HTTP).
+ * The codec's sign-in page is a plain form posting to itself, so `form-action 'self'`.
+ */
+function securityHeaders() {
+  const headers = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] } },
+    strictTransportSecurity: false,
+    // Not no-referrer: a browser then sends `Origin: null` with a form, and the codec's sign-in
+    // form is accepted only from this origin.
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  const hsts = helmet.strictTransportSecurity({ maxAge: 31_536_000, includeSubDomains: true });
+  return (req: Request, res: Response, next: NextFunction) => headers(req, res, (err?: unknown) => (err ? next(err) : req.secure ? hsts(req, res, next) : next()));
+}
+
+/**
+ * One structured line per request (pino-http): its ID, method, the route's pattern (never the
+ * path as sent, which could carry anything), status, time, and who was signed in (id and role).
+ * No headers, no query, no body.
+ */
+function requestLog(logger: Logger) {
+  return pinoHttp({
+    logger,
+    genReqId: (_req, res) => (res as Response).locals.requestId as string,
+    quietReqLogger: true,
+    serializers: {
+      req: (req: { id?: unknown; method?: string }) => ({ id: req.id, method: req.method }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+      err: (err: { name?: string }) => ({ name: err?.name }),
+    },
+    // Called as the request comes in (nothing known yet: no bindings) and again when it is answered.
+    customProps: (req, res) => {
+      if (!res.headersSent) return {};
+      const actor = (res as Response).locals.actor as { id: string; role: string } | undefined;
+      const route = (req as Request).route as { path?: unknown } | undefined;
+      return { route: typeof route?.path === 'string' ? `${(req as Request).baseUrl}${route.path}` : '(no route)', ...(actor ? { actor: { id: actor.id, role: actor.role } } : {}) };
+    },
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request failed',
+  });
+}
+
 /** Bodies over this are refused 413 (the largest referral form is far smaller). */
 export const BODY_LIMIT = '256kb';
 
@@ -152,14 +198,16 @@ export function createApp(deps: AppDependencies): express.Express {
   const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   app.disable('x-powered-by');
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger?.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
-    });
+  // A request ID of ours on every answer and every log line; what the caller sends is not echoed.
+  app.use((_req, res, next) => {
+    res.locals.requestId = randomUUID();
+    res.setHeader('X-Request-Id', res.locals.requestId as string);
+    // Nearly everything here is personal data: nothing is kept by a browser or a proxy.
+    res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  app.use(securityHeaders());
+  if (deps.logger) app.use(requestLog(deps.logger));
   // Before the body limit below: the UI sends whole histories' payloads to decode.
   if (deps.codec) {
     app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users }));

@@ -24,6 +24,10 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
   });
 }
 
+/** How long a request's headers may take to arrive, and the whole request. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
+
 export async function startApi() {
   const env = loadEnv();
   const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
@@ -42,7 +46,12 @@ export async function startApi() {
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
   const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies };
   const app = createApp(dependencies);
-  const server = app.listen(env.PORT);
+  const server = app.listen(env.PORT, env.API_HOST);
+  // A request must arrive whole in good time: a half-sent header or body does not hold a socket
+  // for minutes (issue 10). Idle kept-alive connections close after 5 s.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -39,6 +39,8 @@ const envSchema = z.object({
   OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The address the API listens on: this machine only unless set (compose sets 0.0.0.0 in its container). */
+  API_HOST: z.string().min(1).default('127.0.0.1'),
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
   TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
   /** The worker's capacity (workers/incident-worker.ts, WorkerCapacity); unset: its defaults. */
