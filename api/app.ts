@@ -14,6 +14,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec, type UpdateDefinition } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -74,6 +75,31 @@ export interface AppDependencies {
   codecUiOrigin?: string;
   /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
   agencies?: readonly string[];
+  /** Rate limits (api/main.ts always sets them; unset, none: tests and benchmarks). */
+  rateLimits?: RateLimits;
+}
+
+/** How many requests one client (an address) and one signed-in person may make, and failed sign-ins. */
+export interface RateLimits {
+  perClientPerMinute: number;
+  perPersonPerMinute: number;
+  /** Answers 401 to one client in 15 minutes before it is refused 429: guessing tokens is slow. */
+  failedSignInsPer15Minutes: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { perClientPerMinute: 600, perPersonPerMinute: 300, failedSignInsPer15Minutes: 20 };
+
+/** 429 in the API's shape; Retry-After (seconds until the window resets) is set by express-rate-limit. */
+function limiter(options: { windowMs: number; limit: number; key?: (req: Request, res: Response) => string; onlyFailedSignIns?: boolean }) {
+  return rateLimit({
+    windowMs: options.windowMs,
+    limit: options.limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    ...(options.key ? { keyGenerator: options.key } : {}),
+    ...(options.onlyFailedSignIns ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401 } : {}),
+    handler: (_req, res) => sendError(res, 429, 'RateLimited', 'Too many requests; try again later'),
+  });
 }
 
 /** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
@@ -208,6 +234,12 @@ export function createApp(deps: AppDependencies): express.Express {
   });
   app.use(securityHeaders());
   if (deps.logger) app.use(requestLog(deps.logger));
+  const limits = deps.rateLimits;
+  if (limits) {
+    // Per address first (everything, the codec's sign-in included), then failed sign-ins per address.
+    app.use(limiter({ windowMs: 60_000, limit: limits.perClientPerMinute }));
+    app.use(limiter({ windowMs: 15 * 60_000, limit: limits.failedSignInsPer15Minutes, onlyFailedSignIns: true }));
+  }
   // Before the body limit below: the UI sends whole histories' payloads to decode.
   if (deps.codec) {
     app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users }));
@@ -241,6 +273,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   // Who is asking comes first: a stranger's body is never read (issue 10).
   app.use(authenticate(deps.users));
+  if (limits) app.use(limiter({ windowMs: 60_000, limit: limits.perPersonPerMinute, key: (_req, res) => `person:${actorOf(res).id}` }));
 
   // Bodies are JSON: anything else would be read as an empty decision.
   app.use((req, res, next) => {

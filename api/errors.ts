@@ -26,6 +26,8 @@ export const API_ERRORS = {
   InvalidQuery: 422,
   InvalidPayloads: 422,
   CannotDecode: 422,
+  /** Too many requests from one address or one person, or too many failed sign-ins (Retry-After). */
+  RateLimited: 429,
   /** A defect: logged by name, never its message. */
   InternalError: 500,
   /** Nothing was applied; try again (with Retry-After). */

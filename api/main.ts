@@ -8,7 +8,7 @@ import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
 import { migrateRegister, openRegister } from '../activities/register';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
-import { createApp } from './app';
+import { createApp, DEFAULT_RATE_LIMITS } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
 import { oidcSignIn } from './oidc';
 
@@ -44,7 +44,11 @@ export async function startApi() {
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies };
+  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, rateLimits: {
+      perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
+      perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
+      failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,
+    } };
   const app = createApp(dependencies);
   const server = app.listen(env.PORT, env.API_HOST);
   // A request must arrive whole in good time: a half-sent header or body does not hold a socket

@@ -39,6 +39,10 @@ const envSchema = z.object({
   OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The API's rate limits (api/app.ts, RateLimits); unset: DEFAULT_RATE_LIMITS. */
+  RATE_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES: z.coerce.number().int().min(1).optional(),
   /** The address the API listens on: this machine only unless set (compose sets 0.0.0.0 in its container). */
   API_HOST: z.string().min(1).default('127.0.0.1'),
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
