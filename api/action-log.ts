@@ -68,10 +68,6 @@ export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLog
   const register = deps.register;
   const router = express.Router();
 
-  router.use('/actions', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  });
 
   /** What the signed-in person may list, or undefined once refused (403, before the query is looked at). */
   function readOrRefuse(res: Response): Granted | undefined {

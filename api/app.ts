@@ -228,7 +228,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();
     res.setHeader('X-Request-Id', res.locals.requestId as string);
-    // Nearly everything here is personal data: nothing is kept by a browser or a proxy.
+    // Nearly everything here is personal data: nothing is kept by a browser or a proxy. This
+    // covers every route, the action log's and the codec server's included.
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
@@ -495,7 +496,6 @@ export function createApp(deps: AppDependencies): express.Express {
     // checked, against the facts the answer carries.
     const { requestHash: _hash, ...answer } = result;
     const read = caseReadFor(actor, result.facts);
-    res.setHeader('Cache-Control', 'no-store');
     if ('refuse' in read || read.view !== 'whole') return res.json({ caseReference: ref, stage: result.stage });
     res.json(answer);
   });
@@ -528,7 +528,6 @@ export function createApp(deps: AppDependencies): express.Express {
       const status = await bounded(() => deps.temporal.workflow.getHandle(actionWorkflowId(ref, actionId)).query(actionStatusQuery));
       // An action owner reads their own agency's actions only: another agency's is not there for them.
       if (read.scope === 'agency' && status.agency !== actorOf(res).agency) return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);
-      res.setHeader('Cache-Control', 'no-store');
       res.json(status);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);

@@ -182,9 +182,9 @@ const SIGN_IN_FORM = `<form method="post" action="/codec/sign-in">
 </form>`;
 const SIGN_OUT_FORM = '<form method="post" action="/codec/sign-out"><button type="submit">Sign out</button></form>';
 
-/** A small page, no script; nothing printed unescaped; never cached. */
+/** A small page, no script; nothing printed unescaped (never cached: createApp's no-store). */
 function sendPage(res: Response, status: number, title: string, body: string): void {
-  res.status(status).setHeader('Cache-Control', 'no-store').type('html');
+  res.status(status).type('html');
   res.send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
 <body><main>
@@ -340,7 +340,6 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
       if (!parsed.success) return sendError(res, 422, 'InvalidPayloads', 'Send {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
       await record(operation === 'decode' ? 'decoded' : 'encoded', parsed.data.payloads.length);
       const payloads = parsed.data.payloads.map(fromJson);
-      res.setHeader('Cache-Control', 'no-store');
       try {
         const out = operation === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
         res.json({ payloads: out.map(toJson) });

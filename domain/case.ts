@@ -266,13 +266,7 @@ export function nextDeadline(state: CaseState): string | undefined {
   return nextDeadlineOf(state.obligations);
 }
 
-export interface ObligationView {
-  id: string;
-  obligation: string;
-  round: number;
-  status: ObligationStatus;
-  dueDate: string;
-  dueAt: string;
+export interface ObligationView extends ObligationSummary {
   explanation: {
     clock: Deadline['clock'];
     rule: string;

@@ -68,13 +68,15 @@ export interface IncidentWorkerOptions {
 
 export async function createIncidentWorker(options: IncidentWorkerOptions): Promise<Worker> {
   const capacity = { ...DEFAULT_CAPACITY, ...options.capacity };
+  // The worker bundles as a pre-built bundle is built (its failure converter comes with the data converter).
+  const bundling = workflowBundleOptions();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: workflowBundleOptions().workflowsPath, bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] } }),
+      : { workflowsPath: bundling.workflowsPath, bundlerOptions: { preloadModules: bundling.preloadModules } }),
     activities: createActivities(options.activities),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: capacity.maxCachedWorkflows,
