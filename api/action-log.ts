@@ -13,11 +13,11 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../config/key-ring';
 import { actionReadFor, type ActionRead } from '../domain/access';
-import type { Problem } from '../domain/errors';
 import { londonDateOf } from '../domain/calendar';
 import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv, type ActionRegisterTables } from '../activities/action-register';
 import { actorOf } from './auth';
 import { sendError } from './errors';
+import { queryProblems } from './query';
 
 export interface ActionLogDependencies<DB extends ActionRegisterTables> {
   /** The register (any Kysely whose schema includes the action tables, e.g. RegisterDb). */
@@ -33,23 +33,12 @@ const logQuery = z.strictObject({ status: z.enum(['open', 'all']).optional(), ag
 const exceptionsQuery = z.strictObject({ agency: agencyName.optional(), format: format.optional() });
 
 /** What each parameter takes: the problems say this, never what was sent. */
-const EXPECTED: Record<string, string> = {
+const EXPECTED = {
   status: 'status must be open or all, once',
   agency: 'agency must be the name of an agency (1 to 200 characters), once',
   format: 'format must be json or csv, once',
 };
-
-function queryProblems(error: z.ZodError, allowed: readonly string[]): Problem[] {
-  const problems = error.issues.map((issue): Problem => {
-    const key = issue.path[0];
-    if (issue.code === 'unrecognized_keys' || typeof key !== 'string' || !(key in EXPECTED)) {
-      return { path: '(query)', message: `Unknown query parameter; allowed: ${allowed.join(', ')}` };
-    }
-    return { path: key, message: EXPECTED[key]! };
-  });
-  // One problem of each kind is enough (a repeated unknown key says nothing more).
-  return problems.filter((p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i);
-}
+const expectedOf = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, EXPECTED[k as keyof typeof EXPECTED]]));
 
 function wantsCsv(req: Request, asked: 'json' | 'csv' | undefined): boolean {
   if (asked !== undefined) return asked === 'csv';
@@ -91,7 +80,7 @@ export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLog
     const read = readOrRefuse(res);
     if (!read) return;
     const parsed = logQuery.safeParse(req.query);
-    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, Object.keys(logQuery.shape)));
+    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, expectedOf(Object.keys(logQuery.shape))));
     const agency = agencyToList(res, read, parsed.data.agency);
     const today = londonDateOf(deps.now());
     const actions =
@@ -111,7 +100,7 @@ export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLog
     const read = readOrRefuse(res);
     if (!read) return;
     const parsed = exceptionsQuery.safeParse(req.query);
-    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, Object.keys(exceptionsQuery.shape)));
+    if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, expectedOf(Object.keys(exceptionsQuery.shape))));
     const agency = agencyToList(res, read, parsed.data.agency);
     const today = londonDateOf(deps.now());
     const agencies =

@@ -49,6 +49,7 @@ import {
 import type { incidentWorkflow } from '../workflows/incident';
 import { actionRecordStatus } from '../activities/action-register';
 import { actionLogRoutes } from './action-log';
+import { caseListRoutes } from './case-list';
 import { actorOf, authenticate, requireRole } from './auth';
 import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
@@ -291,6 +292,7 @@ export function createApp(deps: AppDependencies): express.Express {
     next();
   });
   app.use(actionLogRoutes({ register: deps.register, ring: deps.ring, now }));
+  app.use(caseListRoutes({ temporal: deps.temporal, ring: deps.ring, bounded: (fn) => bounded(fn) }));
 
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);
