@@ -2,7 +2,7 @@
 // percentiles, a throwaway Temporal dev server from the provisioned CLI, an SMTP listener that
 // drops every email, the API on a free port, and cleaning up whatever started on success, failure
 // or Ctrl-C.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
@@ -182,14 +182,15 @@ export async function startSmtpSink(): Promise<string> {
 
 /**
  * The API listening on 127.0.0.1, on a free port; returns its base URL. `served` hears how long
- * each request took inside the server, from its arrival to its answer's last byte handed over.
+ * each request took inside the server, from its arrival (`arrivedAt`, performance.now()) to its
+ * answer's last byte handed over.
  */
-export async function listen(app: ReturnType<typeof createApp>, served?: (path: string, ms: number) => void): Promise<string> {
+export async function listen(app: ReturnType<typeof createApp>, served?: (path: string, ms: number, arrivedAt: number) => void): Promise<string> {
   const server = app.listen(0, '127.0.0.1');
   if (served) {
     server.prependListener('request', (req, res) => {
       const started = performance.now();
-      res.once('finish', () => served(req.url ?? '', performance.now() - started));
+      res.once('finish', () => served(req.url ?? '', performance.now() - started, started));
     });
   }
   await new Promise<void>((resolve, reject) => {
@@ -201,4 +202,16 @@ export async function listen(app: ReturnType<typeof createApp>, served?: (path: 
     return new Promise<void>((resolve) => server.close(() => resolve()));
   });
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The commit built, and whether the production code differs from it (the build takes the working tree). */
+export function codeVersion(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const production = ['domain', 'workflows', 'activities', 'api', 'workers', 'config'];
+    const changed = [git('diff', '--name-only', 'HEAD', '--', ...production), git('ls-files', '--others', '--exclude-standard', '--', ...production)].join('\n').split('\n').filter(Boolean);
+    return `commit ${git('rev-parse', '--short', 'HEAD')}, ${changed.length ? `with uncommitted changes to ${changed.join(', ')}` : 'no uncommitted changes to production code'}`;
+  } catch {
+    return 'unknown (no git)';
+  }
 }

@@ -16,32 +16,21 @@
 // child or family).
 process.env.TZ = 'UTC';
 
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { PROJECT_ROOT } from '../../config';
-import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../config/data-converter';
-import { KeyRing } from '../../config/key-ring';
-import type { CaseStatus } from '../../domain/case';
-import type { DecisionName } from '../../domain/decisions';
-import type { Actor, Role } from '../../domain/roles';
-import { mailTransportOptions } from '../../activities/outbox';
-import { migrateRegister, openRegister } from '../../activities/register';
-import { createApp } from '../../api/app';
-import { tokenHash } from '../../api/auth';
+import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
+import type { Role } from '../../domain/roles';
 import { DEFAULT_CAPACITY } from '../../workers/incident-worker';
-import { decisionUpdate, statusQuery, workflowIdFor } from '../../workflows/contract';
-import { validReferralForm } from '../../test/fixtures/referral-form';
 import { readServersRecord } from '../servers';
-import { cleanups, listen, load, ms, percentile, runBenchmark, startSmtpSink, startTemporal, startWorkerProcess } from './common';
+import { actorOf, asTheApiSends, interleavedRounds, lcsprCases, londonToday, reviewProgressSides, settled, startStack, TO_LCSPR, type Step } from './api-round-trip';
+import { cleanups, codeVersion, load, ms, percentile, runBenchmark } from './common';
 import { floorUpdate, type floorWorkflow } from './floor-workflow';
 
 /** Cases opened and held in the cache for the memory figure (figure 5). */
@@ -64,22 +53,6 @@ const OPEN_CONCURRENCY = 8;
 const OPEN_SECONDS = 20;
 const FLOOR_QUEUE = 'bench-floor';
 const MiB = 2 ** 20;
-
-const PEOPLE: Array<Actor & { token: string }> = [
-  { id: 'bu-1', role: 'business-unit', agency: 'Business Unit', token: randomBytes(16).toString('hex') },
-  { id: 'ssp-la', role: 'ssp', agency: 'Local Authority', token: randomBytes(16).toString('hex') },
-  { id: 'rr-chair', role: 'rapid-review-chair', agency: 'Rapid Review Panel', token: randomBytes(16).toString('hex') },
-  { id: 'reviewer-1', role: 'reviewer', agency: 'Independent reviewer', token: randomBytes(16).toString('hex') },
-];
-const person = (role: Role) => PEOPLE.find((p) => p.role === role)!;
-const actorOf = (role: Role): Actor => {
-  const { id, agency } = person(role);
-  return { id, role, agency };
-};
-
-const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
-const londonToday = () => londonDate.format(new Date());
-const londonIn = (days: number) => londonDate.format(new Date(Date.now() + days * 86_400_000));
 
 // ---- the table -------------------------------------------------------------------------------------
 
@@ -117,67 +90,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   return [performance.now() - started, value];
 }
 
-// ---- the API and the cases -------------------------------------------------------------------------
+// ---- the cases -------------------------------------------------------------------------------------
 
-let base = '';
-
-/** Kept-alive connections to the API, as a client in production would hold them. */
-const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-async function api(role: Role, pathname: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${base}${pathname}`,
-      { method: 'POST', agent: keepAlive, headers: { Authorization: `Bearer ${person(role).token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-async function openCase(): Promise<string> {
-  const res = await api('business-unit', '/referrals', { referral: validReferralForm() });
-  if (res.status !== 201) throw new Error(`POST /referrals: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { caseReference: string }).caseReference;
-}
-
-async function decideThroughApi(ref: string, decision: DecisionName, role: Role, payload: Record<string, unknown>): Promise<{ status: number; body: unknown }> {
-  return api(role, `/cases/${ref}/decisions/${decision}`, payload);
-}
-
-interface Step {
-  decision: DecisionName;
-  role: Role;
-  payload: () => Record<string, unknown>;
-}
-
-/** The LCSPR path of test/e2e/lcspr-path.test.ts and test/replay/record-histories.ts, in real time. */
-const TO_LCSPR: Step[] = [
-  { decision: 'ssp-informed', role: 'business-unit', payload: () => ({}) },
-  { decision: 'ssp-decision', role: 'ssp', payload: () => ({ outcome: 'criteria-met', rationale: 'Abuse suspected, serious harm (bench).' }) },
-  { decision: 'referrer-feedback-sent', role: 'business-unit', payload: () => ({}) },
-  { decision: 'national-notification', role: 'business-unit', payload: () => ({ panelReference: 'CSPRP-BENCH-0001' }) },
-  { decision: 'panel-acknowledgement', role: 'business-unit', payload: () => ({}) },
-  { decision: 'rapid-review-scheduled', role: 'rapid-review-chair', payload: () => ({ meetingDate: londonIn(7) }) },
-  { decision: 'rapid-review-held', role: 'rapid-review-chair', payload: () => ({ recommendation: 'lcspr', rationale: 'Learning for the partnership (bench).' }) },
-  { decision: 'rapid-review-report', role: 'ssp', payload: () => ({ levelOfReview: 'lcspr', rationale: 'An LCSPR (bench).' }) },
-  { decision: 'panel-response', role: 'business-unit', payload: () => ({ response: 'local-review' }) },
-  { decision: 'reviewer-commissioned', role: 'ssp', payload: () => ({ reviewer: 'Independent reviewer (bench)', reviewerId: person('reviewer').id }) },
-  { decision: 'terms-of-reference-agreed', role: 'rapid-review-chair', payload: () => ({}) },
-];
 /**
  * The rest of the path. On the dev server time cannot be skipped and `published` refuses a date
  * in the future, so the report is signed off for publication today and published today (the same
@@ -192,17 +106,6 @@ const LCSPR_REST: Step[] = [
 ];
 
 type CaseHandle = WorkflowHandle;
-
-/** Waits until the case has no email or register row pending; returns its status. */
-async function settled(handle: CaseHandle, timeoutMs = 60_000): Promise<CaseStatus> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const status = await handle.query(statusQuery);
-    if (status.pending.notices + status.pending.records === 0) return status;
-    if (Date.now() > until) throw new Error(`${handle.workflowId} still has ${status.pending.notices} emails and ${status.pending.records} rows pending after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 type History = temporal.api.history.v1.IHistory;
 /** The history once it has stopped growing (the last workflow task after the outbox emptied). */
@@ -262,30 +165,10 @@ async function main(): Promise<void> {
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   const tStart = performance.now();
 
-  const benchKey = randomBytes(32);
-  const ring = new KeyRing('bench', { bench: benchKey });
-  const dataConverter = dataConverterFor(ring);
-  const { address } = await startTemporal();
-
-  const registerFile = path.join(dir, 'register.sqlite');
-  const register = openRegister(`sqlite:${registerFile}`);
-  cleanups.push(() => register.destroy());
-  await migrateRegister(register);
-  const smtpUrl = await startSmtpSink();
-  const mailer = nodemailer.createTransport(mailTransportOptions(smtpUrl));
-  cleanups.push(async () => mailer.close());
-
   // The incident worker in a process of its own, as production runs it (its memory is figure 5's and 6's).
-  const worker = await startWorkerProcess({
-    address,
-    logFile: path.join(dir, 'worker.log'),
-    env: {
-      DATABASE_URL: `sqlite:${registerFile}`,
-      SMTP_URL: smtpUrl,
-      PAYLOAD_KEYS: JSON.stringify({ current: 'bench', keys: { bench: benchKey.toString('base64') } }),
-      PARTNERSHIP_FILE: path.join(PROJECT_ROOT, 'config', 'partnership.example.json'),
-    },
-  });
+  const stack = await startStack({ dir });
+  const { address, client, connection, dataConverter, worker, caseHandle, bare } = stack;
+  const { openCase, decide: decideThroughApi } = stack.api;
   // The floor's worker in this process, beside the API.
   const nativeConnection = await NativeConnection.connect({ address });
   cleanups.push(() => nativeConnection.close());
@@ -297,57 +180,32 @@ async function main(): Promise<void> {
     await floorRunning;
   });
 
-  const connection = await Connection.connect({ address });
-  cleanups.push(() => connection.close());
-  const client = new Client({ connection, namespace: 'default', dataConverter });
-  const users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
-  let servedMs: number[] = [];
-  base = await listen(createApp({ temporal: client, register, ring, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: 30_000 }), (_path, took) => servedMs.push(took));
-  const caseHandle = (ref: string) => client.workflow.getHandle(workflowIdFor(ref));
-  const bare = (ref: string, decision: DecisionName, role: Role, payload: Record<string, unknown>) =>
-    caseHandle(ref).executeUpdate(decisionUpdate(decision), { args: [{ actor: actorOf(role), payload }] });
   const floor = await client.workflow.start<typeof floorWorkflow>('floorWorkflow', { taskQueue: FLOOR_QUEUE, workflowId: `bench-floor-${randomBytes(4).toString('hex')}` });
-  const onFloor = (role: Role, payload: Record<string, unknown>) => floor.executeUpdate(floorUpdate, { args: [{ actor: actorOf(role), payload }] });
+  // The same argument as the bare decision's, so the same bytes go through the codec.
+  const onFloor = (role: Role, payload: Record<string, unknown>) => floor.executeUpdate(floorUpdate, asTheApiSends(actorOf(role), payload));
   await onFloor('reviewer', { summary: 'warm-up' });
   const tSetup = performance.now();
   /** Cases this worker holds besides the N of figure 5. */
   let otherCases = 0;
 
   // ---- 1 and 2: review-progress: bare update, floor, API; interleaved, in rotating order --------------
-  const lcsprRefs: string[] = [];
-  for (let i = 0; i < LCSPR_CASES; i++) {
-    const ref = await openCase();
-    otherCases++;
-    for (const step of TO_LCSPR) {
-      const res = await decideThroughApi(ref, step.decision, step.role, step.payload());
-      if (res.status !== 200) throw new Error(`${step.decision} on ${ref}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-    }
-    await settled(caseHandle(ref));
-    lcsprRefs.push(ref);
-  }
-  const rp = { bare: [] as number[], floor: [] as number[], api: [] as number[], served: [] as number[] };
-  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-    const ref = lcsprRefs[round % LCSPR_CASES]!;
-    const payload = { summary: `Practitioner event held (bench, round ${round + 1}).` };
-    const kinds = ['bare', 'floor', 'api'] as const;
-    for (let k = 0; k < 3; k++) {
-      const kind = kinds[(round + k) % 3]!;
-      await settled(caseHandle(ref));
-      const [took, status] = await timed(async () => {
-        if (kind === 'bare') return (await bare(ref, 'review-progress', 'reviewer', payload)) ? 200 : 0;
-        if (kind === 'floor') {
-          await onFloor('reviewer', payload);
-          return 200;
-        }
-        servedMs = [];
-        const res = await decideThroughApi(ref, 'review-progress', 'reviewer', payload);
-        if (round >= WARMUP_ROUNDS) rp.served.push(servedMs[0] ?? NaN);
-        return res.status;
-      });
-      if (status !== 200) throw new Error(`review-progress through the API on ${ref}: HTTP ${status}`);
-      if (round >= WARMUP_ROUNDS) rp[kind].push(took);
-    }
-  }
+  const lcsprRefs = await lcsprCases(stack, LCSPR_CASES);
+  otherCases += lcsprRefs.length;
+  const { bare: bareSide, api: apiSide } = reviewProgressSides(stack);
+  const rounds = await interleavedRounds(stack, {
+    refs: lcsprRefs,
+    rounds: ROUNDS,
+    warmup: WARMUP_ROUNDS,
+    sides: {
+      bare: bareSide,
+      floor: async (_ref, payload) => {
+        await onFloor('reviewer', payload);
+        return undefined;
+      },
+      api: apiSide,
+    },
+  });
+  const rp = { bare: rounds.bare.took, floor: rounds.floor.took, api: rounds.api.took, served: rounds.api.served.map((s) => s.finished - s.arrived) };
   const rpNote = `${ROUNDS} rounds after ${WARMUP_ROUNDS}, ${LCSPR_CASES} cases at lcspr, settled before each`;
   add('1. review-progress: bare update / floor, p50', ROUNDS, `${ratio(p(rp.bare, 50), p(rp.floor, 50))} (${ms(p(rp.bare, 50))} / ${ms(p(rp.floor, 50))} ms)`, '<= 2x', rpNote);
 
@@ -560,18 +418,6 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`ssp-decision alone (the last case of figure 4): events added by type`);
   printTable(typeRows(addedTypes), typeHeader, ['count', 'bytes']);
-}
-
-/** The commit built, and whether the production code differs from it (the build takes the working tree). */
-function codeVersion(): string {
-  try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const production = ['domain', 'workflows', 'activities', 'api', 'workers', 'config'];
-    const changed = [git('diff', '--name-only', 'HEAD', '--', ...production), git('ls-files', '--others', '--exclude-standard', '--', ...production)].join('\n').split('\n').filter(Boolean);
-    return `commit ${git('rev-parse', '--short', 'HEAD')}, ${changed.length ? `with uncommitted changes to ${changed.join(', ')}` : 'no uncommitted changes to production code'}`;
-  } catch {
-    return 'unknown (no git)';
-  }
 }
 
 runBenchmark(main);
