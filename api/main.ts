@@ -1,12 +1,15 @@
 // API entry point (production and compose): configuration from the environment only.
+import http from 'node:http';
+import https from 'node:https';
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { loadEnv, loadPartnership, loadUsers, signInConfig, type SignInConfig } from '../config';
+import { apiTlsConfig, loadEnv, loadPartnership, loadUsers, signInConfig, type ApiTls, type Env, type SignInConfig } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
 import { migrateRegister, openRegister } from '../activities/register';
+import { smtpTransportOptions } from '../activities/outbox';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp, DEFAULT_RATE_LIMITS } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
@@ -27,39 +30,64 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
 /** How long a request's headers may take to arrive, and the whole request. */
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long an idle kept-alive connection stays open. */
+export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
-export async function startApi() {
-  const env = loadEnv();
+/**
+ * The API's server: HTTPS with the configured certificate and key (apiTlsConfig), else plain
+ * HTTP; the same timeouts either way. Not yet listening.
+ */
+export function apiServer(app: http.RequestListener, tls: ApiTls | undefined): http.Server | https.Server {
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+  // A request must arrive whole in good time: a half-sent header or body does not hold a socket
+  // for minutes (issue 10). Idle kept-alive connections close after 5 s.
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  return server;
+}
+
+/** Starts the API from the environment (process.env unless given). */
+export async function startApi(env: Env = loadEnv()) {
   const logger = pino({ level: env.LOG_LEVEL, redact: ['req.headers.authorization'] });
   // First: a refused sign-in configuration (the token file outside development, OIDC without its
   // issuer) stops the API, saying why, before it connects to anything. `users` is the sign-in
   // (AppDependencies.users takes a users file or a sign-in function).
   const users = signInFor(signInConfig(env), logger);
   const ring = loadKeyRing(env);
-  const connection = await Connection.connect(temporalConnectionOptions(env));
+  // The TLS files too (the API's, Temporal's, the relay's) are read before connecting to anything.
+  const tls = apiTlsConfig(env);
+  const temporalOptions = temporalConnectionOptions(env);
+  const mailOptions = smtpTransportOptions(env);
+  const connection = await Connection.connect(temporalOptions);
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(ring) });
   const register = openRegister(env.DATABASE_URL);
   await migrateRegister(register);
-  const mailer = nodemailer.createTransport(env.SMTP_URL);
+  // The same transport options as the worker's mailer, so the health check sees what a send would.
+  const mailer = nodemailer.createTransport(mailOptions);
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, rateLimits: {
+  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, rateLimits: {
       perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
       perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
       failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,
     } };
   const app = createApp(dependencies);
-  const server = app.listen(env.PORT, env.API_HOST);
-  // A request must arrive whole in good time: a half-sent header or body does not hold a socket
-  // for minutes (issue 10). Idle kept-alive connections close after 5 s.
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  let server: http.Server | https.Server;
+  try {
+    server = apiServer(app, tls);
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+      server.listen(env.PORT, env.API_HOST);
+    });
+  } catch (err) {
+    mailer.close();
+    await register.destroy();
+    await connection.close();
+    throw err;
+  }
   return {
     server,
     async close() {
@@ -75,7 +103,8 @@ if (require.main === module) {
   startApi().then(
     (api) => {
       const address = api.server.address();
-      console.log(`API listening on ${typeof address === 'object' && address ? address.port : address}`);
+      const scheme = api.server instanceof https.Server ? 'HTTPS' : 'HTTP';
+      console.log(`API listening on ${typeof address === 'object' && address ? address.port : address} (${scheme})`);
       const stop = () => void api.close().then(() => process.exit(0));
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

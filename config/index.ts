@@ -3,20 +3,89 @@
 // values are never logged.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { AGENCY_CONTACTS, MAILBOXES, type AgencyContact, ROLES } from '../domain/roles';
 import { findProjectRoot } from './project-root';
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
 
+/** Compose passes an unset variable as empty (`${X:-}`): empty means unset. */
+function unsetIfEmpty<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), schema);
+}
+
+/** `true` or `false`, nothing else: a typo (`ture`, `yes`) stops the process instead of meaning false. */
+const flag = unsetIfEmpty(
+  z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+);
+
+/**
+ * An origin as a browser writes it in Origin: http(s), host, the port only when not the scheme's
+ * default, nothing after. CORS compares it as a string, so anything else would never match; it is
+ * refused here rather than silently allowing no one.
+ */
+function originProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" is not an http(s) origin`;
+  if (url.origin !== value) return `"${value}" is not an origin: write it as scheme://host[:port], as a browser sends it (${url.origin})`;
+  return undefined;
+}
+
+const originList = z
+  .string()
+  .optional()
+  .transform((value, ctx): readonly string[] => {
+    const origins = (value ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter((o) => o !== '');
+    for (const origin of origins) {
+      const problem = origin === '*' ? 'a wildcard (*) is not allowed: list the origins' : originProblem(origin);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }
+    return [...new Set(origins)];
+  });
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TLS_CERT: z.string().optional(),
-  TEMPORAL_TLS_KEY: z.string().optional(),
-  TEMPORAL_API_KEY: z.string().optional(),
+  /** mTLS: this client's certificate and key (PEM files), both or neither (a cluster or Temporal Cloud). */
+  TEMPORAL_TLS_CERT: unsetIfEmpty(z.string().optional()),
+  TEMPORAL_TLS_KEY: unsetIfEmpty(z.string().optional()),
+  TEMPORAL_API_KEY: unsetIfEmpty(z.string().optional()),
+  /**
+   * TLS to Temporal with the system's root CAs and nothing else (a cluster behind a public
+   * certificate). Any of the TLS variables below, the client certificate or the API key turns TLS
+   * on as well; `false` with any of them set is refused rather than sending them in clear.
+   */
+  TEMPORAL_TLS: flag,
+  /** The Temporal server's root CA (PEM file), for a cluster whose certificate a private CA issued. */
+  TEMPORAL_TLS_CA: unsetIfEmpty(z.string().optional()),
+  /**
+   * The name the server's certificate is checked against (and SNI), when it is not the host of
+   * TEMPORAL_ADDRESS: an address by IP, or a proxy that routes by SNI.
+   */
+  TEMPORAL_TLS_SERVER_NAME: unsetIfEmpty(z.string().optional()),
   DATABASE_URL: z.string().min(1).default(`sqlite:${path.join(PROJECT_ROOT, '.data', 'register.sqlite')}`),
+  /** The mail relay: smtp://host:port (STARTTLS when the relay offers it) or smtps://host:port (TLS from the start). */
   SMTP_URL: z.string().url().default('smtp://127.0.0.1:1025'),
+  /** The relay's root CA (PEM file), for a relay whose certificate a private CA issued; unset, the system's roots. */
+  SMTP_TLS_CA: unsetIfEmpty(z.string().optional()),
+  /**
+   * `true`: never send over plain SMTP. With smtp:// the relay must offer STARTTLS, or nothing is
+   * sent (nodemailer's requireTLS); without it a relay (or someone between) that does not offer it
+   * gets the emails in clear. smtps:// is TLS from the start either way.
+   */
+  SMTP_REQUIRE_TLS: flag,
   MAIL_FROM: z.string().min(3).default('Safeguarding Partnership case system <case-system@partnership.example.org>'),
   PARTNERSHIP_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'partnership.example.json')),
   /**
@@ -45,6 +114,19 @@ const envSchema = z.object({
   RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES: z.coerce.number().int().min(1).optional(),
   /** The address the API listens on: this machine only unless set (compose sets 0.0.0.0 in its container). */
   API_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * The API over HTTPS: its certificate (PEM, with any intermediates after it) and private key
+   * files, both or neither. Unset, plain HTTP: for this machine, or behind a proxy that terminates
+   * TLS. With TLS the API also sends Strict-Transport-Security.
+   */
+  API_TLS_CERT_FILE: unsetIfEmpty(z.string().optional()),
+  API_TLS_KEY_FILE: unsetIfEmpty(z.string().optional()),
+  /**
+   * The browser origins (comma-separated, e.g. https://staff.partnership.example.org) whose pages
+   * may call the API: only these get CORS answers. Unset or empty, none: a page elsewhere cannot
+   * read the API's answers. Each exactly as a browser sends it in Origin (scheme://host[:port]).
+   */
+  CORS_ORIGINS: originList,
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
   TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
   /** The worker's capacity (workers/incident-worker.ts, WorkerCapacity); unset: its defaults. */
@@ -171,6 +253,52 @@ export function signInConfig(env: Env): SignInConfig {
     agencyClaim: env.OIDC_AGENCY_CLAIM,
     clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
   };
+}
+
+/**
+ * A PEM file a TLS variable names, read at start: a file that is missing or holds no PEM of the
+ * kind stops the process naming the variable (and the path, never the contents).
+ */
+export function readPemFile(variable: string, file: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): Buffer {
+  let contents: Buffer;
+  try {
+    contents = readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${variable} (${file}) cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(contents.toString('latin1'))) {
+    throw new ConfigError(`${variable} (${file}) holds no PEM ${kind.toLowerCase()}`);
+  }
+  return contents;
+}
+
+/** Two variables that only mean something together: both or neither. */
+export function requireBothOrNeither(a: [string, string | undefined], b: [string, string | undefined]): void {
+  if (Boolean(a[1]) !== Boolean(b[1])) {
+    const [set, unset] = a[1] ? [a[0], b[0]] : [b[0], a[0]];
+    throw new ConfigError(`${set} is set and ${unset} is not: set both or neither`);
+  }
+}
+
+/** The API's certificate and key for HTTPS (api/main.ts), or undefined for plain HTTP. */
+export interface ApiTls {
+  cert: Buffer;
+  key: Buffer;
+}
+
+export function apiTlsConfig(env: Pick<Env, 'API_TLS_CERT_FILE' | 'API_TLS_KEY_FILE'>): ApiTls | undefined {
+  const { API_TLS_CERT_FILE: certFile, API_TLS_KEY_FILE: keyFile } = env;
+  requireBothOrNeither(['API_TLS_CERT_FILE', certFile], ['API_TLS_KEY_FILE', keyFile]);
+  if (!certFile || !keyFile) return undefined;
+  const tls = { cert: readPemFile('API_TLS_CERT_FILE', certFile, 'CERTIFICATE'), key: readPemFile('API_TLS_KEY_FILE', keyFile, 'PRIVATE KEY') };
+  try {
+    // Here, at start, rather than when the server is made: a key that is not the certificate's,
+    // or PEM that OpenSSL cannot read (its reason only: OpenSSL's message carries no key material).
+    createSecureContext(tls);
+  } catch (err) {
+    throw new ConfigError(`API_TLS_CERT_FILE, API_TLS_KEY_FILE: not a usable certificate and key (${(err as Error).message})`);
+  }
+  return tls;
 }
 
 export function loadEnv(env: NodeJS.ProcessEnv = process.env): Env {

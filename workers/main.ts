@@ -1,5 +1,7 @@
 // Worker entry point (production and compose): configuration from the environment only.
 import { NativeConnection } from '@temporalio/worker';
+import nodemailer from 'nodemailer';
+import { smtpTransportOptions } from '../activities/outbox';
 import { loadEnv, type Env } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
@@ -20,11 +22,17 @@ export function capacityFrom(env: Env): Partial<WorkerCapacity> {
 
 /** Connects, builds the real dependencies and runs the worker; close() drains and releases them. */
 export async function startWorker(env: Env) {
-  // Before connecting: a missing or malformed key stops the worker at once, naming the variable.
+  // Before connecting: a missing or malformed key, or TLS configuration, stops the worker at once,
+  // naming the variable.
   const ring = loadKeyRing(env);
-  const connection = await NativeConnection.connect(temporalConnectionOptions(env));
+  const temporalOptions = temporalConnectionOptions(env);
+  const mailOptions = smtpTransportOptions(env);
+  const connection = await NativeConnection.connect(temporalOptions);
   try {
-    const deps = await activityDependencies(env, ring);
+    // The mailer with the relay's TLS settings (SMTP_TLS_CA, SMTP_REQUIRE_TLS), the same options
+    // as the API's health check. activityDependencies builds one from SMTP_URL alone; that one is
+    // never used (a transport connects only when it sends) and is replaced here.
+    const deps = { ...(await activityDependencies(env, ring)), mailer: nodemailer.createTransport(mailOptions) };
     const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring), capacity: capacityFrom(env) });
     const running = worker.run().finally(async () => {
       await deps.register.destroy();
