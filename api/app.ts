@@ -13,6 +13,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec, type UpdateDefinition } from '@temporalio/common';
+import { parse as parseContentType } from 'content-type';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
@@ -53,6 +54,7 @@ import { caseListRoutes } from './case-list';
 import { actorOf, authenticate, requireRole } from './auth';
 import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
+import { apiCors } from './cors';
 import { sendError } from './errors';
 
 export interface AppDependencies {
@@ -78,6 +80,8 @@ export interface AppDependencies {
   agencies?: readonly string[];
   /** Rate limits (api/main.ts always sets them; unset, none: tests and benchmarks). */
   rateLimits?: RateLimits;
+  /** Browser origins whose pages may call the API (CORS_ORIGINS, exact origins); unset or empty, no CORS (api/cors.ts). /codec keeps its own. */
+  corsOrigins?: readonly string[];
 }
 
 /** How many requests one client (an address) and one signed-in person may make, and failed sign-ins. */
@@ -236,6 +240,8 @@ export function createApp(deps: AppDependencies): express.Express {
   });
   app.use(securityHeaders());
   if (deps.logger) app.use(requestLog(deps.logger));
+  // Before the rate limits (a 429 must be readable by the page, Retry-After included) and sign-in (a preflight has no token).
+  if (deps.corsOrigins?.length) app.use(apiCors(deps.corsOrigins));
   const limits = deps.rateLimits;
   if (limits) {
     // Per address first (everything, the codec's sign-in included), then failed sign-ins per address.
@@ -277,11 +283,19 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(authenticate(deps.users));
   if (limits) app.use(limiter({ windowMs: 60_000, limit: limits.perPersonPerMinute, key: (_req, res) => `person:${actorOf(res).id}` }));
 
-  // Bodies are JSON: anything else would be read as an empty decision.
+  // Bodies are JSON: anything else would be read as an empty decision. And UTF-8 JSON only (RFC
+  // 8259 §8.1): the body parser would read UTF-16 and UTF-32 too, which no client of ours sends.
   app.use((req, res, next) => {
-    if (req.method === 'POST' && !req.is('application/json')) {
+    if (req.method !== 'POST') return next();
+    if (!req.is('application/json')) return sendError(res, 415, 'UnsupportedMediaType', 'Send the body as application/json');
+    let charset: string | undefined;
+    try {
+      charset = parseContentType(req.get('content-type') ?? '').parameters.charset?.toLowerCase();
+    } catch {
+      // Parameters that do not parse (`; charset`, an unclosed quote).
       return sendError(res, 415, 'UnsupportedMediaType', 'Send the body as application/json');
     }
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return sendError(res, 415, 'UnsupportedCharset', 'Send the body as UTF-8');
     next();
   });
   // The limit is checked against the declared length before a byte is read, and while reading.

@@ -78,9 +78,11 @@ async function hasOutcomeColumn(db: Kysely<CodecAuditTables>): Promise<boolean> 
   return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === 'outcome'));
 }
 
+// Base64 as the UI sends it: anything else is refused, not read as whatever bytes it happens to
+// decode to (and then handed back, text and all, as a payload the codec did not recognise).
 const payloadsSchema = z.strictObject({
   payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() }))
+    .array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() }))
     .max(1_000),
 });
 
