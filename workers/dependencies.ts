@@ -3,11 +3,12 @@ import nodemailer from 'nodemailer';
 import { loadPartnership, type Env } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { WorkingDayCalendar } from '../domain/calendar';
-import { mailTransportOptions } from '../activities/outbox';
+import { smtpTransportOptions } from '../activities/outbox';
 import { migrateRegister, openRegister } from '../activities/register';
 import type { ActivityDependencies } from '../activities';
 
-export async function activityDependencies(env: Env, ring: KeyRing): Promise<ActivityDependencies> {
+/** `mailOptions`: the SMTP transport's options, when the caller has already read them (their TLS files). */
+export async function activityDependencies(env: Env, ring: KeyRing, mailOptions = smtpTransportOptions(env)): Promise<ActivityDependencies> {
   const partnership = loadPartnership(env.PARTNERSHIP_FILE);
   const register = openRegister(env.DATABASE_URL);
   await migrateRegister(register);
@@ -15,8 +16,9 @@ export async function activityDependencies(env: Env, ring: KeyRing): Promise<Act
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
     register,
     ring,
-    // SMTP timeouts well inside the activity's timeout and the outbox lease (activities/outbox.ts).
-    mailer: nodemailer.createTransport(mailTransportOptions(env.SMTP_URL)),
+    // SMTP timeouts well inside the activity's timeout and the outbox lease, and the relay's TLS
+    // settings (SMTP_TLS_CA, SMTP_REQUIRE_TLS), as the API's health check has them (activities/outbox.ts).
+    mailer: nodemailer.createTransport(mailOptions),
     mailFrom: env.MAIL_FROM,
     mailboxes: partnership.mailboxes,
     agencies: partnership.agencies,

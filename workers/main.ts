@@ -1,6 +1,5 @@
 // Worker entry point (production and compose): configuration from the environment only.
 import { NativeConnection } from '@temporalio/worker';
-import nodemailer from 'nodemailer';
 import { smtpTransportOptions } from '../activities/outbox';
 import { loadEnv, type Env } from '../config';
 import { dataConverterFor } from '../config/data-converter';
@@ -29,10 +28,7 @@ export async function startWorker(env: Env) {
   const mailOptions = smtpTransportOptions(env);
   const connection = await NativeConnection.connect(temporalOptions);
   try {
-    // The mailer with the relay's TLS settings (SMTP_TLS_CA, SMTP_REQUIRE_TLS), the same options
-    // as the API's health check. activityDependencies builds one from SMTP_URL alone; that one is
-    // never used (a transport connects only when it sends) and is replaced here.
-    const deps = { ...(await activityDependencies(env, ring)), mailer: nodemailer.createTransport(mailOptions) };
+    const deps = await activityDependencies(env, ring, mailOptions);
     const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring), capacity: capacityFrom(env) });
     const running = worker.run().finally(async () => {
       await deps.register.destroy();
