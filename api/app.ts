@@ -56,6 +56,7 @@ import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
 import { sendError } from './errors';
+import { apiDocsRoutes } from './openapi';
 
 export interface AppDependencies {
   temporal: Client;
@@ -278,6 +279,9 @@ export function createApp(deps: AppDependencies): express.Express {
     const ok = temporal && database && smtp;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal, database, smtp });
   });
+
+  // The OpenAPI document and the page that renders it: public, they hold no personal data.
+  app.use(apiDocsRoutes());
 
   // Who is asking comes first: a stranger's body is never read (issue 10).
   app.use(authenticate(deps.users));
