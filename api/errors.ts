@@ -11,12 +11,16 @@ export const API_ERRORS = {
   MalformedJson: 400,
   /** A body that could not be read: cut short, its length wrong, its compression broken. */
   MalformedBody: 400,
+  /** Not HTTP as Node's parser reads it (api/main.ts apiServer answers it, before the app). */
+  MalformedRequest: 400,
   Unauthenticated: 401,
   ReadNotAllowed: 403,
   RoleNotAllowed: 403,
   DecodeNotAllowed: 403,
   NotFound: 404,
   UnknownDecision: 404,
+  /** The request's headers and body did not arrive within the server's timeouts. */
+  RequestTimeout: 408,
   BodyTooLarge: 413,
   UnsupportedMediaType: 415,
   UnsupportedCharset: 415,
@@ -26,6 +30,8 @@ export const API_ERRORS = {
   InvalidQuery: 422,
   InvalidPayloads: 422,
   CannotDecode: 422,
+  /** Headers over Node's limit (16 KiB). */
+  HeadersTooLarge: 431,
   /** Too many requests from one address or one person, or too many failed sign-ins (Retry-After). */
   RateLimited: 429,
   /** A defect: logged by name, never its message. */

@@ -1,6 +1,7 @@
 // API entry point (production and compose): configuration from the environment only.
 import http from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
@@ -13,6 +14,7 @@ import { smtpTransportOptions } from '../activities/outbox';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp, DEFAULT_RATE_LIMITS } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
+import type { ErrorCode } from './errors';
 import { oidcSignIn } from './oidc';
 
 /** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
@@ -44,6 +46,23 @@ export function apiServer(app: http.RequestListener, tls: ApiTls | undefined): h
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // What Node's HTTP parser refuses before the app sees a request (a request line that is not one,
+  // headers over 16 KiB, bytes past a declared length, a request too slow to arrive) is answered
+  // in the API's one error shape too, never echoing what was sent; Node's own answer has no body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) return socket.destroy();
+    const [status, code, message]: [number, ErrorCode, string] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'HeadersTooLarge', 'The request headers are too large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'RequestTimeout', 'The request did not arrive in time']
+          : [400, 'MalformedRequest', 'The request is not valid HTTP'];
+    const body = JSON.stringify({ error: { code, message } });
+    socket.end(
+      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   return server;
 }
 

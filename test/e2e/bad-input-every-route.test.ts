@@ -7,11 +7,13 @@
 // in the API's one shape; and afterwards every case, action and workflow is as it was.
 //
 // The routes are read from the app itself: a route this file does not cover fails the first test.
+import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import type { Express } from 'express';
 import { sql } from 'kysely';
 import request from 'supertest';
 import { EncryptionCodec } from '../../config/payload-codec';
+import { apiServer } from '../../api/main';
 import type { Role } from '../../domain/roles';
 import { learningReferralForm, validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
@@ -307,4 +309,48 @@ test('every family on every route, signed in and anonymous: no 5xx, no echo, one
   console.log(`bad input on every route: ${answers} answers (${opened.length} of them valid referrals after all); by status ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
   expect(answers).toBeGreaterThan(500);
   for (const status of [400, 401, 404, 413, 415, 422]) expect({ status, seen: (statuses.get(status) ?? 0) > 0 }).toEqual({ status, seen: true });
+});
+
+/** Raw bytes to the API's own server (api/main.ts apiServer), and everything it answers until it closes. */
+async function raw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (answer += d));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.setTimeout(5_000, () => socket.destroy(new Error('no answer')));
+  });
+}
+
+test("what Node's HTTP parser refuses before the app is answered in the API's shape too, never echoed", async () => {
+  const server = apiServer(stack.app, undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const refusals: Array<[string, string, number, string]> = [
+      ['a request line that is not one', `${MARKER} nonsense\r\n\r\n`, 400, 'MalformedRequest'],
+      ['a header with no colon', `GET /health HTTP/1.1\r\nHost: x\r\n${MARK}\r\n\r\n`, 400, 'MalformedRequest'],
+      ['headers over 16 KiB', `GET /health HTTP/1.1\r\nHost: x\r\nX-Junk: ${MARK.repeat(3_000)}\r\n\r\n`, 431, 'HeadersTooLarge'],
+      ['two lengths', `POST /referrals HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, 400, 'MalformedRequest'],
+    ];
+    for (const [label, bytes, status, code] of refusals) {
+      const answer = await raw(port, bytes);
+      const [head, body] = answer.split('\r\n\r\n') as [string, string];
+      expect({ label, status: head.split(' ')[1], json: head.includes('Content-Type: application/json'), body: JSON.parse(body) }).toEqual({
+        label,
+        status: String(status),
+        json: true,
+        body: { error: { code, message: expect.any(String) } },
+      });
+      expect(answer).not.toContain(MARK);
+    }
+    // Bytes past a declared length are a request of their own, refused (the connection closes with it).
+    const lied = await raw(port, `GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n${MARK} junk\r\n\r\n`);
+    expect(lied).toContain('"code":"MalformedRequest"');
+    expect(lied).not.toContain(MARK);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 });
