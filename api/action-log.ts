@@ -26,11 +26,17 @@ export interface ActionLogDependencies<DB extends ActionRegisterTables> {
   now: () => Date;
 }
 
-const agencyName = z.string().trim().min(1).max(200);
-const format = z.enum(['json', 'csv']);
-
-const logQuery = z.strictObject({ status: z.enum(['open', 'all']).optional(), agency: agencyName.optional(), format: format.optional() });
-const exceptionsQuery = z.strictObject({ agency: agencyName.optional(), format: format.optional() });
+/** GET /actions's query (the OpenAPI document is generated from it too). */
+export const actionLogQuerySchema = () =>
+  z.strictObject({
+    status: z.enum(['open', 'all']).optional().meta({ description: 'open (the default): open actions; all: completed and withdrawn too' }),
+    agency: z.string().trim().min(1).max(200).optional().meta({ description: "Only this agency's actions (an action owner sees only their own agency's whatever is asked)" }),
+    format: z.enum(['json', 'csv']).optional().meta({ description: 'csv: a CSV download (as with Accept: text/csv)' }),
+  });
+/** GET /actions/exceptions's query: the same, without status (only open actions are overdue). */
+export const exceptionsQuerySchema = () => actionLogQuerySchema().omit({ status: true });
+const logQuery = actionLogQuerySchema();
+const exceptionsQuery = exceptionsQuerySchema();
 
 /** What each parameter takes: the problems say this, never what was sent. */
 const EXPECTED = {

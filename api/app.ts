@@ -121,7 +121,8 @@ function refuseRead(res: Response, status: 403 | 404, ref: string): void {
   return sendError(res, 403, 'ReadNotAllowed', 'This case is not open to your role');
 }
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
+/** What an Idempotency-Key may be (the OpenAPI document says so from this pattern too). */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** The API answers 503 "nothing applied" this long before a case would still accept the request. */
 const ACCEPT_MARGIN_MS = 2_000;
 /** How long a decision that timed out is asked whether it was accepted. */

@@ -78,13 +78,16 @@ async function hasOutcomeColumn(db: Kysely<CodecAuditTables>): Promise<boolean> 
   return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === 'outcome'));
 }
 
-// Base64 as the UI sends it: anything else is refused, not read as whatever bytes it happens to
-// decode to (and then handed back, text and all, as a payload the codec did not recognise).
-const payloadsSchema = z.strictObject({
-  payloads: z
-    .array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() }))
-    .max(1_000),
-});
+/**
+ * The payloads the UI sends and is sent back (the OpenAPI document is generated from it too).
+ * Base64 as the UI sends it: anything else is refused, not read as whatever bytes it happens to
+ * decode to (and then handed back, text and all, as a payload the codec did not recognise).
+ */
+export const codecPayloadsSchema = () =>
+  z.strictObject({
+    payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })).max(1_000),
+  });
+const payloadsSchema = codecPayloadsSchema();
 
 function fromJson(p: z.infer<typeof payloadsSchema>['payloads'][number]): Payload {
   return {

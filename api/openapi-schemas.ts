@@ -259,14 +259,8 @@ export const exceptionReportSchema = () =>
 /** GET /cases/:ref/referral: the Appendix 1 form as stored. */
 export const storedReferralSchema = (form: z.ZodType) => z.strictObject({ caseReference: z.string(), referral: form });
 
-/**
- * The Temporal UI's payloads, as the codec server takes and gives them (base64). A copy of
- * api/codec-server.ts's payloadsSchema, which that module does not export: exported, it should be used here.
- */
-export const codecPayloadsSchema = () =>
-  z.strictObject({
-    payloads: z.array(z.object({ metadata: z.record(z.string(), z.base64()).optional(), data: z.base64().optional() })).max(1_000),
-  });
+/** The Temporal UI's payloads, as the codec server takes and gives them (base64): its own schema. */
+export { codecPayloadsSchema } from './codec-server';
 
 /** The body of the codec's sign-in form. */
 export const codecSignInFormSchema = () => z.strictObject({ token: z.string().min(1).describe('An access token, as a bearer token would be sent') });

@@ -21,7 +21,8 @@ import { DECISION_NAMES, DECISIONS, type DecisionName } from '../domain/decision
 import { referralFormSchema } from '../domain/referral-form';
 // A cycle (app.ts mounts apiDocsRoutes): what this module takes from app.ts is read only when the
 // document is built, by which time both modules have loaded; never at load.
-import { BODY_LIMIT, referralRequestSchema } from './app';
+import { actionLogQuerySchema, exceptionsQuerySchema } from './action-log';
+import { BODY_LIMIT, IDEMPOTENCY_KEY, referralRequestSchema } from './app';
 import { caseListQuerySchema, caseListResponseSchema, MAX_PAGE_SIZE } from './case-list';
 import { CODEC_SESSION_COOKIE } from './codec-server';
 import { sendError, RETRY_AFTER_SECONDS, type ErrorCode } from './errors';
@@ -183,11 +184,11 @@ const one = (value: unknown, summary?: string) => ({ example: { value, ...(summa
 const caseReferenceParam = () => z.string().regex(CASE_REFERENCE_PATTERN).meta({ description: 'The case reference the system allocated', example: 'DSP-2026-0001' });
 const actionIdParam = () => z.string().regex(ACTION_ID_PATTERN).meta({ description: "The action's reference within its case", example: 'A01' });
 
-/** The Idempotency-Key header: api/app.ts checks the same pattern (its IDEMPOTENCY_KEY, not exported). */
+/** The Idempotency-Key header, with the pattern api/app.ts checks it against. */
 export const idempotencyKeySchema = () =>
   z
     .string()
-    .regex(/^[A-Za-z0-9._:-]{8,128}$/)
+    .regex(IDEMPOTENCY_KEY)
     .meta({
       description:
         'Optional. The same key with the same body gives the first answer again (Idempotent-Replayed: true), applied once; with another body, 422 IdempotencyKeyReused. Scoped to the signed-in person.',
@@ -433,18 +434,6 @@ function actionDecisionOperation(name: ActionDecisionName): OperationSpec {
   };
 }
 
-/**
- * The action log's and exception report's query: a copy of api/action-log.ts's logQuery (and
- * exceptionsQuery, the same without status), which that module does not export; exported, they
- * should be used here. test/e2e/openapi.test.ts sends the documented values to the real routes.
- */
-const actionLogQuery = () =>
-  z.strictObject({
-    status: z.enum(['open', 'all']).optional().meta({ description: 'open (the default): open actions; all: completed and withdrawn too' }),
-    agency: z.string().trim().min(1).max(200).optional().meta({ description: "Only this agency's actions (an action owner sees only their own agency's whatever is asked)" }),
-    format: z.enum(['json', 'csv']).optional().meta({ description: 'csv: a CSV download (as with Accept: text/csv)' }),
-  });
-
 const csv = (): Content => ({ schema: z.string().meta({ description: 'RFC 4180, CRLF, with a byte order mark; cells a spreadsheet would read as formulas are made text' }), contentType: 'text/csv' });
 const html = (description: string): Content => ({ schema: z.string().meta({ description }), contentType: 'text/html' });
 
@@ -589,7 +578,7 @@ function buildOperations(): OperationSpec[] {
       summary: 'The action log: every open action across all cases (§9.2)',
       description: "An action owner reads their own agency's; operations without the free text (owner, description, finding). JSON, or CSV with ?format=csv or Accept: text/csv.",
       tags: ['Improvement actions'],
-      query: actionLogQuery(),
+      query: actionLogQuerySchema(),
       responses: {
         200: { description: 'The actions, by deadline', headers: ['Content-Disposition'], content: json(actionLogSchema(), 'ActionLog', one({ today: '2027-04-12', actions: [EXAMPLE_LOG_ROW] })), alternatives: [csv()] },
         ...readErrors,
@@ -603,7 +592,7 @@ function buildOperations(): OperationSpec[] {
       operationId: 'exceptionReport',
       summary: 'The exception report: overdue open actions, by agency, oldest first',
       tags: ['Improvement actions'],
-      query: actionLogQuery().omit({ status: true }),
+      query: exceptionsQuerySchema(),
       responses: {
         200: {
           description: 'The overdue actions by agency',
