@@ -31,7 +31,8 @@ function examples(heading = '## Try it'): Example[] {
     for (; i < lines.length && !lines[i]!.startsWith('# ->'); i++) command += lines[i]!.replace(/\\$/, ' ');
     const answer = /^# -> (\d{3}) (.*)$/.exec(lines[i] ?? '');
     if (!answer) throw new Error(`README example without "# -> status {fields}": ${command}`);
-    const url = /http:\/\/127\.0\.0\.1:3000(\/\S*)/.exec(command)![1]!;
+    // A URL may be quoted (a query's ? and & in a shell).
+    const url = /http:\/\/127\.0\.0\.1:3000(\/[^\s']*)/.exec(command)![1]!;
     const headers: Record<string, string> = {};
     for (const m of command.matchAll(/-H '([^:]+): ([^']*)'/g)) headers[m[1]!] = m[2]!;
     const data = /-d '([^']*)'/.exec(command)?.[1];
