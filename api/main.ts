@@ -39,12 +39,19 @@ export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
  * The API's server: HTTPS with the configured certificate and key (apiTlsConfig), else plain
  * HTTP; the same timeouts either way. Not yet listening.
  */
-export function apiServer(app: http.RequestListener, tls: ApiTls | undefined): http.Server | https.Server {
-  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+export function apiServer(
+  app: http.RequestListener,
+  tls: ApiTls | undefined,
+  timeouts: { headersMs: number; requestMs: number } = { headersMs: HEADERS_TIMEOUT_MS, requestMs: REQUEST_TIMEOUT_MS },
+): http.Server | https.Server {
+  // Node checks the two timeouts below every connectionsCheckingInterval (30 s by default, which
+  // would let a half-sent request stay up to a minute): every second instead.
+  const options = { connectionsCheckingInterval: 1_000 };
+  const server = tls ? https.createServer({ ...options, cert: tls.cert, key: tls.key }, app) : http.createServer(options, app);
   // A request must arrive whole in good time: a half-sent header or body does not hold a socket
   // for minutes (issue 10). Idle kept-alive connections close after 5 s.
-  server.headersTimeout = HEADERS_TIMEOUT_MS;
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = timeouts.headersMs;
+  server.requestTimeout = timeouts.requestMs;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   // What Node's HTTP parser refuses before the app sees a request (a request line that is not one,
   // headers over 16 KiB, bytes past a declared length, a request too slow to arrive) is answered

@@ -354,3 +354,25 @@ test("what Node's HTTP parser refuses before the app is answered in the API's sh
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('a half-sent request does not hold a socket: 408 RequestTimeout once the headers or the body are late', async () => {
+  // The API's own server with its timeouts shortened (production: headers 10 s, request 30 s).
+  const server = apiServer(stack.app, undefined, { headersMs: 1_000, requestMs: 1_500 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    for (const [label, bytes] of [
+      ['headers never finished', 'GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: '],
+      ['a body never finished', `POST /referrals HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN.bu}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"referral":`],
+    ] as const) {
+      const started = Date.now();
+      const answer = await raw(port, bytes);
+      const waited = Date.now() - started;
+      expect({ label, status: answer.split(' ')[1], code: /"code":"(\w+)"/.exec(answer)?.[1] }).toEqual({ label, status: '408', code: 'RequestTimeout' });
+      // Closed within a couple of checks of the timeout, not minutes later.
+      expect({ label, closedInTime: waited < 4_000 }).toEqual({ label, closedInTime: true });
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
