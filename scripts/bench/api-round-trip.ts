@@ -16,7 +16,7 @@ import type { DecisionName } from '../../domain/decisions';
 import type { Actor, Role } from '../../domain/roles';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister } from '../../activities/register';
-import { createApp } from '../../api/app';
+import { createApp, type AppDependencies } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import { decisionUpdate, statusQuery, workflowIdFor, type DecisionRequest } from '../../workflows/contract';
 import { validReferralForm } from '../../test/fixtures/referral-form';
@@ -126,6 +126,8 @@ export interface Stack {
   /** The incident worker's process. */
   worker: Awaited<ReturnType<typeof startWorkerProcess>>;
   connection: Connection;
+  /** What the API was created with: an experiment may listen with another app made from them. */
+  appDependencies: AppDependencies;
   /** The benchmark's own client (bare updates, queries); the API's is this one unless probing. */
   client: Client;
   api: ApiClient;
@@ -175,7 +177,8 @@ export async function startStack(options: { dir: string; probeUpdates?: boolean 
   const probe: Partial<Served> = {};
   const apiTemporal = options.probeUpdates ? probedClient(new Client({ connection, namespace: 'default', dataConverter }), probe) : client;
   const users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
-  const base = await listen(createApp({ temporal: apiTemporal, register, ring, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: API_CALL_TIMEOUT_MS }), (_path, took, arrived) => {
+  const appDependencies: AppDependencies = { temporal: apiTemporal, register, ring, users, smtpReachable: () => mailer.verify(), temporalCallTimeoutMs: API_CALL_TIMEOUT_MS };
+  const base = await listen(createApp(appDependencies), (_path, took, arrived) => {
     served.push({ arrived, finished: arrived + took, ...probe });
     resetInPlace(probe);
   });
@@ -187,6 +190,7 @@ export async function startStack(options: { dir: string; probeUpdates?: boolean 
     dataConverter,
     worker,
     connection,
+    appDependencies,
     client,
     api: apiClient(base),
     served: {
@@ -307,6 +311,8 @@ export function reviewProgressSides(stack: Stack): { bare: Side; api: Side } {
 export interface RoundSamples {
   /** Wall time of each counted round's call, from the benchmark's side, ms. */
   took: number[];
+  /** This process's CPU (user + system, all its threads) over each counted call, ms. */
+  cpu: number[];
   /** The API request each made, where it made one. */
   served: Served[];
 }
@@ -321,18 +327,22 @@ export async function interleavedRounds<K extends string>(
   options: { refs: string[]; rounds: number; warmup: number; sides: Record<K, Side>; onRound?: (round: number) => void },
 ): Promise<Record<K, RoundSamples>> {
   const kinds = Object.keys(options.sides) as K[];
-  const samples = Object.fromEntries(kinds.map((k) => [k, { took: [], served: [] }])) as unknown as Record<K, RoundSamples>;
+  const samples = Object.fromEntries(kinds.map((k) => [k, { took: [], cpu: [], served: [] }])) as unknown as Record<K, RoundSamples>;
   for (let round = 0; round < options.warmup + options.rounds; round++) {
     const ref = options.refs[round % options.refs.length]!;
     const payload = { summary: `Practitioner event held (bench, round ${round + 1}).` };
     for (let k = 0; k < kinds.length; k++) {
       const kind = kinds[(round + k) % kinds.length]!;
       await settled(stack.caseHandle(ref));
+      // Read outside the timed span, so that reading it costs the wall time nothing.
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const served = await options.sides[kind](ref, payload);
       const took = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
       if (round < options.warmup) continue;
       samples[kind].took.push(took);
+      samples[kind].cpu.push((cpu.user + cpu.system) / 1000);
       if (served) samples[kind].served.push(served);
     }
     options.onRound?.(round);
