@@ -17,6 +17,7 @@ import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import path from 'node:path';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import pino from 'pino';
 import { createApp } from '../../api/app';
 import { actorOf, apiClient, asTheApiSends, interleavedRounds, lcsprCases, reviewProgressSides, startStack, type Side, type Stack } from './api-round-trip';
 import { cleanups, listen, load, ms, percentile, runBenchmark } from './common';
@@ -27,8 +28,11 @@ const WARMUP_ROUNDS = 20;
 const ROUNDS_PER_CASE = 40;
 
 /** Another app from the same dependencies, changed by `adjust`, over HTTP; its review-progress as a side. */
-async function apiVariant(stack: Stack, options: { temporal?: Client; adjust?: (app: ReturnType<typeof createApp>) => void; served?: number[] }): Promise<Side> {
-  const app = createApp({ ...stack.appDependencies, temporal: options.temporal ?? stack.client });
+async function apiVariant(
+  stack: Stack,
+  options: { temporal?: Client; adjust?: (app: ReturnType<typeof createApp>) => void; served?: number[]; deps?: Partial<Parameters<typeof createApp>[0]> },
+): Promise<Side> {
+  const app = createApp({ ...stack.appDependencies, temporal: options.temporal ?? stack.client, ...options.deps });
   options.adjust?.(app);
   const api = apiClient(await listen(app, options.served ? (_p, took) => options.served!.push(took) : undefined));
   return async (ref, payload) => {
@@ -70,6 +74,13 @@ async function main(): Promise<void> {
     apiPlain: () => apiVariant(stack, {}),
     apiNoEtag: () => apiVariant(stack, { adjust: (app) => app.set('etag', false) }),
     apiNoDeadline: () => apiVariant(stack, { temporal: noDeadline }),
+    // As api/main.ts runs it: a request log line at info (to /dev/null here) and rate limits (high enough never to refuse).
+    apiLogged: () =>
+      apiVariant(stack, {
+        deps: { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })), rateLimits: { perClientPerMinute: 1e6, perPersonPerMinute: 1e6, failedSignInsPer15Minutes: 1e6 } },
+      }),
+    apiLogOnly: () => apiVariant(stack, { deps: { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) } }),
+    apiLimitsOnly: () => apiVariant(stack, { deps: { rateLimits: { perClientPerMinute: 1e6, perPersonPerMinute: 1e6, failedSignInsPer15Minutes: 1e6 } } }),
     apiStub: () => apiVariant(stack, { temporal: stubTemporal(() => stub.answer), served: stubServed }),
   };
   const stubServed: number[] = [];
