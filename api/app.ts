@@ -231,6 +231,8 @@ export function createApp(deps: AppDependencies): express.Express {
   const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   app.disable('x-powered-by');
+  // Every answer is no-store: an ETag would be computed (a hash of each body) and never used.
+  app.set('etag', false);
   // A request ID of ours on every answer and every log line; what the caller sends is not echoed.
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();
