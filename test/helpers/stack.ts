@@ -6,14 +6,15 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import nodemailer from 'nodemailer';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadPartnership, PROJECT_ROOT } from '../../config';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { mailTransportOptions } from '../../activities/outbox';
 import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
-import { createIncidentWorker, workflowBundleOptions } from '../../workers/incident-worker';
+import { createIncidentWorker } from '../../workers/incident-worker';
+import { bundleWorkflows, readRunBundle } from './workflow-bundle';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
 
 // Every line the runtime logs (worker, workflow and activity loggers, core's forwarded lines) also
@@ -69,9 +70,9 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
-/** Bundle the workflows once per test file, with the failure converter the worker uses. */
+/** The workflows as the worker bundles them: this run's (global setup), else bundled once for this file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
+  bundle ??= Promise.resolve(readRunBundle() ?? bundleWorkflows());
   return bundle;
 }
 
@@ -96,15 +97,6 @@ export async function runIncidentWorker(env: TestWorkflowEnvironment, register: 
     },
   };
 }
-
-const quietLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
 
 export const actors = {
   businessUnit: { id: 'bu-1', role: 'business-unit', agency: 'Business Unit' },
