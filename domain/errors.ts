@@ -40,15 +40,20 @@ export interface Problem {
 /** A payload's zod issues as problems. */
 export function zodProblems(error: z.ZodError): Problem[] {
   const at = (path: PropertyKey[]) => path.map(pathSegment).join('.') || '(body)';
-  return error.issues.flatMap((issue) =>
-    // One problem per unknown key, at that key, so a typo is pointed at where it is.
-    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: at([...issue.path, key]), message: 'Unrecognized key' })) : [{ path: at(issue.path), message: issue.message }],
+  return error.issues.map((issue) =>
+    // An unknown key is the sender's own text, whatever it looks like (a field's name misspelt, or
+    // a name): it is pointed at by where it is, never repeated (issue 10). One problem per object.
+    issue.code === 'unrecognized_keys'
+      ? { path: at([...issue.path, UNKNOWN_KEY]), message: issue.keys.length === 1 ? 'Unrecognized key' : `${issue.keys.length} unrecognized keys` }
+      : { path: at(issue.path), message: issue.message },
   );
 }
 
+const UNKNOWN_KEY = '\u0000';
+
 /**
- * A path's segment as an answer may show it: an index, or a key that could be a field's name. Any
- * other key is the sender's own text, and an answer never echoes what was sent (issue 10).
+ * A path's segment as an answer may show it: an index, or the name of a field the schema has (a
+ * path only leads through keys the schema matched). Anything else shows as "(a key)".
  */
 function pathSegment(segment: PropertyKey): string {
   if (typeof segment === 'number') return String(segment);
