@@ -56,6 +56,7 @@ import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
 import { sendError } from './errors';
+import { currentRequestId, withRequestId } from './request-context';
 import { apiDocsRoutes } from './openapi';
 
 export interface AppDependencies {
@@ -240,7 +241,8 @@ export function createApp(deps: AppDependencies): express.Express {
     // Nearly everything here is personal data: nothing is kept by a browser or a proxy. This
     // covers every route, the action log's and the codec server's included.
     res.setHeader('Cache-Control', 'no-store');
-    next();
+    // Everything after this runs in the request's context: any log line names the request.
+    withRequestId(res.locals.requestId as string, next);
   });
   app.use(securityHeaders());
   if (deps.logger) app.use(requestLog(deps.logger));
@@ -592,7 +594,7 @@ export function createApp(deps: AppDependencies): express.Express {
     if (err instanceof URIError) return sendError(res, 400, 'MalformedPath', 'The path is not validly encoded');
     if (typeof status === 'number' && status >= 400 && status < 500) return sendError(res, 400, 'MalformedBody', 'The body could not be read');
     // The name only: messages can carry submitted data.
-    deps.logger?.error({ error: err instanceof Error ? err.name : 'unknown' }, 'unhandled API error');
+    deps.logger?.error({ reqId: currentRequestId(), error: err instanceof Error ? err.name : 'unknown' }, 'unhandled API error');
     return sendError(res, 500, 'InternalError', 'Something went wrong; it has been logged');
   });
 

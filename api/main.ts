@@ -15,6 +15,7 @@ import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp, DEFAULT_RATE_LIMITS } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
 import type { ErrorCode } from './errors';
+import { currentRequestId } from './request-context';
 import { oidcSignIn } from './oidc';
 
 /** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
@@ -24,8 +25,8 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
   // Why a token signed in no one, as a fixed word: never the token or its claims.
   return oidcSignIn({
     ...options,
-    onRefusal: (reason) => logger?.warn({ reason }, 'bearer token refused'),
-    onUnavailable: (reason) => logger?.error({ reason }, 'sign-in unavailable'),
+    onRefusal: (reason) => logger?.warn({ reqId: currentRequestId(), reason }, 'bearer token refused'),
+    onUnavailable: (reason) => logger?.error({ reqId: currentRequestId(), reason }, 'sign-in unavailable'),
   });
 }
 

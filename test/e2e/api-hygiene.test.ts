@@ -2,6 +2,8 @@
 // on every answer and log line, and request logs that name the person and the route's pattern
 // but never carry what was sent (the path as typed, the body, the token).
 import pino from 'pino';
+import { createApp } from '../../api/app';
+import { signInFor } from '../../api/main';
 import request from 'supertest';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { validReferralForm } from '../fixtures/referral-form';
@@ -60,4 +62,21 @@ test('request logs: the ID, the route pattern, the person and role, the status; 
   expect(byId(stranger)).not.toHaveProperty('actor');
   const all = lines.join('\n');
   for (const secret of [CHILD, encodeURIComponent(CHILD), 'Quarterfield', PEOPLE[0].token, 'authorization']) expect({ secret, logged: all.includes(secret) }).toEqual({ secret, logged: false });
+});
+
+test("every log line during a request names it: a token refused by OIDC sign-in is logged with the request's ID", async () => {
+  lines.length = 0;
+  // The sign-in api/main.ts configures, with this file's logger; the token is refused before any key is fetched.
+  const signIn = signInFor(
+    { kind: 'oidc', issuer: 'https://idp.partnership.example', audience: 'ssi-api', jwksUrl: 'http://127.0.0.1:9/jwks', idClaim: 'sub', roleClaim: 'ssi_role', agencyClaim: 'ssi_agency', clockToleranceSeconds: 60 },
+    logger,
+  );
+  const app = createApp({ ...stack.appDependencies, users: signIn, logger, smtpReachable: async () => true });
+  const res = await request(app).get('/cases').set('Authorization', `Bearer not.a-jwt.${CHILD.replace(' ', '')}`);
+  expect(res.status).toBe(401);
+  const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const refusal = logged.find((l) => l.msg === 'bearer token refused');
+  expect(refusal).toMatchObject({ reqId: res.headers['x-request-id'], reason: expect.any(String) });
+  expect(logged.find((l) => l.msg === 'request')).toMatchObject({ reqId: res.headers['x-request-id'] });
+  expect(lines.join('\n')).not.toContain(CHILD.replace(' ', ''));
 });
