@@ -45,7 +45,8 @@ const MAY_DECIDE: Record<DecisionName, readonly Role[]> = {
   'report-sent-to-panel': ['ssp', 'business-unit'],
   'delay-explained-to-panel': ['ssp', 'business-unit'],
   'justification-sent-to-panel': ['ssp', 'business-unit'],
-  // The Rapid Review Panel's chair: the meeting and its recommendation (§6), the terms of reference (§8).
+  // The Rapid Review Panel's chair: the meeting and its recommendation (§6); the terms of reference,
+  // agreed by the Governance Group the same chair chairs (§9.1).
   'rapid-review-scheduled': ['rapid-review-chair'],
   'rapid-review-held': ['rapid-review-chair'],
   'terms-of-reference-agreed': ['rapid-review-chair'],
