@@ -51,7 +51,7 @@ import type { incidentWorkflow } from '../workflows/incident';
 import { actionRecordStatus } from '../activities/action-register';
 import { actionLogRoutes } from './action-log';
 import { caseListRoutes } from './case-list';
-import { actorOf, authenticate, requireRole } from './auth';
+import { actorOf, authenticate, requireRole, type SignIn } from './auth';
 import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
@@ -65,7 +65,7 @@ export interface AppDependencies {
   /** The key ring that seals the referral and the register's free text. */
   ring: KeyRing;
   /** Who signs in: a development users file (the dev tokens), or a sign-in function (api/auth.ts SignIn: OIDC in production). */
-  users: Users | Parameters<typeof authenticate>[0];
+  users: Users | SignIn;
   /** Whether the SMTP server answers (nodemailer's verify). */
   smtpReachable: () => Promise<boolean>;
   /** Bound on every call that needs a worker: without one, the client would wait forever. */
@@ -315,7 +315,7 @@ export function createApp(deps: AppDependencies): express.Express {
     next();
   });
   app.use(actionLogRoutes({ register: deps.register, ring: deps.ring, now }));
-  app.use(caseListRoutes({ temporal: deps.temporal, ring: deps.ring, bounded: (fn) => bounded(fn) }));
+  app.use(caseListRoutes({ temporal: deps.temporal, ring: deps.ring, bounded }));
 
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);

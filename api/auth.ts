@@ -50,9 +50,8 @@ export function bearerToken(req: Request): string | undefined {
   return match?.[1];
 }
 
-/** Sends the 503 a sign-in that cannot check tokens answers (the caller may try again shortly). */
+/** Sends the 503 a sign-in that cannot check tokens answers (sendError adds Retry-After). */
 export function sendSignInUnavailable(res: Response): void {
-  res.setHeader('Retry-After', '5');
   sendError(res, 503, 'SignInUnavailable', 'Sign-in cannot check tokens just now; try again shortly');
 }
 

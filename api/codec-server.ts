@@ -15,7 +15,7 @@ import type { Users } from '../config';
 import { mayReadReferral } from '../domain/access';
 import type { Actor } from '../domain/roles';
 import { authenticate, signInOf, SignInUnavailable, type SignIn } from './auth';
-import { sendError } from './errors';
+import { RETRY_AFTER_SECONDS, sendError } from './errors';
 
 export interface CodecAuditTable {
   at: string;
@@ -274,7 +274,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
       actor = typeof token === 'string' && token.trim() ? await signIn(token.trim()) : undefined;
     } catch (err) {
       if (err instanceof SignInUnavailable) {
-        res.setHeader('Retry-After', '5');
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
         return sendPage(res, 503, 'Not signed in', `<p id="unavailable">Sign-in cannot check tokens just now; try again shortly.</p>\n${SIGN_IN_FORM}`);
       }
       throw err;

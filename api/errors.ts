@@ -47,8 +47,13 @@ export type ErrorCode = keyof typeof API_ERRORS | Refusal;
 /** Seconds a 503 asks the caller to wait before trying again. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** The one error shape, for sendError and for the server's own answers (api/main.ts apiServer). */
+export function errorBody(code: ErrorCode, message: string, problems?: Problem[]): { error: { code: ErrorCode; message: string; problems?: Problem[] } } {
+  return { error: { code, message, ...(problems ? { problems } : {}) } };
+}
+
 /** Every error is JSON with a stable code; never a raw exception message, never the input. */
 export function sendError(res: Response, status: number, code: ErrorCode, message: string, problems?: Problem[]): void {
   if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  res.status(status).json({ error: { code, message, ...(problems ? { problems } : {}) } });
+  res.status(status).json(errorBody(code, message, problems));
 }

@@ -14,7 +14,7 @@ import { smtpTransportOptions } from '../activities/outbox';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
 import { createApp, DEFAULT_RATE_LIMITS } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
-import type { ErrorCode } from './errors';
+import { errorBody, type ErrorCode } from './errors';
 import { currentRequestId } from './request-context';
 import { oidcSignIn } from './oidc';
 
@@ -65,7 +65,7 @@ export function apiServer(
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'RequestTimeout', 'The request did not arrive in time']
           : [400, 'MalformedRequest', 'The request is not valid HTTP'];
-    const body = JSON.stringify({ error: { code, message } });
+    const body = JSON.stringify(errorBody(code, message));
     socket.end(
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,

@@ -102,7 +102,7 @@ const envSchema = z.object({
   /** This API's audience (resource) identifier, as its access tokens' `aud` (SIGN_IN=oidc). */
   OIDC_AUDIENCE: z.string().min(1).optional(),
   /** The provider's JWKS; unset, the `jwks_uri` of its discovery document. */
-  OIDC_JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  OIDC_JWKS_URL: unsetIfEmpty(z.url().optional()),
   OIDC_ID_CLAIM: z.string().min(1).default('sub'),
   OIDC_ROLE_CLAIM: z.string().min(1).default('ssi_role'),
   OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
