@@ -19,7 +19,7 @@ import { temporal as proto } from '@temporalio/proto';
 import express from 'express';
 import { z } from 'zod';
 import { DecryptionError, type KeyRing } from '../config/key-ring';
-import { caseReadFor, READS_WHOLE_CASES } from '../domain/access';
+import { caseListFor, caseReadFor } from '../domain/access';
 import { londonInstant } from '../domain/calendar';
 import { CASE_REFERENCE_PATTERN, STAGES, type Stage } from '../domain/case';
 import { dateSchema } from '../domain/instants';
@@ -59,6 +59,8 @@ export const caseListQuerySchema = () =>
   });
 
 export type CaseListQuery = z.infer<ReturnType<typeof caseListQuerySchema>>;
+/** Built once: this module is the API's, not a workflow's (whose shared modules are frozen). */
+const QUERY = caseListQuerySchema();
 
 const EXPECTED: Record<keyof CaseListQuery, string> = {
   stage: `stage must be one of the procedure's stages (${STAGES.join(', ')}), once`,
@@ -190,11 +192,9 @@ export function caseListRoutes(deps: CaseListDependencies): express.Router {
 
   router.get('/cases', async (req, res) => {
     const actor = actorOf(res);
-    const everyCase = READS_WHOLE_CASES.includes(actor.role) || actor.role === 'operations';
-    if (!everyCase && actor.role !== 'referrer' && actor.role !== 'reviewer') {
-      return sendError(res, 403, 'ReadNotAllowed', 'The case list is not open to your role');
-    }
-    const parsed = caseListQuerySchema().safeParse(req.query);
+    const listing = caseListFor(actor);
+    if ('refuse' in listing) return sendError(res, 403, 'ReadNotAllowed', 'The case list is not open to your role');
+    const parsed = QUERY.safeParse(req.query);
     if (!parsed.success) return sendError(res, 422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, EXPECTED));
     const q = parsed.data;
     const query = visibilityQuery({
@@ -238,7 +238,7 @@ export function caseListRoutes(deps: CaseListDependencies): express.Router {
         },
       ];
     });
-    const cases = everyCase ? items : await readable(res, items);
+    const cases = listing.scope === 'all' ? items : await readable(res, items);
     const nextToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
     res.json({ cases, nextCursor: nextToken ? encodeCursor(deps.ring, context, nextToken) : null });
   });

@@ -29,6 +29,19 @@ export function caseReadFor(actor: Actor, facts: CaseStatus['facts']): CaseRead 
   }
 }
 
+/**
+ * Which cases a person may list (GET /cases): every case, for the roles that read whole cases and
+ * for operations (what the listing shows is in both their views); for referrers and reviewers, the
+ * cases caseReadFor lets them read, judged case by case from each case's facts; for anyone else none.
+ */
+export type CaseListRead = { scope: 'all' } | { scope: 'each-case' } | { refuse: 403 };
+
+export function caseListFor(actor: Actor): CaseListRead {
+  if (READS_WHOLE_CASES.includes(actor.role) || actor.role === 'operations') return { scope: 'all' };
+  if (actor.role === 'referrer' || actor.role === 'reviewer') return { scope: 'each-case' };
+  return { refuse: 403 };
+}
+
 /** The Appendix 1 form: the roles that read whole cases, nobody else. */
 export function mayReadReferral(actor: Actor): boolean {
   return READS_WHOLE_CASES.includes(actor.role);

@@ -4,7 +4,7 @@
 // stage, deadlines and the outcome fed back; an action owner no case; operations stages,
 // deadlines and counts.
 import type { CaseStatus, ObligationView } from '../../domain/case';
-import { actionReadFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../../domain/access';
+import { actionReadFor, caseListFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../../domain/access';
 import { ROLES, type Actor, type Role } from '../../domain/roles';
 
 const FACTS: CaseStatus['facts'] = { referringAgency: 'Example Health Trust', reviewerIds: ['reviewer-1'], sspOutcome: 'criteria-met' };
@@ -112,4 +112,18 @@ test('operations read stages, deadlines and counts; nothing of the rationale or 
   expect(JSON.stringify(v)).not.toContain('Test Child');
   expect(JSON.stringify(v)).not.toContain('Example Health Trust');
   expect(Object.keys(v).sort()).toEqual(['caseReference', 'counts', 'deadlines', 'pending', 'receivedAt', 'rulebookVersion', 'stage']);
+});
+
+test('the case list: every case for the whole-case roles and operations, case by case for referrers and reviewers, none for action owners', () => {
+  const expected: Record<Role, ReturnType<typeof caseListFor>> = {
+    'business-unit': { scope: 'all' },
+    ssp: { scope: 'all' },
+    'rapid-review-chair': { scope: 'all' },
+    'ld-chair': { scope: 'all' },
+    operations: { scope: 'all' },
+    referrer: { scope: 'each-case' },
+    reviewer: { scope: 'each-case' },
+    'action-owner': { refuse: 403 },
+  };
+  for (const role of ROLES) expect({ role, read: caseListFor({ id: `${role}-1`, role, agency: 'Test agency' }) }).toEqual({ role, read: expected[role] });
 });
