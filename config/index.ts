@@ -2,6 +2,7 @@
 // config/example.env). A missing or malformed value stops the process naming the variable;
 // values are never logged.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
@@ -54,6 +55,48 @@ const originList = z
     }
     return [...new Set(origins)];
   });
+
+/**
+ * Express's `trust proxy` setting, from TRUST_PROXY: off (false), a hop count, or the proxies'
+ * addresses and subnets. It decides the address the rate limits key on (req.ip): from
+ * X-Forwarded-For only as far as trusted proxies wrote it. Express's `true` (trust every hop) is
+ * refused: any client could then write itself a new address and dodge its limits.
+ */
+export type TrustProxy = false | number | string[];
+
+/** The names Express (proxy-addr) gives to the private ranges. */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_HELP = 'give the number of proxies in front of the API (e.g. 1), or their addresses and subnets, comma-separated (e.g. 10.0.0.5, 10.1.0.0/16, loopback)';
+
+/** Why one entry of a TRUST_PROXY list is not an address, a subnet (address/prefix) or a named range; undefined when it is. */
+function trustProxyEntryProblem(entry: string): string | undefined {
+  if (TRUST_PROXY_NAMES.includes(entry)) return undefined;
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return `"${entry}" is not an address, a subnet (address/prefix) or one of ${TRUST_PROXY_NAMES.join(', ')}`;
+  if (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128))) {
+    return `"${entry}": the prefix length must be 0-${version === 4 ? 32 : 128}`;
+  }
+  return undefined;
+}
+
+const trustProxy = unsetIfEmpty(z.string().optional()).transform((value, ctx): TrustProxy => {
+  const text = value?.trim() ?? 'false';
+  if (text === 'false' || text === '0') return false;
+  if (text === 'true') {
+    ctx.addIssue({ code: 'custom', message: `true would trust any address a client writes in X-Forwarded-For, so anyone could dodge the rate limits: ${TRUST_PROXY_HELP}` });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 10) ctx.addIssue({ code: 'custom', message: `${text} proxies in front of the API is surely a mistake: ${TRUST_PROXY_HELP}` });
+    return hops;
+  }
+  const entries = text.split(',').map((e) => e.trim());
+  const problems = entries.map((e) => (e === '' ? 'an empty entry' : trustProxyEntryProblem(e))).filter((p) => p !== undefined);
+  for (const problem of problems) ctx.addIssue({ code: 'custom', message: `${problem}: ${TRUST_PROXY_HELP}` });
+  return problems.length > 0 ? z.NEVER : [...new Set(entries)];
+});
 
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
@@ -127,6 +170,12 @@ const envSchema = z.object({
    * read the API's answers. Each exactly as a browser sends it in Origin (scheme://host[:port]).
    */
   CORS_ORIGINS: originList,
+  /**
+   * The reverse proxy in front of the API, whose X-Forwarded-For (and X-Forwarded-Proto) the API
+   * believes: a hop count, or the proxies' addresses and subnets. Unset: none, the address is the
+   * connection's (TrustProxy).
+   */
+  TRUST_PROXY: trustProxy,
   /** The Temporal UI's origin: the only one the codec server (/codec) answers with CORS. */
   TEMPORAL_UI_ORIGIN: z.url().default('http://127.0.0.1:8233'),
   /** The worker's capacity (workers/incident-worker.ts, WorkerCapacity); unset: its defaults. */
