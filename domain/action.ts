@@ -247,7 +247,7 @@ export function checkActionDecision(state: ActionState, name: ActionDecisionName
   if (actor.role === 'action-owner' && actor.agency !== state.terms.agency) return { ok: false, type: 'ActionNotFound', message: `No action ${label}` };
   if (state.status !== 'open') return { ok: false, type: 'ActionClosed', message: `Action ${label} is ${state.status}` };
   const parsed = ACTION_DECISIONS[name].schema().safeParse(raw);
-  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error) };
+  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw) };
   const today = londonDate(new Date(now).toISOString());
   const payload = parsed.data as Record<string, unknown>;
   const problems: Problem[] = [];

@@ -8,7 +8,7 @@ import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './ca
 import { zodProblems, type Problem, type Refusal } from './errors';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
 import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
-import type { Actor, Role } from './roles';
+import { ROLE_NAMES, type Actor, type Role } from './roles';
 
 // Field schemas are built with the decision's schema, never kept (see DecisionRule.schema).
 const date = dateSchema;
@@ -16,6 +16,11 @@ const rationale = () => z.string().trim().min(1, 'a rationale is required').max(
 const remark = () => z.string().trim().max(2_000).optional();
 /** When it happened, if not now (recorded after the fact). */
 const occurredAt = () => instantSchema().optional();
+/** A person's sign-in ID (what the identity provider calls them): it is what lets them act. */
+const signInId = (message = 'must be the sign-in ID the reviewer signs in with (letters, digits, . _ -); it lets them read the case and send the draft') =>
+  z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, message);
+/** The reviewer's name as it will be published with the report (§14.4). */
+const reviewerName = () => z.string().trim().min(1).max(200);
 
 export const SSP_OUTCOMES = ['criteria-met', 'not-met-learning', 'not-met-no-further-action'] as const;
 export const RAPID_REVIEW_RECOMMENDATIONS = ['lcspr', 'national-review', 'other-review', 'no-further-action'] as const;
@@ -73,6 +78,12 @@ export interface DecisionRule<S extends z.ZodType = z.ZodType> {
    * holding every decision's schema cost each about 0.5 MiB (issue 9).
    */
   schema: () => S;
+  /**
+   * The schema histories recorded before `schema` was tightened were checked with: the handler
+   * checks a decision again on replay, so it must accept what was accepted then (the workflow's
+   * patch decides which one applies).
+   */
+  recordedSchema?: () => z.ZodType;
   /** The obligation the decision meets, stopping its clock; it must be open. */
   meets?: string;
   /** Further conditions, with the reason when they do not hold. */
@@ -294,18 +305,47 @@ export const DECISIONS = {
     }),
   }),
 
-  // §8: commissioning; the reviewer's name is published with the report (§14.4).
+  // §8: commissioning; the reviewer's name is published with the report (§14.4). The reviewer's
+  // sign-in ID is what lets them read the case and send the draft (draft-report-to-ld is theirs
+  // alone): left out, the case could never leave the LCSPR (issue 16), so it is required.
   'reviewer-commissioned': rule({
     roles: ['ssp'],
     stages: ['lcspr'],
-    schema: () => z.strictObject({
-      occurredAt: occurredAt(),
-      reviewer: z.string().trim().min(1).max(200),
-      /** The reviewer's sign-in ID: they may then read the case (domain/access.ts). */
-      reviewerId: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a sign-in ID').optional(),
-    }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reviewer: reviewerName(), reviewerId: signInId() }),
+    // Histories recorded before the ID was required replay with the schema they were checked with.
+    recordedSchema: () => z.strictObject({ occurredAt: occurredAt(), reviewer: reviewerName(), reviewerId: signInId().optional() }),
     meets: 'reviewer-commissioned',
-    then: ({ state, payload }) => (payload.reviewerId ? { facts: { reviewerIds: [...(state.facts.reviewerIds ?? []), payload.reviewerId] } } : {}),
+    then: ({ state, payload }) =>
+      payload.reviewerId ? { facts: { reviewerIds: [...(state.facts.reviewerIds ?? []), payload.reviewerId] }, detail: { reviewerId: payload.reviewerId } } : {},
+  }),
+
+  // §8.1: a reviewer who leaves, falls ill or has a conflict of interest is replaced, or another
+  // is added, at any time during the review, with the reason. The timeline keeps who was
+  // commissioned when; a replaced reviewer no longer reads the case (domain/access.ts).
+  'reviewer-changed': rule({
+    roles: ['ssp'],
+    stages: ['lcspr', 'lcspr-draft', 'awaiting-publication'],
+    schema: () =>
+      z.strictObject({
+        occurredAt: occurredAt(),
+        reviewer: reviewerName(),
+        reviewerId: signInId(),
+        replaces: signInId('the sign-in ID of the reviewer who steps down; leave it out to add a reviewer').optional(),
+        reason: rationale(),
+      }),
+    requires: (state, payload) => {
+      if (state.obligations['reviewer-commissioned']?.status === 'open' || state.obligations['reviewer-commissioned']?.status === 'missed') {
+        return 'the first reviewer is recorded with reviewer-commissioned';
+      }
+      const current = state.facts.reviewerIds ?? [];
+      if (current.includes(payload.reviewerId)) return 'that reviewer is already commissioned on this case';
+      if (payload.replaces !== undefined && !current.includes(payload.replaces)) return 'replaces must be the sign-in ID of a reviewer commissioned on this case';
+      return undefined;
+    },
+    then: ({ state, payload }) => ({
+      facts: { reviewerIds: [...(state.facts.reviewerIds ?? []).filter((id) => id !== payload.replaces), payload.reviewerId] },
+      detail: { reviewerId: payload.reviewerId, replaced: payload.replaces ?? null },
+    }),
   }),
 
   'terms-of-reference-agreed': rule({
@@ -328,7 +368,7 @@ export const DECISIONS = {
     schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
     requires: (state) => {
       const pending = openObligations(state, LCSPR_OBLIGATIONS);
-      return pending.length > 0 ? `record ${pending.join(' and ')} first` : undefined;
+      return pending.length > 0 ? `${pending.map(whoMeets).join(' and ')} ${pending.length === 1 ? 'comes' : 'come'} first` : undefined;
     },
     then: () => ({ stage: 'lcspr-draft' }),
   }),
@@ -578,7 +618,7 @@ export function scopeRefusal(state: CaseState, name: DecisionName, actor: Actor)
  * Whether a decision fits the case now. Pure and synchronous: it runs inside the update
  * validator, so a refusal changes nothing and never reaches history.
  */
-export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number): DecisionCheck {
+export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number, options: { asRecorded?: boolean } = {}): DecisionCheck {
   const rule = decisionRule(name);
   const ref = state.caseReference;
   const roleRefused = roleRefusal(name, actor.role);
@@ -590,15 +630,15 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
       return { ok: false, type: 'AlreadyMet', message: `${rule.meets} was already recorded for case ${ref}` };
     }
     if (!o || !isOpen(o)) {
-      return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${rule.meets} is not required at stage ${state.stage}` };
+      return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${rule.meets} is not required at stage ${state.stage}; ${waitsFor(state)}` };
     }
   }
   if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
-    return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}` };
+    return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}; ${waitsFor(state)}` };
   }
-  const parsed = rule.schema().safeParse(raw);
+  const parsed = (options.asRecorded && rule.recordedSchema ? rule.recordedSchema() : rule.schema()).safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error) };
+    return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw) };
   }
   const timeProblems = checkTimes(state, parsed.data, now);
   if (timeProblems.length > 0) {
@@ -607,6 +647,38 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   const unmet = rule.requires?.(state, parsed.data);
   if (unmet) return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} yet: ${unmet}` };
   return { ok: true, payload: parsed.data };
+}
+
+/** The decision that meets an obligation, with who records it: "ssp-informed (by the Business Unit (business-unit))". */
+function whoMeets(obligationId: string): string {
+  const name = DECISION_NAMES.find((n) => decisionRule(n).meets === obligationId);
+  if (!name) return obligationId;
+  return `${name} (by ${decisionRule(name).roles.map((r) => ROLE_NAMES[r]).join(' or ')})`;
+}
+
+/**
+ * The decisions a case waits for now, first the ones that meet an obligation open at this stage,
+ * else the ones this stage takes; what a refusal for the wrong stage says comes first (issue 16).
+ */
+export function nextDecisions(state: CaseState): DecisionName[] {
+  const fitsStage = (n: DecisionName) => {
+    const stages = decisionRule(n).stages;
+    return stages !== ANY_STAGE && stages.includes(state.stage) && n !== 'clock-corrected';
+  };
+  const meetsOpen = (n: DecisionName) => {
+    const meets = decisionRule(n).meets;
+    const o = meets ? state.obligations[meets] : undefined;
+    return o !== undefined && isOpen(o) && (decisionRule(n).stages === ANY_STAGE || fitsStage(n));
+  };
+  const first = DECISION_NAMES.filter(meetsOpen);
+  return first.length > 0 ? first : DECISION_NAMES.filter(fitsStage);
+}
+
+/** "the case waits first for ssp-informed (by the Business Unit (business-unit))". */
+function waitsFor(state: CaseState): string {
+  const next = nextDecisions(state);
+  if (next.length === 0) return 'no decision is open at this stage';
+  return `the case waits first for ${next.map((n) => `${n} (by ${decisionRule(n).roles.map((r) => ROLE_NAMES[r]).join(' or ')})`).join(', or ')}`;
 }
 
 // Only validators use it (never replayed), so the host's time zone data cannot change history.

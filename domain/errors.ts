@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { FIELD_PURPOSES } from './fields';
 
 /**
  * Why a decision was refused. Thrown as ApplicationFailure.create({ type, nonRetryable: true })
@@ -37,16 +38,101 @@ export interface Problem {
   message: string;
 }
 
-/** A payload's zod issues as problems. */
-export function zodProblems(error: z.ZodError): Problem[] {
+/**
+ * A payload's zod issues as problems a person can act on (issue 16): each names the field (a
+ * position counted from 1), says what is wrong and what to send, and lists the allowed values of a
+ * choice; never the value sent. `input` is what was sent, to tell a missing field from a wrong one.
+ */
+export function zodProblems(error: z.ZodError, input?: unknown): Problem[] {
   const at = (path: PropertyKey[]) => path.map(pathSegment).join('.') || '(body)';
   return error.issues.map((issue) =>
     // An unknown key is the sender's own text, whatever it looks like (a field's name misspelt, or
     // a name): it is pointed at by where it is, never repeated (issue 10). One problem per object.
     issue.code === 'unrecognized_keys'
-      ? { path: at([...issue.path, UNKNOWN_KEY]), message: issue.keys.length === 1 ? 'Unrecognized key' : `${issue.keys.length} unrecognized keys` }
-      : { path: at(issue.path), message: issue.message },
+      ? {
+          path: at([...issue.path, UNKNOWN_KEY]),
+          message: `${issue.keys.length === 1 ? 'A field is' : `${issue.keys.length} fields are`} not part of ${issue.path.length ? fieldLabel(issue.path) : 'this request'}: remove ${issue.keys.length === 1 ? 'it' : 'them'} (check the spelling)`,
+        }
+      : { path: at(issue.path), message: explain(issue, input) },
   );
+}
+
+/** The words for one issue: "<field> ..." in plain English. */
+function explain(issue: z.core.$ZodIssue, input: unknown): string {
+  const field = fieldLabel(issue.path);
+  const name = lastName(issue.path);
+  const purpose = name !== undefined ? FIELD_PURPOSES[name] : undefined;
+  const send = purpose ? `: send ${purpose}` : '';
+  const missing = input !== undefined && valueAt(input, issue.path) === undefined;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (missing) return `${field} is missing${send}`;
+      return `${field} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}${send}`;
+    case 'invalid_value': {
+      const choices = issue.values.map((v) => String(v)).join(', ');
+      return `${field} ${missing ? 'is missing; it' : ''} must be one of: ${choices}`.replace(/ {2}/g, ' ');
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? `${field} is empty${send}` : `${field} must be at least ${issue.minimum} characters`;
+      if (issue.origin === 'array') return `${field} needs at least ${issue.minimum}${send}`;
+      return `${field} must be at least ${issue.minimum}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `${field} is longer than ${issue.maximum} characters: shorten it`;
+      if (issue.origin === 'array') return `${field} may have at most ${issue.maximum}`;
+      return `${field} must be at most ${issue.maximum}`;
+    case 'invalid_format':
+    case 'custom':
+      // Our own wording (domain/instants.ts, a field's regex message: "must ...", "is ..."), or a
+      // whole sentence of ours (the referral form's checks); zod's own ("Invalid string: ...") is replaced.
+      if (/^(must|is|are) /.test(issue.message)) return `${field} ${issue.message}`;
+      if (!issue.message.startsWith('Invalid')) return issue.message;
+      return `${field} is not in the expected form${send}`;
+    default:
+      return `${field} is not valid${send}`;
+  }
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'text',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object of fields',
+  number: 'a number',
+};
+
+/** Lists whose items a person counts: "actions" → "action 3". */
+const ITEM_WORDS: Readonly<Record<string, string>> = { actions: 'action', children: 'child', agencies: 'agency' };
+
+/** A field as a person reads it: its name, and the list items it is in, counted from 1. */
+function fieldLabel(path: PropertyKey[]): string {
+  const parts: string[] = [];
+  path.forEach((segment, i) => {
+    if (typeof segment === 'number') {
+      const list = path[i - 1];
+      const item = typeof list === 'string' ? ITEM_WORDS[list] : undefined;
+      parts.push(item ? `${item} ${segment + 1}` : `item ${segment + 1}`);
+      return;
+    }
+    if (typeof path[i + 1] === 'number' && typeof segment === 'string' && ITEM_WORDS[segment]) return;
+    parts.push(pathSegment(segment));
+  });
+  if (parts.length === 0) return 'The body';
+  const [last, ...context] = parts.reverse();
+  return context.length ? `${last} (${context.reverse().join(', ')})` : last!;
+}
+
+function lastName(path: PropertyKey[]): string | undefined {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return path[i] as string;
+  return undefined;
+}
+
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const segment of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[segment];
+  }
+  return v;
 }
 
 const UNKNOWN_KEY = '\u0000';

@@ -20,12 +20,12 @@ function isCalendarDate(y: number, m: number, d: number): boolean {
 /** A normalised instant (ISO UTC, milliseconds), or why the text is not one. */
 export function parseInstant(text: string): { ok: true; value: string } | { ok: false; message: string } {
   const m = ISO_INSTANT.exec(text);
-  if (!m) return { ok: false, message: 'must be an ISO date-time with Z or an offset, e.g. 2026-07-01T08:00:00Z (at most 9 decimal places)' };
-  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, message: 'is not a calendar date' };
+  if (!m) return { ok: false, message: 'must be a date and time with its time zone, like 2026-07-01T09:30:00+01:00 or 2026-07-01T08:30:00Z (a T between date and time; Z for UTC)' };
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, message: 'is not a real calendar date: check the day and month, like 2026-07-01T08:30:00Z' };
   // Date.parse reads at most millisecond precision reliably: cut the fraction to 3 digits first.
   const fraction = m[7] ? `.${m[7].slice(0, 3).padEnd(3, '0')}` : '';
   const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${fraction}${m[8]}`);
-  if (!Number.isFinite(ms)) return { ok: false, message: 'is not a valid instant' };
+  if (!Number.isFinite(ms)) return { ok: false, message: 'is not a real date and time, like 2026-07-01T08:30:00Z' };
   const value = new Date(ms).toISOString();
   if (value.slice(0, 10) < EARLIEST_DATE || value.slice(0, 10) > LATEST_DATE) {
     return { ok: false, message: `must lie between ${EARLIEST_DATE} and ${LATEST_DATE}` };
@@ -36,8 +36,8 @@ export function parseInstant(text: string): { ok: true; value: string } | { ok: 
 /** A calendar date (YYYY-MM-DD) in the sane range, or why not. */
 export function parseDate(text: string): { ok: true; value: string } | { ok: false; message: string } {
   const m = ISO_DATE.exec(text);
-  if (!m) return { ok: false, message: 'must be a date YYYY-MM-DD' };
-  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, message: 'is not a calendar date' };
+  if (!m) return { ok: false, message: 'must be a date written YYYY-MM-DD, like 2026-07-01' };
+  if (!isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))) return { ok: false, message: 'is not a real calendar date: check the day and month, like 2026-07-01' };
   if (text < EARLIEST_DATE || text > LATEST_DATE) return { ok: false, message: `must lie between ${EARLIEST_DATE} and ${LATEST_DATE}` };
   return { ok: true, value: text };
 }

@@ -12,6 +12,18 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Each role as a person reads it in a refusal ("recorded by the Business Unit"). */
+export const ROLE_NAMES: Readonly<Record<Role, string>> = {
+  referrer: 'the referring agency',
+  'business-unit': 'the Business Unit (business-unit)',
+  ssp: 'the SSP (ssp)',
+  'rapid-review-chair': 'the Rapid Review chair (rapid-review-chair)',
+  'ld-chair': 'the L&D Chair (ld-chair)',
+  reviewer: 'the commissioned reviewer (reviewer)',
+  'action-owner': "the agency's action lead (action-owner)",
+  operations: 'operations',
+};
+
 /** Someone acting through the API, as established by sign-in (never by what a request claims). */
 export interface Actor {
   id: string;

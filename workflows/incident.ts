@@ -38,6 +38,8 @@ const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
 const COMMANDS_FROM_MAIN_LOOP = 'commands-from-main-loop';
 /** The patch that refuses a decision from someone who may not read the case (an uncommissioned reviewer). */
 const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
+/** The patch from which reviewer-commissioned requires the reviewer's sign-in ID (issue 16). */
+const REVIEWER_ID_REQUIRED = 'reviewer-id-required';
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -84,7 +86,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
           // Histories recorded before this check never ran it in the handler (their validators did not either).
           const outOfScope = patched(DECISIONS_WITHIN_READ_SCOPE) ? scopeRefusal(state, name, request.actor) : undefined;
           if (outOfScope) throw ApplicationFailure.create({ type: 'CaseNotFound', message: outOfScope, nonRetryable: true });
-          const check = checkDecision(state, name, request.actor, request.payload, Date.now());
+          // A commissioning recorded before the reviewer's ID was required replays as it was checked then.
+          const asRecorded = name === 'reviewer-commissioned' && !patched(REVIEWER_ID_REQUIRED);
+          const check = checkDecision(state, name, request.actor, request.payload, Date.now(), { asRecorded });
           if (!check.ok) throw ApplicationFailure.create({ type: check.type, message: check.message, nonRetryable: true, details: check.problems ? [check.problems] : [] });
           const plan = planDecision(state, name, check.payload, Date.now());
           const deadlines = await deadlinesFor(plan.needs);

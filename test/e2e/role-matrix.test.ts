@@ -34,6 +34,8 @@ const MAY_DECIDE: Record<DecisionName, readonly Role[]> = {
   'ssp-decision': ['ssp'],
   'rapid-review-report': ['ssp'],
   'reviewer-commissioned': ['ssp'],
+  // §8.1: the SSP commission, so they replace or add a reviewer.
+  'reviewer-changed': ['ssp'],
   'ssp-sign-off': ['ssp'],
   'publication-delayed': ['ssp'],
   published: ['ssp'],
@@ -92,6 +94,7 @@ function payloadFor(name: DecisionName): Record<string, unknown> {
     'panel-response': { response: 'local-review' },
     'further-information-sent': {},
     'reviewer-commissioned': { reviewer: 'Independent reviewer (test)', reviewerId: idOf('reviewer') },
+    'reviewer-changed': { reviewer: 'Second reviewer (test)', reviewerId: 'reviewer-second', reason: 'Added to share the work (test).' },
     'terms-of-reference-agreed': {},
     'review-progress': { summary: 'Matrix progress (test).' },
     'draft-report-to-ld': {},

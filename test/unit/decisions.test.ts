@@ -105,6 +105,7 @@ const EXPECTED_ROLES: Record<DecisionName, Role[]> = {
   'panel-response': ['business-unit'],
   'further-information-sent': ['business-unit'],
   'reviewer-commissioned': ['ssp'],
+  'reviewer-changed': ['ssp'],
   'terms-of-reference-agreed': ['rapid-review-chair'],
   'review-progress': ['reviewer', 'ssp'],
   'draft-report-to-ld': ['reviewer'],
@@ -148,7 +149,12 @@ const FITS: Record<DecisionName, Fit> = {
   'rapid-review-report': { stage: 'awaiting-level-of-review', payload: { levelOfReview: 'lcspr', rationale: 'agreed with the Panel chair' } },
   'panel-response': { stage: 'awaiting-panel-response', payload: { response: 'local-review' }, state: { facts: { levelOfReview: 'lcspr' } } },
   'further-information-sent': { stage: 'further-information-requested', payload: {} },
-  'reviewer-commissioned': { stage: 'lcspr', payload: { reviewer: 'Independent reviewer' } },
+  'reviewer-commissioned': { stage: 'lcspr', payload: { reviewer: 'Independent reviewer', reviewerId: 'reviewer-1' } },
+  'reviewer-changed': {
+    stage: 'lcspr',
+    payload: { reviewer: 'Second reviewer', reviewerId: 'reviewer-2', replaces: 'reviewer-1', reason: 'conflict of interest' },
+    state: { met: ['reviewer-commissioned'], facts: { reviewerIds: ['reviewer-1'] } },
+  },
   'terms-of-reference-agreed': { stage: 'lcspr', payload: {} },
   'review-progress': { stage: 'lcspr', payload: { summary: 'interviews under way' } },
   'draft-report-to-ld': { stage: 'lcspr', payload: {}, state: { met: ['reviewer-commissioned', 'terms-of-reference'] } },
@@ -377,7 +383,7 @@ describe('further conditions (requires)', () => {
     const both = caseState({ stage: 'lcspr', open: ['reviewer-commissioned', 'terms-of-reference'] });
     const r1 = check(both, 'draft-report-to-ld', 'reviewer', {});
     expect(refusal(r1)).toBe('WrongStage');
-    expect(r1.ok ? '' : r1.message).toContain('reviewer-commissioned and terms-of-reference');
+    expect(r1.ok ? '' : r1.message).toMatch(/reviewer-commissioned \(by the SSP.*\) and terms-of-reference-agreed \(by the Rapid Review chair.*\) come first/);
 
     const one = caseState({ stage: 'lcspr', open: ['terms-of-reference'], met: ['reviewer-commissioned'] });
     const r2 = check(one, 'draft-report-to-ld', 'reviewer', {});

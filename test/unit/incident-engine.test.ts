@@ -185,8 +185,8 @@ describe('instants that could stall a case are refused at the edge', () => {
 
   test('instants are normalised (offset required, milliseconds kept) and kept within a sane range', () => {
     expect(parseInstant('2026-11-02T10:30:00.123456789+01:00')).toEqual({ ok: true, value: '2026-11-02T09:30:00.123Z' });
-    expect(parseInstant('2026-11-02T10:30')).toEqual({ ok: false, message: expect.stringContaining('offset') });
-    expect(parseInstant('2026-02-30T10:30:00Z')).toEqual({ ok: false, message: 'is not a calendar date' });
+    expect(parseInstant('2026-11-02T10:30')).toEqual({ ok: false, message: expect.stringContaining('time zone, like 2026-07-01T09:30:00+01:00') });
+    expect(parseInstant('2026-02-30T10:30:00Z')).toEqual({ ok: false, message: expect.stringContaining('is not a real calendar date') });
     expect(parseInstant('1999-12-31T10:30:00Z').ok).toBe(false);
     expect(parseInstant('+275760-09-13T00:00:00Z').ok).toBe(false);
   });
