@@ -19,6 +19,8 @@ export const API_ERRORS = {
   DecodeNotAllowed: 403,
   NotFound: 404,
   UnknownDecision: 404,
+  /** A method the path does not have (api/methods.ts), with Allow listing those it has. */
+  MethodNotAllowed: 405,
   /** The request's headers and body did not arrive within the server's timeouts. */
   RequestTimeout: 408,
   BodyTooLarge: 413,

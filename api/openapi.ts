@@ -13,7 +13,7 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteCo
 import express, { type Router } from 'express';
 import swaggerUi from 'swagger-ui-express';
 import { z } from 'zod';
-import exampleReferral from '../config/example-referral.json';
+import { addDays, exampleReferral, londonToday } from '../config/example-referral';
 import { ACTION_DECISIONS, ACTION_DECISION_NAMES, type ActionDecisionName } from '../domain/action';
 import { ACTION_ID_PATTERN } from '../domain/action-snapshot';
 import { CASE_REFERENCE_PATTERN } from '../domain/case';
@@ -23,7 +23,7 @@ import { referralFormSchema } from '../domain/referral-form';
 // document is built, by which time both modules have loaded; never at load.
 import { actionLogQuerySchema, exceptionsQuerySchema } from './action-log';
 import { BODY_LIMIT, IDEMPOTENCY_KEY, referralRequestSchema } from './app';
-import { caseListQuerySchema, caseListResponseSchema, MAX_PAGE_SIZE } from './case-list';
+import { caseListQuerySchema, caseListResponseSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './case-list';
 import { CODEC_SESSION_COOKIE } from './codec-server';
 import { sendError, RETRY_AFTER_SECONDS, type ErrorCode } from './errors';
 import {
@@ -37,11 +37,13 @@ import {
   codecSignInFormSchema,
   decisionResultSchema,
   decisionStageSchema,
+  documentedRequest,
   errorSchema,
   exceptionReportSchema,
   healthSchema,
   operationsViewSchema,
   referralCreatedSchema,
+  REFERRAL_FORM_RULES,
   referrerViewSchema,
   storedReferralSchema,
 } from './openapi-schemas';
@@ -181,6 +183,17 @@ function bodyErrors(): Record<number, ResponseSpec> {
 const json = (schema: z.ZodType, name?: string, examples?: Content['examples']): Content => ({ schema, ...(name ? { name } : {}), ...(examples ? { examples } : {}) });
 const one = (value: unknown, summary?: string) => ({ example: { value, ...(summary ? { summary } : {}) } });
 
+/**
+ * What GET /cases takes as limit (api/case-list.ts: 1 to 3 digits, read as a number from 1 to
+ * `max`; leading zeros allowed), for a max that is a power of ten. The test samples it.
+ */
+function pageSizePattern(max: number): string {
+  const digits = String(max).length - 1;
+  if (max !== 10 ** digits || digits < 1 || digits > 2) throw new Error(`pageSizePattern: ${max} is not 10 or 100`);
+  // 1-9, 10-99 (below 100), 100, each with leading zeros up to three digits.
+  return digits === 2 ? '^(?:0{0,2}[1-9]|0?[1-9][0-9]|100)$' : '^(?:0{0,2}[1-9]|0?10)$';
+}
+
 const caseReferenceParam = () => z.string().regex(CASE_REFERENCE_PATTERN).meta({ description: 'The case reference the system allocated', example: 'DSP-2026-0001' });
 const actionIdParam = () => z.string().regex(ACTION_ID_PATTERN).meta({ description: "The action's reference within its case", example: 'A01' });
 
@@ -195,61 +208,71 @@ export const idempotencyKeySchema = () =>
       example: 'ssp-informed-DSP-2026-0001',
     });
 
-// ---- Examples (fictitious: config/example-referral.json is test data; no real person) -------------
+// ---- Examples (fictitious: config/example-referral.ts is test data; no real person) ---------------
+//
+// The request examples are for "Try it out": each is true on the day the document is served (its
+// dates relative to London's today, an instant left out so that it is now), and each says it is an
+// example, so that one sent as it is records nothing that could pass for a real reason.
 
 const EXAMPLE_REF = 'DSP-2026-0001';
 const RECEIVED_AT = '2026-11-30T09:12:00.000Z';
+/** What each request example is called in the document. */
+const REQUEST_EXAMPLE = 'Example: replace before sending';
+const RATIONALE = 'Example rationale: replace with the real reasons';
+const NOTE = 'Example note: replace with the real one';
+const REASON = 'Example reason: replace with the real one';
 
-/** An example payload for every case decision; the test checks each against the decision's schema. */
-export const CASE_DECISION_EXAMPLES: { [K in DecisionName]: z.input<ReturnType<(typeof DECISIONS)[K]['schema']>> } = {
-  'ssp-informed': { note: 'Partners informed by secure email' },
-  'ssp-decision': { outcome: 'criteria-met', rationale: 'Serious harm, abuse suspected' },
-  'referrer-feedback-sent': { note: 'Outcome explained to the referring school by phone' },
-  'shared-with-ld-chair': { note: 'Shared by secure email after the automatic email was refused' },
-  'looked-after-death-notified': { occurredAt: '2026-12-01T14:30:00Z', note: 'Notified through the DfE online form' },
+/** An example payload for every case decision, true on `today` (London's date) for a case opened that day; the test sends them. */
+export const caseDecisionExamples = (today: string = londonToday()): { [K in DecisionName]: z.input<ReturnType<(typeof DECISIONS)[K]['schema']>> } => ({
+  'ssp-informed': { note: NOTE },
+  'ssp-decision': { outcome: 'criteria-met', rationale: RATIONALE },
+  'referrer-feedback-sent': { note: NOTE },
+  'shared-with-ld-chair': { note: NOTE },
+  'looked-after-death-notified': { note: NOTE },
   'national-notification': { panelReference: 'CSPRP-2026-0042' },
-  'panel-acknowledgement': { occurredAt: '2026-12-03T10:15:00Z' },
-  'rapid-review-scheduled': { meetingDate: '2026-12-14' },
-  'rapid-review-held': { recommendation: 'lcspr', rationale: 'Multi-agency learning about information sharing at discharge' },
-  'rapid-review-report': { levelOfReview: 'lcspr', rationale: 'The Rapid Review found learning for every agency involved' },
+  'panel-acknowledgement': {},
+  'rapid-review-scheduled': { meetingDate: addDays(today, 14) },
+  'rapid-review-held': { recommendation: 'lcspr', rationale: RATIONALE },
+  'rapid-review-report': { levelOfReview: 'lcspr', rationale: RATIONALE },
   'panel-response': { response: 'local-review' },
-  'further-information-sent': { note: 'Chronology and agency reports sent to the Panel' },
+  'further-information-sent': { note: NOTE },
   'reviewer-commissioned': { reviewer: 'Example Independent Reviewer', reviewerId: 'reviewer-1' },
-  'terms-of-reference-agreed': { note: 'Agreed at the review panel meeting' },
-  'review-progress': { summary: 'Practitioner event held; agency reports received' },
-  'draft-report-to-ld': { note: 'Draft 1 circulated to the L&D Group' },
-  'ssp-sign-off': { plannedPublicationDate: '2027-05-20', publish: 'full-report' },
-  'report-sent-to-panel': { occurredAt: '2027-05-06T11:00:00Z' },
-  'publication-delayed': { reason: 'Criminal proceedings are under way', newPlannedPublicationDate: '2027-09-16' },
+  'terms-of-reference-agreed': { note: NOTE },
+  'review-progress': { summary: 'Example summary: replace with what the review has done' },
+  'draft-report-to-ld': { note: NOTE },
+  'ssp-sign-off': { plannedPublicationDate: addDays(today, 56), publish: 'full-report' },
+  'report-sent-to-panel': {},
+  'publication-delayed': { reason: REASON, newPlannedPublicationDate: addDays(today, 140) },
   'delay-explained-to-panel': {},
-  published: { publishedOn: '2027-05-20' },
-  'not-to-publish': { justification: 'Publication would identify the child; the learning is published instead' },
+  published: { publishedOn: today },
+  'not-to-publish': { justification: 'Example justification: replace with the real one' },
   'justification-sent-to-panel': {},
-  'publication-removed': { reason: 'Taken down at the request of the family liaison officer' },
-  'national-review-completed': { note: 'The national review report was published' },
-  'other-review-completed': { note: 'The safeguarding adult review was completed' },
-  'ld-decision': { outcome: 'multi-agency-audit', rationale: 'An audit of discharge planning answers the learning' },
-  'ssp-approval': { approved: true, rationale: 'The audit is proportionate' },
-  'clock-corrected': { clock: 'la-became-aware', correctedTo: '2026-11-27', reason: "The local authority's records show it was told by phone the day before" },
+  'publication-removed': { reason: REASON },
+  'national-review-completed': { note: NOTE },
+  'other-review-completed': { note: NOTE },
+  'ld-decision': { outcome: 'multi-agency-audit', rationale: RATIONALE },
+  'ssp-approval': { approved: true, rationale: RATIONALE },
+  'clock-corrected': { clock: 'la-became-aware', correctedTo: addDays(today, -1), reason: REASON },
   'actions-agreed': {
     actions: [
-      { agency: 'Example Health Trust', owner: 'Named nurse for safeguarding', description: 'Audit discharge summaries for safeguarding flags', finding: 'Finding 1: information was not shared at discharge', deadline: '2027-03-31' },
-      { agency: 'Example Police', owner: 'PPU detective inspector', description: 'Brief PPU staff on the joint strategy discussion protocol', finding: 'Finding 2: strategy discussions were held without health', deadline: '2027-04-30' },
+      { agency: 'Example Health Trust', owner: 'Example owner: replace', description: 'Example action: replace with what is to be done', finding: 'Example finding: replace with the finding it answers', deadline: addDays(today, 120) },
+      { agency: 'Example Police', owner: 'Example owner: replace', description: 'Example action: replace with what is to be done', finding: 'Example finding: replace with the finding it answers', deadline: addDays(today, 150) },
     ],
   },
-  'close-case': { note: 'Every action completed' },
-};
+  'close-case': { note: NOTE },
+});
 
-export const ACTION_DECISION_EXAMPLES: { [K in ActionDecisionName]: z.input<ReturnType<(typeof ACTION_DECISIONS)[K]['schema']>> } = {
-  'action-completed': { completedOn: '2027-01-15', evidence: 'Audit report presented to the L&D Group' },
+/** An example payload for every decision on an action, true on `today` for an action agreed that day. */
+export const actionDecisionExamples = (today: string = londonToday()): { [K in ActionDecisionName]: z.input<ReturnType<(typeof ACTION_DECISIONS)[K]['schema']>> } => ({
+  'action-completed': { completedOn: today, evidence: 'Example evidence: replace with what shows the action was done' },
   'action-extended': {
-    newDeadline: '2027-06-30',
-    requestedBy: { position: 'chief-officer', agency: 'Example Health Trust', name: 'Chief Executive' },
-    reason: 'The audit tool is being replaced across the trust',
+    newDeadline: addDays(today, 210),
+    requestedBy: { position: 'chief-officer', agency: 'Example Health Trust', name: 'Example Chief Executive' },
+    reason: REASON,
   },
-  'action-withdrawn': { reason: 'Superseded by the national review of strategy discussions' },
-  'ssp-involved': { reason: 'The agency has not answered two escalations' },
-};
+  'action-withdrawn': { reason: REASON },
+  'ssp-involved': { reason: REASON },
+});
 
 const deadlineSummary = (id: string, obligation: string, dueDate: string, dueAt: string, status = 'open' as const) => ({ id, obligation, round: 1, status, dueDate, dueAt });
 
@@ -372,7 +395,7 @@ const pascal = (kebab: string) => kebab.replace(/(^|-)([a-z])/g, (_m, _dash: str
 
 const rolesOf = (roles: readonly string[]) => roles.map((r) => `\`${r}\``).join(', ');
 
-function caseDecisionOperation(name: DecisionName): OperationSpec {
+function caseDecisionOperation(name: DecisionName, today: string): OperationSpec {
   const rule = DECISIONS[name] as { roles: readonly string[]; stages: readonly string[] | string; meets?: string };
   const stages = Array.isArray(rule.stages) ? rule.stages.map((s) => `\`${s}\``).join(', ') : 'any stage while the obligation it meets is open';
   return {
@@ -387,7 +410,7 @@ function caseDecisionOperation(name: DecisionName): OperationSpec {
     tags: ['Case decisions'],
     params: z.object({ caseReference: caseReferenceParam() }),
     idempotent: true,
-    body: json(DECISIONS[name].schema(), `CaseDecision.${pascal(name)}`, one(CASE_DECISION_EXAMPLES[name])),
+    body: json(DECISIONS[name].schema(), `CaseDecision.${pascal(name)}`, one(caseDecisionExamples(today)[name], REQUEST_EXAMPLE)),
     responses: {
       200: {
         description: "Applied: the case's stage, what changed, what is now due, and how many emails and register rows were queued",
@@ -409,7 +432,7 @@ function caseDecisionOperation(name: DecisionName): OperationSpec {
   };
 }
 
-function actionDecisionOperation(name: ActionDecisionName): OperationSpec {
+function actionDecisionOperation(name: ActionDecisionName, today: string): OperationSpec {
   return {
     method: 'post',
     path: `/cases/{caseReference}/actions/{actionId}/decisions/${name}`,
@@ -419,7 +442,7 @@ function actionDecisionOperation(name: ActionDecisionName): OperationSpec {
     tags: ['Improvement actions'],
     params: z.object({ caseReference: caseReferenceParam(), actionId: actionIdParam() }),
     idempotent: true,
-    body: json(ACTION_DECISIONS[name].schema(), `ActionDecision.${pascal(name)}`, one(ACTION_DECISION_EXAMPLES[name])),
+    body: json(ACTION_DECISIONS[name].schema(), `ActionDecision.${pascal(name)}`, one(actionDecisionExamples(today)[name], REQUEST_EXAMPLE)),
     responses: {
       200: { description: 'Applied: the action as it now stands', headers: ['Idempotent-Replayed'], content: json(actionStatusSchema(), 'ActionStatus', one(EXAMPLE_ACTION)) },
       202: { description: 'Accepted but its answer was late: it is being applied', headers: ['Location'], content: json(acceptedSchema(), 'Accepted', one({ status: 'accepted', message: 'The decision was accepted and is being applied' })) },
@@ -440,8 +463,8 @@ const html = (description: string): Content => ({ schema: z.string().meta({ desc
 const BEARER = 'bearer';
 const CODEC_SESSION = 'codecSession';
 
-function buildOperations(): OperationSpec[] {
-  const referralExample = exampleReferral as unknown;
+function buildOperations(today: string): OperationSpec[] {
+  const referralExample = exampleReferral(today);
   const created = { caseReference: EXAMPLE_REF, workflowId: `incident-${EXAMPLE_REF}`, receivedAt: RECEIVED_AT };
   const readErrors = { ...signedInErrors() };
   const ops: OperationSpec[] = [
@@ -485,7 +508,7 @@ function buildOperations(): OperationSpec[] {
         'Roles: `business-unit`, `referrer`. The system allocates the case reference. The answer comes once the case is ready for its first decision. Sent again with the same Idempotency-Key (a retry after a lost answer), the same case is answered (200), not a new one.',
       tags: ['Cases'],
       idempotent: true,
-      body: json(referralRequestSchema, 'ReferralRequest', one(referralExample, 'config/example-referral.json (fictitious)')),
+      body: json(referralRequestSchema, 'ReferralRequest', one(referralExample, `${REQUEST_EXAMPLE} (fictitious: config/example-referral.ts, the referring agency aware today; npm run -s example:referral prints it)`)),
       responses: {
         201: { description: 'The case was opened', headers: ['Location'], content: json(referralCreatedSchema(), 'ReferralCreated', one(created)) },
         200: { description: 'The same Idempotency-Key and form again: the case it opened', headers: ['Location'], content: json(referralCreatedSchema(), 'ReferralCreated', one(created)) },
@@ -505,7 +528,7 @@ function buildOperations(): OperationSpec[] {
       description:
         'Roles that read whole cases and `operations` list every case; a `referrer` their agency\'s referrals; a `reviewer` the cases they are commissioned on (such a page may hold fewer than `limit` cases while a next page exists).',
       tags: ['Cases'],
-      query: caseListQuerySchema(),
+      query: documentedRequest(caseListQuerySchema(), { limit: { type: 'string', pattern: pageSizePattern(MAX_PAGE_SIZE), description: `A whole number from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` } }),
       responses: {
         200: {
           description: 'A page of cases',
@@ -548,13 +571,13 @@ function buildOperations(): OperationSpec[] {
       tags: ['Cases'],
       params: z.object({ caseReference: caseReferenceParam() }),
       responses: {
-        200: { description: 'The form as stored', content: json(storedReferralSchema(referralFormSchema), 'StoredReferral', one({ caseReference: EXAMPLE_REF, referral: (exampleReferral as { referral: unknown }).referral })) },
+        200: { description: 'The form as stored', content: json(storedReferralSchema(referralFormSchema), 'StoredReferral', one({ caseReference: EXAMPLE_REF, referral: referralExample.referral })) },
         ...readErrors,
         403: errorResponse(['ReadNotAllowed'], 'The referral form is read by the Business Unit, the SSP and the chairs only'),
         404: errorResponse(['CaseNotFound'], 'No such case'),
       },
     },
-    ...DECISION_NAMES.map(caseDecisionOperation),
+    ...DECISION_NAMES.map((name) => caseDecisionOperation(name, today)),
     {
       method: 'get',
       path: '/cases/{caseReference}/actions/{actionId}',
@@ -570,7 +593,7 @@ function buildOperations(): OperationSpec[] {
         404: errorResponse(['ActionNotFound', 'CaseNotFound'], "No such action, or another agency's"),
       },
     },
-    ...ACTION_DECISION_NAMES.map(actionDecisionOperation),
+    ...ACTION_DECISION_NAMES.map((name) => actionDecisionOperation(name, today)),
     {
       method: 'get',
       path: '/actions',
@@ -654,7 +677,7 @@ function buildOperations(): OperationSpec[] {
         description: 'Roles: those that read the referral form. Every call is recorded (who, when, how many; never a payload). The bearer token, or the session cookie of /codec/sign-in.',
         tags: ['Codec server'],
         security: [{ [BEARER]: [] }, { [CODEC_SESSION]: [] }],
-        body: json(codecPayloadsSchema(), 'CodecPayloads', one(EXAMPLE_PAYLOADS, 'A JSON payload, base64')),
+        body: json(codecPayloadsSchema(), 'CodecPayloads', one(EXAMPLE_PAYLOADS, `${REQUEST_EXAMPLE} (a JSON payload, base64)`)),
         responses: {
           200: { description: 'The payloads, in order', content: json(codecPayloadsSchema(), 'CodecPayloads', one(EXAMPLE_PAYLOADS)) },
           400: errorResponse(['MalformedJson', 'MalformedBody'], 'The body is not JSON or could not be read'),
@@ -672,12 +695,12 @@ function buildOperations(): OperationSpec[] {
   return ops;
 }
 
-let operations: OperationSpec[] | undefined;
+let operations: { today: string; ops: OperationSpec[] } | undefined;
 
-/** Every documented operation, with its zod schemas and examples (built once). */
-export function apiOperations(): readonly OperationSpec[] {
-  operations ??= buildOperations();
-  return operations;
+/** Every documented operation, with its zod schemas and examples (built once a London day: the request examples are dated that day). */
+export function apiOperations(today: string = londonToday()): readonly OperationSpec[] {
+  if (operations?.today !== today) operations = { today, ops: buildOperations(today) };
+  return operations.ops;
 }
 
 /** The zod schema documented for a route's answer, for tests: the document's own. */
@@ -717,7 +740,7 @@ function named(content: Content): z.ZodType {
   return content.name ? content.schema.meta({ id: content.name }) : content.schema;
 }
 
-function buildDocument() {
+function buildDocument(today: string) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', BEARER, {
     type: 'http',
@@ -747,7 +770,13 @@ function buildDocument() {
   });
   const contentOf = (...contents: Content[]) => Object.fromEntries(contents.map((c) => [c.contentType ?? 'application/json', media(c)]));
 
-  for (const op of apiOperations()) {
+  // What the routes check that the generator cannot read (api/openapi-schemas.ts documentedRequest).
+  documentedRequest(referralFormSchema, REFERRAL_FORM_RULES);
+  for (const op of apiOperations(today)) {
+    if (op.body) documentedRequest(op.body.schema);
+    if (op.query) documentedRequest(op.query);
+    // An answer's schema may be the same component as a request's (CodecPayloads): said the same way.
+    for (const r of Object.values(op.responses)) if (r.content) documentedRequest(r.content.schema);
     const responses: Record<string, ResponseConfig> = {};
     for (const [status, r] of Object.entries(op.responses)) {
       responses[status] = {
@@ -782,6 +811,8 @@ function buildDocument() {
       description: [
         "Staff API of the Safeguarding Partnership's serious child safeguarding incident procedure (DSP 1.5): referrals open cases; staff record decisions; every deadline is watched by the case's workflow.",
         'Every answer is JSON with `Cache-Control: no-store` and an `X-Request-Id`; every error is `{ "error": { "code", "message", "problems"? } }`, its code one of the enum in the Error schema. A message never repeats what was sent. Examples are fictitious.',
+        'A method a path does not have is answered 405 `MethodNotAllowed` with an `Allow` header listing those it has; a path that is not here, 404 `NotFound`.',
+        `The request examples are dated ${today} (London), the day this document was served, and each says it is an example: replace its words before sending.`,
       ].join('\n\n'),
     },
     security: [{ [BEARER]: [] }],
@@ -796,19 +827,22 @@ function buildDocument() {
 }
 
 export type OpenApiDocument = ReturnType<typeof buildDocument>;
-let document: OpenApiDocument | undefined;
+let document: { today: string; document: OpenApiDocument; json: string } | undefined;
 
-/** The document, built on first use and kept (it depends on nothing that changes). */
-export function openApiDocument(): OpenApiDocument {
-  document ??= buildDocument();
-  return document;
+/** The document, built on first use and kept for the London day (its request examples are dated that day). */
+export function openApiDocument(today: string = londonToday()): OpenApiDocument {
+  if (document?.today !== today) {
+    const built = buildDocument(today);
+    document = { today, document: built, json: JSON.stringify(built) };
+  }
+  return document.document;
 }
 
-let documentJson: string | undefined;
-/** As served: serialised once (a few hundred kB). */
+/** As served: serialised once a day (a few hundred kB). */
 function openApiJson(): string {
-  documentJson ??= JSON.stringify(openApiDocument());
-  return documentJson;
+  const today = londonToday();
+  openApiDocument(today);
+  return document!.json;
 }
 
 // ---- The page ------------------------------------------------------------------------------------

@@ -18,9 +18,15 @@ import { PROJECT_ROOT } from '../../config';
 import { EncryptionCodec } from '../../config/payload-codec';
 import { referralRequestSchema } from '../../api/app';
 import { API_ERRORS } from '../../api/errors';
-import { ACTION_DECISION_EXAMPLES, API_TITLE, CASE_DECISION_EXAMPLES, idempotencyKeySchema, apiOperations, documentedExamples, openApiDocument, responseSchema } from '../../api/openapi';
-import { ACTION_DECISIONS, ACTION_DECISION_NAMES } from '../../domain/action';
-import { DECISIONS, DECISION_NAMES } from '../../domain/decisions';
+import { errorSchema } from '../../api/openapi-schemas';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { actionDecisionExamples, API_TITLE, caseDecisionExamples, idempotencyKeySchema, apiOperations, documentedExamples, openApiDocument, responseSchema } from '../../api/openapi';
+import { actionLogQuerySchema, exceptionsQuerySchema } from '../../api/action-log';
+import { caseListQuerySchema } from '../../api/case-list';
+import { codecPayloadsSchema } from '../../api/codec-server';
+import { ACTION_DECISIONS, ACTION_DECISION_NAMES, type ActionDecisionName } from '../../domain/action';
+import { DECISIONS, DECISION_NAMES, type DecisionName } from '../../domain/decisions';
 import { REFUSALS } from '../../domain/errors';
 import type { Role } from '../../domain/roles';
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
@@ -34,7 +40,14 @@ const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> =
   { id: 'referrer-oa', role: 'referrer', agency: 'Example Primary School', token: 'oa-referrer-token' },
   { id: 'ops-oa', role: 'operations', agency: 'Partnership IT', token: 'oa-ops-token' },
   { id: 'ld-oa', role: 'ld-chair', agency: 'Learning and Development Group', token: 'oa-ld-token' },
+  { id: 'rr-oa', role: 'rapid-review-chair', agency: 'Rapid Review Panel', token: 'oa-rr-token' },
+  // The documented reviewer-commissioned example commissions reviewer-1.
+  { id: 'reviewer-1', role: 'reviewer', agency: 'Independent', token: 'oa-reviewer-token' },
+  // The documented action plan's first action is Example Health Trust's.
+  { id: 'owner-oa', role: 'action-owner', agency: 'Example Health Trust', token: 'oa-owner-token' },
 ];
+const CASE_DECISION_EXAMPLES = caseDecisionExamples();
+const ACTION_DECISION_EXAMPLES = actionDecisionExamples();
 const as = (role: Role) => bearer(PEOPLE.find((p) => p.role === role)!.token);
 const exampleReferral = () => JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'config', 'example-referral.json'), 'utf8')) as { referral: unknown };
 
@@ -332,6 +345,280 @@ describe('real answers pass the documented schemas', () => {
         expect({ route, query, status: res.status }).toEqual({ route, query, status: documentedQuery.safeParse(query).success ? 200 : 422 });
         expectDocumented('get', docPath, res);
       }
+    }
+  });
+});
+
+// ---- The document is as strict as the routes (issue 16) ------------------------------------------
+
+type Json = Record<string, unknown>;
+/** A validator of the served document's own JSON Schema at a JSON pointer (ajv, JSON Schema 2020-12, with the formats). */
+function documentValidator(doc: object) {
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  addFormats(ajv);
+  ajv.addSchema(doc, 'doc');
+  const cache = new Map<string, (value: unknown) => boolean>();
+  const at = (pointer: string) => {
+    let validate = cache.get(pointer);
+    if (!validate) {
+      const compiled = ajv.compile({ $ref: `doc#${pointer.split('/').map(encodeURIComponent).join('/')}` });
+      validate = (value: unknown) => compiled(value) as boolean;
+      cache.set(pointer, validate);
+    }
+    return validate;
+  };
+  return at;
+}
+const pointer = (...segments: string[]) => segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+const bodyPointer = (docPath: string) => pointer('paths', docPath, 'post', 'requestBody', 'content', 'application/json', 'schema');
+
+/** A query as one object: the documented parameters, no others (a route refuses an unknown one). */
+function queryValidator(doc: { paths?: Json }, docPath: string) {
+  const params = ((doc.paths![docPath] as Json).get as { parameters: Array<{ name: string; in: string; required?: boolean; schema: object }> }).parameters.filter((p) => p.in === 'query');
+  const ajv = new Ajv2020({ strict: false });
+  addFormats(ajv);
+  const compiled = ajv.compile({ type: 'object', properties: Object.fromEntries(params.map((p) => [p.name, p.schema])), required: params.filter((p) => p.required).map((p) => p.name), additionalProperties: false });
+  return (value: unknown) => compiled(value) as boolean;
+}
+
+/** Resolves a local $ref of the document. */
+function deref(doc: object, schema: Json | undefined): Json | undefined {
+  let s = schema;
+  while (s && typeof s.$ref === 'string') s = (s.$ref as string).slice(2).split('/').reduce<Json>((node, key) => node[key.replace(/~1/g, '/').replace(/~0/g, '~')] as Json, doc as Json);
+  return s;
+}
+
+/** Every field path of a request, from the document's schema and the example together ([] items: the example's first). */
+function fieldsOf(doc: object, schema: Json | undefined, example: unknown, path: Array<string | number> = []): Array<{ path: Array<string | number>; schema: Json }> {
+  const s = deref(doc, schema);
+  if (!s) return [];
+  const found: Array<{ path: Array<string | number>; schema: Json }> = [];
+  const properties = { ...((s.properties as Json) ?? {}) };
+  if (s.type === 'object' || s.properties) {
+    const value = (example && typeof example === 'object' ? example : {}) as Json;
+    const keys = new Set([...Object.keys(properties), ...(s.additionalProperties && typeof s.additionalProperties === 'object' ? Object.keys(value) : [])]);
+    for (const key of keys) {
+      const field = (properties[key] ?? s.additionalProperties) as Json;
+      found.push({ path: [...path, key], schema: deref(doc, field) ?? {} });
+      found.push(...fieldsOf(doc, field, value[key], [...path, key]).filter((f) => f.path.length > path.length + 1));
+    }
+  } else if (s.type === 'array' && Array.isArray(example) && example.length > 0) {
+    found.push({ path: [...path, 0], schema: deref(doc, s.items as Json) ?? {} });
+    found.push(...fieldsOf(doc, s.items as Json, example[0], [...path, 0]).filter((f) => f.path.length > path.length + 1));
+  }
+  return found;
+}
+
+const ABSENT = Symbol('absent');
+function withValue(base: unknown, path: Array<string | number>, value: unknown): unknown {
+  const copy = structuredClone(base) as Json;
+  let node = copy as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  const last = path.at(-1)!;
+  if (value === ABSENT) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+const LONG = [30, 50, 100, 120, 200, 254, 500, 2_000, 4_000, 5_000, 10_000, 20_000].flatMap((n) => ['x'.repeat(n), 'x'.repeat(n + 1), ` ${'x'.repeat(n)} `]);
+/** Sampled values: each field is given each of these in turn, in an otherwise valid request. */
+const SAMPLES: unknown[] = [
+  ABSENT, '', ' ', '\t', 'x', ' x ', '0', '1', '-1', '1.5', '01', '010', '000', '099', '100', '101', '1000', 'true', 'open', 'all', 'json', 'csv',
+  '2026-01-15', '2028-02-29', '2026-02-29', '2026-13-01', '1999-12-31', '2000-01-01', '2099-12-31', '2100-01-01', '20260115',
+  '2026-01-15T10:00:00Z', '2026-01-15T10:00Z', '2026-01-15T10:00:00.123456789+01:00', '2026-01-15T10:00:00.1234567890Z', '2026-01-15T24:00:00Z', '2026-01-15 10:00:00Z', '2026-01-15T10:00:00', 'yesterday',
+  'aGVsbG8=', 'aGVsbG8', 'not base64!', 'ab1 2cd', ' AB1 2CD ', 'ZZ99 9ZZ', 'zz999zz', '+44 20 7946 0000', ' 01632 960001 ', '12345', 'referrer@example.org', 'not-an-email', ' referrer@example.org',
+  '10:30', '25:00', 'Other', 'reviewer-1', 'a b', 'CSPRP-2026-0042', ' CSPRP-2026-0042 ', 'DSP-2026-0001',
+  ...LONG, 0, 5, 1.5, true, false, null, [], {}, ['Other'], ['Other', 'Other'], ['Physical Abuse', 'Physical Abuse'],
+];
+
+/**
+ * Cross-field rules JSON Schema cannot say (dates in order): the route refuses, the document
+ * describes them only. Compared by the route's problem paths, never its words.
+ */
+const INEXPRESSIBLE = /\.(dateOfDeath|dateOfIncident|ended|endDate)$/;
+
+interface RequestCase {
+  where: string;
+  document: (value: unknown) => boolean;
+  route: z.ZodType;
+  base: unknown;
+  fields: Array<{ path: Array<string | number>; schema: Json }>;
+}
+
+function requestCases(doc: { paths?: Json }): RequestCase[] {
+  const at = documentValidator(doc);
+  const ops = apiOperations();
+  const example = (path: string) => ops.find((o) => o.method === 'post' && o.path === path)!.body!.examples!.example!.value;
+  const bodyCase = (docPath: string, route: z.ZodType): RequestCase => {
+    const base = example(docPath);
+    return { where: `POST ${docPath}`, document: at(bodyPointer(docPath)), route, base, fields: fieldsOf(doc, { $ref: `#${bodyPointer(docPath)}` }, base) };
+  };
+  const queryCase = (docPath: string, route: z.ZodType): RequestCase => {
+    const params = ((doc.paths![docPath] as Json).get as { parameters: Array<{ name: string; in: string; schema: Json }> }).parameters.filter((p) => p.in === 'query');
+    return { where: `GET ${docPath} query`, document: queryValidator(doc, docPath), route, base: {}, fields: params.map((p) => ({ path: [p.name], schema: p.schema })) };
+  };
+  return [
+    bodyCase('/referrals', referralRequestSchema),
+    ...DECISION_NAMES.map((name) => bodyCase(`/cases/{caseReference}/decisions/${name}`, DECISIONS[name].schema())),
+    ...ACTION_DECISION_NAMES.map((name) => bodyCase(`/cases/{caseReference}/actions/{actionId}/decisions/${name}`, ACTION_DECISIONS[name].schema())),
+    bodyCase('/codec/encode', codecPayloadsSchema()),
+    bodyCase('/codec/decode', codecPayloadsSchema()),
+    queryCase('/cases', caseListQuerySchema()),
+    queryCase('/actions', actionLogQuerySchema()),
+    queryCase('/actions/exceptions', exceptionsQuerySchema()),
+  ];
+}
+
+describe('the document is exactly as strict as the routes', () => {
+  let served: { paths?: Json };
+
+  beforeAll(async () => {
+    served = (await request(stack.app).get('/openapi.json')).body as { paths?: Json };
+  });
+
+  test('every field of every request, given each sampled value: the document accepts exactly what the route accepts', () => {
+    const mismatches: unknown[] = [];
+    let checked = 0;
+    for (const c of requestCases(served)) {
+      // The example itself passes both.
+      expect({ where: c.where, document: c.document(c.base), route: c.route.safeParse(c.base).success }).toEqual({ where: c.where, document: true, route: true });
+      expect({ where: c.where, fields: c.fields.length > 0 || c.where.includes('panel-acknowledgement') || Object.keys(c.base as object).length === 0 }).toEqual({ where: c.where, fields: true });
+      for (const field of c.fields) {
+        const enums = Array.isArray(field.schema.enum) ? (field.schema.enum as unknown[]) : [];
+        for (const sample of [...SAMPLES, ...enums]) {
+          const value = withValue(c.base, field.path, sample);
+          const document = c.document(value);
+          const parsed = c.route.safeParse(value);
+          checked++;
+          if (document === parsed.success) continue;
+          const paths = parsed.success ? [] : parsed.error.issues.map((i) => i.path.join('.'));
+          if (document && paths.length > 0 && paths.every((p) => INEXPRESSIBLE.test(p))) continue;
+          mismatches.push({ where: c.where, field: field.path.join('.'), sample: typeof sample === 'string' && sample.length > 40 ? `${sample.trim().length} characters${sample !== sample.trim() ? ', spaces around' : ''}` : sample === ABSENT ? '(absent)' : sample, document, route: parsed.success, routeProblems: paths });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+    expect(mismatches).toEqual([]);
+  });
+
+  test('each refusal the API tester found: the document refuses it, and so does the route', async () => {
+    const doc = documentValidator(served);
+    const created = await request(stack.app).post('/referrals').set(as('business-unit')).send(exampleReferral());
+    expect(created.status).toBe(201);
+    const ref = created.body.caseReference as string;
+    const queries: Array<[string, Json, Role]> = [
+      ['/cases', { limit: '0' }, 'business-unit'],
+      ['/cases', { dueBefore: '' }, 'business-unit'],
+      ['/actions', { agency: ' ' }, 'ld-chair'],
+    ];
+    for (const [docPath, query, role] of queries) {
+      const res = await request(stack.app).get(docPath).query(query).set(as(role));
+      const problems = (res.body.error?.problems ?? []) as Array<{ path: string }>;
+      expect({ docPath, query, document: queryValidator(served, docPath)(query), status: res.status, code: res.body.error?.code, paths: problems.map((p) => p.path) }).toEqual({
+        docPath,
+        query,
+        document: false,
+        status: 422,
+        code: 'InvalidQuery',
+        paths: Object.keys(query),
+      });
+    }
+    const referral = exampleReferral() as { referral: { caseDetails: Json } };
+    referral.referral.caseDetails = { ...referral.referral.caseDetails, mainCause: 'Other' };
+    delete referral.referral.caseDetails.mainCauseOther;
+    const bodies: Array<[string, string, unknown, Role, string, string]> = [
+      ['/codec/encode', '/codec/encode', { payloads: [{ metadata: {}, data: 'not base64!' }] }, 'business-unit', 'InvalidPayloads', ''],
+      ['/cases/{caseReference}/decisions/ssp-informed', `/cases/${ref}/decisions/ssp-informed`, { occurredAt: '' }, 'business-unit', 'InvalidDecision', 'occurredAt'],
+      ['/referrals', '/referrals', referral, 'business-unit', 'InvalidReferral', 'referral.caseDetails.mainCauseOther'],
+    ];
+    for (const [docPath, route, body, role, code, problemPath] of bodies) {
+      const res = await request(stack.app).post(route).set(as(role)).send(body as object);
+      const problems = ((res.body.error?.problems ?? []) as Array<{ path: string }>).map((p) => p.path);
+      expect({ docPath, document: doc(bodyPointer(docPath))(body), status: res.status, code: res.body.error?.code, problem: problemPath === '' || problems.includes(problemPath) }).toEqual({
+        docPath,
+        document: false,
+        status: 422,
+        code,
+        problem: true,
+      });
+    }
+  });
+});
+
+// ---- Methods a path does not have ----------------------------------------------------------------
+
+describe('a method a path does not have', () => {
+  test('is 405 MethodNotAllowed, in the one error shape, with Allow; an unknown path stays 404', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['trace', '/health', 'GET, HEAD'],
+      ['post', '/cases/DSP-2026-0001', 'GET, HEAD'],
+      ['delete', '/openapi.json', 'GET, HEAD'],
+      ['get', '/cases/DSP-2026-0001/decisions/ssp-informed', 'POST'],
+      ['put', '/codec/decode', 'POST'],
+    ];
+    for (const [method, path, allow] of cases) {
+      for (const signedIn of [true, false]) {
+        let req = (request(stack.app) as unknown as Record<string, (p: string) => request.Test>)[method]!(path);
+        if (signedIn) req = req.set(as('business-unit'));
+        const res = await req;
+        expect({ method, path, signedIn, status: res.status, allow: res.headers.allow, code: res.body?.error?.code, shape: errorSchema().safeParse(res.body).success }).toEqual({ method, path, signedIn, status: 405, allow, code: 'MethodNotAllowed', shape: true });
+      }
+    }
+    // A POST without JSON to a GET-only path: 405, not 415 (the method is checked first).
+    const text = await request(stack.app).post('/health').set('Content-Type', 'text/plain').send('x');
+    expect({ status: text.status, allow: text.headers.allow }).toEqual({ status: 405, allow: 'GET, HEAD' });
+    for (const [method, path] of [['delete', '/nothing-here'], ['get', '/cases/DSP-2026-0001/nothing']] as const) {
+      const res = await request(stack.app)[method](path).set(as('business-unit'));
+      expect({ method, path, status: res.status, allow: res.headers.allow }).toEqual({ method, path, status: 404, allow: undefined });
+    }
+    // The document says so, and the error shape's codes include it.
+    expect(openApiDocument().info.description).toContain('405');
+  });
+});
+
+// ---- The examples are true on the day they are tried -----------------------------------------------
+
+/** The order a case takes the documented decisions (the LCSPR path) and who records each. */
+const CASE_PATH: DecisionName[] = [
+  'ssp-informed', 'ssp-decision', 'referrer-feedback-sent', 'national-notification', 'panel-acknowledgement', 'rapid-review-scheduled', 'rapid-review-held', 'rapid-review-report',
+  'panel-response', 'reviewer-commissioned', 'terms-of-reference-agreed', 'review-progress', 'draft-report-to-ld', 'ssp-sign-off', 'report-sent-to-panel', 'published', 'actions-agreed',
+];
+const ACTION_PATH: Array<[string, ActionDecisionName]> = [['A01', 'action-extended'], ['A01', 'action-completed'], ['A02', 'action-withdrawn']];
+const whoRecords = (roles: readonly string[], agencyOf?: string) => PEOPLE.find((p) => roles.includes(p.role) && (agencyOf === undefined || p.role !== 'action-owner' || p.agency === agencyOf))!;
+
+describe('the documented examples', () => {
+  test('say they are examples: every request example is named so, and its words say so', () => {
+    const ops = apiOperations();
+    for (const op of ops.filter((o) => o.method === 'post' && o.body?.examples)) {
+      const ex = op.body!.examples!.example!;
+      expect({ path: op.path, summary: ex.summary }).toEqual({ path: op.path, summary: expect.stringMatching(/^Example: replace before sending/) });
+      const words = JSON.stringify(ex.value).match(/"(?:rationale|note|reason|justification|summary|evidence)":"[^"]*"/g) ?? [];
+      for (const w of words) expect({ path: op.path, w }).toEqual({ path: op.path, w: expect.stringMatching(/":"Example /) });
+    }
+  });
+
+  test("are accepted on a case opened now: the document's referral starts it on time, and each decision's example, in the order a case takes them, is recorded", async () => {
+    const served = (await request(stack.app).get('/openapi.json')).body as { paths: Record<string, { post: { requestBody: { content: Record<string, { examples: { example: { value: object } } }> } } }> };
+    const exampleOf = (docPath: string) => served.paths[docPath]!.post.requestBody.content['application/json']!.examples.example.value;
+    const created = await request(stack.app).post('/referrals').set(as('business-unit')).send(exampleOf('/referrals'));
+    expect(created.status).toBe(201);
+    const ref = created.body.caseReference as string;
+    const opened = await settledCase(stack.app, ref, PEOPLE[0]!.token);
+    // Nothing late, nothing missed: the referral was made the day its agency became aware.
+    expect({ metLate: opened.body.metLate, missed: opened.body.missed }).toEqual({ metLate: [], missed: [] });
+    for (const name of CASE_PATH) {
+      const person = whoRecords(DECISIONS[name].roles);
+      const res = await request(stack.app).post(`/cases/${ref}/decisions/${name}`).set(bearer(person.token)).send(exampleOf(`/cases/{caseReference}/decisions/${name}`));
+      expect({ name, status: res.status, problems: res.body.error?.problems?.map((p: { path: string }) => p.path), code: res.body.error?.code }).toEqual({ name, status: 200, problems: undefined, code: undefined });
+    }
+    for (const [actionId, name] of ACTION_PATH) {
+      const person = whoRecords(ACTION_DECISIONS[name].roles, 'Example Health Trust');
+      let res;
+      for (const until = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 150))) {
+        res = await request(stack.app).post(`/cases/${ref}/actions/${actionId}/decisions/${name}`).set(bearer(person.token)).send(exampleOf(`/cases/{caseReference}/actions/{actionId}/decisions/${name}`));
+        if (res.status !== 404 || Date.now() > until) break;
+      }
+      expect({ actionId, name, status: res.status, problems: res.body.error?.problems?.map((p: { path: string }) => p.path), code: res.body.error?.code }).toEqual({ actionId, name, status: 200, problems: undefined, code: undefined });
     }
   });
 });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { loadUsers, PROJECT_ROOT } from '../../config';
+import { exampleReferral, londonToday } from '../../config/example-referral';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
 
 interface Example {
@@ -17,6 +18,29 @@ interface Example {
   text: string;
 }
 
+/** What a shell puts in place of a `$(...)` the README uses; any other is refused (the test would not know it). */
+function substitution(command: string): string {
+  if (command.trim() === 'TZ=Europe/London date +%F') return londonToday();
+  throw new Error(`README example with a $(${command}) this test does not know`);
+}
+
+/** A -d argument as a shell reads it: '...' pieces and $(...) substitutions, side by side. */
+function shellWord(text: string, from: number): string {
+  let word = '';
+  for (let i = from; i < text.length && !/\s/.test(text[i]!); ) {
+    if (text[i] === "'") {
+      const end = text.indexOf("'", i + 1);
+      word += text.slice(i + 1, end);
+      i = end + 1;
+    } else if (text.startsWith('$(', i)) {
+      const end = text.indexOf(')', i);
+      word += substitution(text.slice(i + 2, end));
+      i = end + 1;
+    } else throw new Error(`README example with shell syntax this test does not read: ${text.slice(i, i + 20)}`);
+  }
+  return word;
+}
+
 /** The curl commands of the first sh block under a README heading, with what each should answer. */
 function examples(heading = '## Try it'): Example[] {
   const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
@@ -25,7 +49,11 @@ function examples(heading = '## Try it'): Example[] {
   const block = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
   const lines = block.split('\n');
   const found: Example[] = [];
+  // Files the block writes: `npm run -s example:referral > file` writes today's example referral.
+  const written = new Map<string, unknown>();
   for (let i = 0; i < lines.length; i++) {
+    const writes = /^npm run -s example:referral > (\S+)$/.exec(lines[i]!);
+    if (writes) written.set(writes[1]!, exampleReferral());
     if (!lines[i]!.startsWith('curl ')) continue;
     let command = '';
     for (; i < lines.length && !lines[i]!.startsWith('# ->'); i++) command += lines[i]!.replace(/\\$/, ' ');
@@ -35,9 +63,11 @@ function examples(heading = '## Try it'): Example[] {
     const url = /http:\/\/127\.0\.0\.1:3000(\/[^\s']*)/.exec(command)![1]!;
     const headers: Record<string, string> = {};
     for (const m of command.matchAll(/-H '([^:]+): ([^']*)'/g)) headers[m[1]!] = m[2]!;
-    const data = /-d '([^']*)'/.exec(command)?.[1];
+    const dataAt = command.indexOf(" -d '");
+    const data = dataAt >= 0 ? shellWord(command, dataAt + 4) : undefined;
     const file = /--data @(\S+)/.exec(command)?.[1];
-    const body = data !== undefined ? JSON.parse(data) : file ? JSON.parse(readFileSync(path.join(PROJECT_ROOT, file), 'utf8')) : undefined;
+    const fileBody = () => (written.has(file!) ? written.get(file!) : JSON.parse(readFileSync(path.join(PROJECT_ROOT, file!), 'utf8')));
+    const body = data !== undefined ? JSON.parse(data) : file ? fileBody() : undefined;
     found.push({ method: /-X POST/.test(command) ? 'POST' : 'GET', path: url, headers, body, status: Number(answer[1]), expected: JSON.parse(answer[2]!), text: command.trim() });
   }
   return found;
@@ -73,6 +103,25 @@ test('the README has its examples, each with the answer it promises', () => {
   const all = examples();
   expect(all.length).toBeGreaterThanOrEqual(6);
   expect(readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8')).not.toContain('informedAt');
+  // Nothing sent is dated but by the day it is sent: the referral is today's, completedOn today's.
+  const referral = all.find((e) => e.path === '/referrals')!.body as { referral: { referrer: { becameAwareDate: string } } };
+  expect(referral.referral.referrer.becameAwareDate).toBe(londonToday());
+  const completed = examples('## Action plans').find((e) => e.path.endsWith('/action-completed'))!;
+  expect(completed.body).toMatchObject({ completedOn: londonToday() });
+  expect(completed.text).toContain('$(TZ=Europe/London date +%F)');
+});
+
+test("the case the README's referral opens starts with nothing late", async () => {
+  const referral = examples().find((e) => e.path === '/referrals')!;
+  const res = await request(stack.app).post('/referrals').set(referral.headers).set('Idempotency-Key', 'readme-on-time-0001').send(referral.body as object);
+  expect(res.status).toBe(201);
+  const ref = res.body.caseReference as string;
+  let read;
+  for (const until = Date.now() + 15_000; ; await new Promise((r) => setTimeout(r, 150))) {
+    read = await request(stack.app).get(`/cases/${ref}`).set('Authorization', 'Bearer dev-business-unit-token');
+    if ((read.body.pending?.notices === 0 && read.body.pending?.records === 0) || Date.now() > until) break;
+  }
+  expect({ metLate: read.body.metLate, missed: read.body.missed }).toEqual({ metLate: [], missed: [] });
 });
 
 test("every README example answers as the README says, in order, on one case", async () => {
@@ -116,9 +165,8 @@ test('the action-plan examples answer as the README says, on a case at the actio
   await decide('business-unit', 'referrer-feedback-sent', {});
   await decide('ld-chair', 'ld-decision', { outcome: 'multi-agency-audit', rationale: 'An audit across agencies (test).' });
   await decide('ssp', 'ssp-approval', { approved: true, rationale: 'Agreed (test).' });
-  // The README's dates, moved to lie ahead of today in the same order: completed today, deadlines after.
+  // The README's deadlines, moved to lie ahead of today in the same order (completedOn is today's already).
   const dates: Array<[string, string]> = [
-    ['2027-01-15', daysAhead(0)],
     ['2027-03-31', daysAhead(120)],
     ['2027-04-30', daysAhead(150)],
     ['2027-06-30', daysAhead(210)],
