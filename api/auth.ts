@@ -58,9 +58,10 @@ export function sendSignInUnavailable(res: Response): void {
 /**
  * Express middleware: the request's bearer token, signed in, as res.locals.actor; else 401 (503
  * when it cannot be checked). Takes the sign-in function, or a users file for the development
- * sign-in (what the tests and AppDependencies.users pass).
+ * sign-in (what the tests and AppDependencies.users pass), and what to do with a failed sign-in
+ * (api/rate-limits.ts failedSignIn: counted, 429 past the limit, else `next` for the 401).
  */
-export function authenticate(source: SignIn | Users) {
+export function authenticate(source: SignIn | Users, onFailedSignIn?: (req: Request, res: Response, next: NextFunction) => void) {
   const signIn = signInOf(source);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const token = bearerToken(req);
@@ -74,9 +75,14 @@ export function authenticate(source: SignIn | Users) {
       }
     }
     if (!actor) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      sendError(res, 401, 'Unauthenticated', 'A valid bearer token is required');
-      return;
+      const refuse = (err?: unknown) => {
+        if (err) return next(err);
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        sendError(res, 401, 'Unauthenticated', 'A valid bearer token is required');
+      };
+      // Only a token that signs in no one is a failed sign-in (a guess); no token at all is not.
+      if (token && onFailedSignIn) return onFailedSignIn(req, res, refuse);
+      return refuse();
     }
     res.locals.actor = actor;
     next();

@@ -16,6 +16,7 @@ import { mayReadReferral } from '../domain/access';
 import type { Actor } from '../domain/roles';
 import { authenticate, signInOf, SignInUnavailable, type SignIn } from './auth';
 import { RETRY_AFTER_SECONDS, sendError } from './errors';
+import type { RateLimiters } from './rate-limits';
 
 export interface CodecAuditTable {
   at: string;
@@ -223,6 +224,8 @@ export interface CodecServerOptions<DB extends CodecAuditTables> {
   uiOrigin: string;
   /** Who may sign in: the API's sign-in function (OIDC: the token is a JWT access token), or a development users file (token hashes). */
   users: Users | SignIn;
+  /** The app's rate limits (api/rate-limits.ts), when it has them. */
+  limits?: RateLimiters;
   now?: () => Date;
 }
 
@@ -231,7 +234,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
   const db = options.register as unknown as Kysely<CodecAuditTables>;
   const now = options.now ?? (() => new Date());
   const signIn = signInOf(options.users);
-  const bearer = authenticate(signIn);
+  const bearer = authenticate(signIn, options.limits?.failedSignIn);
   const sessions = new CodecSessions(() => now().getTime());
   // Created on first use (idempotent), so every register the API opens has the table.
   let migrated: Promise<void> | undefined;
@@ -247,6 +250,16 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     }
     if (req.method === 'OPTIONS') return res.sendStatus(req.get('origin') === options.uiOrigin ? 204 : 403);
     next();
+  });
+
+  // After the CORS headers, so the UI can read a 429. A decode or encode with neither a token nor
+  // a session is the Temporal UI before its person signs in (about 40 calls a page): answered 401
+  // below and counted on its own, never against the client's limit or as failed sign-ins. The rest
+  // count as any request to the API.
+  router.use((req, res, next) => {
+    if (!options.limits) return next();
+    const unsigned = /^\/(decode|encode)\/?$/i.test(req.path) && req.get('authorization') === undefined && !sessions.actorOf(sessionIdOf(req));
+    return (unsigned ? options.limits.unsignedCodec : options.limits.perClient)(req, res, next);
   });
 
   // The sign-in page: a form, no script. The cookie it sets is HttpOnly, SameSite=Strict and for
@@ -266,7 +279,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
   };
   // 16 kB: an OIDC access token (a JWT) is far longer than a development token.
-  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res, next) => {
     if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed in', '<p id="refused">Sign in from the sign-in page of this server.</p>');
     const token = (req.body as { token?: unknown } | undefined)?.token;
     let actor: Actor | undefined;
@@ -279,7 +292,11 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
       }
       throw err;
     }
-    if (!actor) return sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`);
+    if (!actor) {
+      const refuse = (err?: unknown) => (err ? next(err) : sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`));
+      // A token that signs in no one is a failed sign-in, as with a bearer token: counted, 429 past the limit.
+      return typeof token === 'string' && token.trim() && options.limits ? options.limits.failedSignIn(req, res, refuse) : refuse();
+    }
     // A new session each time; one this browser already had is ended.
     sessions.end(sessionIdOf(req));
     res.cookie(CODEC_SESSION_COOKIE, sessions.create(actor), {

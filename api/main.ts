@@ -12,10 +12,11 @@ import { EncryptionCodec } from '../config/payload-codec';
 import { migrateRegister, openRegister } from '../activities/register';
 import { smtpTransportOptions } from '../activities/outbox';
 import { temporalConnectionOptions } from '../workers/temporal-connection';
-import { createApp, DEFAULT_RATE_LIMITS } from './app';
+import { createApp } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
 import { errorBody, type ErrorCode } from './errors';
 import { currentRequestId } from './request-context';
+import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { oidcSignIn } from './oidc';
 
 /** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
@@ -95,7 +96,7 @@ export async function startApi(env: Env = loadEnv()) {
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, rateLimits: {
+  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
       perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
       perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
       failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,
