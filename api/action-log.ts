@@ -18,6 +18,7 @@ import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv, type Action
 import { actorOf } from './auth';
 import { sendError } from './errors';
 import { queryProblems } from './query';
+import { fromRegister } from './register-calls';
 
 export interface ActionLogDependencies<DB extends ActionRegisterTables> {
   /** The register (any Kysely whose schema includes the action tables, e.g. RegisterDb). */
@@ -92,12 +93,14 @@ export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLog
     const actions =
       agency === null
         ? []
-        : await actionLog(register, deps.ring, {
-            today,
-            includeFreeText: read.freeText,
-            status: parsed.data.status ?? 'open',
-            ...(agency !== undefined ? { agency } : {}),
-          });
+        : await fromRegister(() =>
+            actionLog(register, deps.ring, {
+              today,
+              includeFreeText: read.freeText,
+              status: parsed.data.status ?? 'open',
+              ...(agency !== undefined ? { agency } : {}),
+            }),
+          );
     if (wantsCsv(req, parsed.data.format)) return sendCsv(res, `action-log-${today}.csv`, actionsCsv(actions, { includeFreeText: read.freeText }));
     res.json({ today, actions });
   });
@@ -112,11 +115,13 @@ export function actionLogRoutes<DB extends ActionRegisterTables>(deps: ActionLog
     const agencies =
       agency === null
         ? []
-        : await exceptionReport(register, deps.ring, {
-            today,
-            includeFreeText: read.freeText,
-            ...(agency !== undefined ? { agency } : {}),
-          });
+        : await fromRegister(() =>
+            exceptionReport(register, deps.ring, {
+              today,
+              includeFreeText: read.freeText,
+              ...(agency !== undefined ? { agency } : {}),
+            }),
+          );
     if (wantsCsv(req, parsed.data.format)) {
       return sendCsv(res, `exception-report-${today}.csv`, exceptionReportCsv(agencies, { includeFreeText: read.freeText }));
     }

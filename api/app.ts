@@ -15,12 +15,11 @@ import {
 import { ApplicationFailure, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type PayloadCodec, type UpdateDefinition } from '@temporalio/common';
 import { parse as parseContentType } from 'content-type';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Users } from '../config';
+import type { TrustProxy, Users } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
 import { actionReadFor, caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
@@ -56,8 +55,11 @@ import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
 import { sendError } from './errors';
+import { fromRegister, RegisterUnavailable } from './register-calls';
 import { currentRequestId, withRequestId } from './request-context';
 import { apiDocsRoutes } from './openapi';
+import { methodNotAllowed } from './methods';
+import { rateLimiters, type RateLimits } from './rate-limits';
 
 export interface AppDependencies {
   temporal: Client;
@@ -84,29 +86,8 @@ export interface AppDependencies {
   rateLimits?: RateLimits;
   /** Browser origins whose pages may call the API (CORS_ORIGINS, exact origins); unset or empty, no CORS (api/cors.ts). /codec keeps its own. */
   corsOrigins?: readonly string[];
-}
-
-/** How many requests one client (an address) and one signed-in person may make, and failed sign-ins. */
-export interface RateLimits {
-  perClientPerMinute: number;
-  perPersonPerMinute: number;
-  /** Answers 401 to one client in 15 minutes before it is refused 429: guessing tokens is slow. */
-  failedSignInsPer15Minutes: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimits = { perClientPerMinute: 600, perPersonPerMinute: 300, failedSignInsPer15Minutes: 20 };
-
-/** 429 in the API's shape; Retry-After (seconds until the window resets) is set by express-rate-limit. */
-function limiter(options: { windowMs: number; limit: number; key?: (req: Request, res: Response) => string; onlyFailedSignIns?: boolean }) {
-  return rateLimit({
-    windowMs: options.windowMs,
-    limit: options.limit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    ...(options.key ? { keyGenerator: options.key } : {}),
-    ...(options.onlyFailedSignIns ? { skipSuccessfulRequests: true, requestWasSuccessful: (_req: Request, res: Response) => res.statusCode !== 401 } : {}),
-    handler: (_req, res) => sendError(res, 429, 'RateLimited', 'Too many requests; try again later'),
-  });
+  /** The reverse proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); unset, none. */
+  trustProxy?: TrustProxy;
 }
 
 /** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
@@ -146,6 +127,20 @@ function canonicalJson(value: unknown): string {
 }
 
 class TemporalUnavailable extends Error {}
+
+/**
+ * gRPC codes that mean the case engine did not answer, not that it refused: DEADLINE_EXCEEDED and
+ * UNAVAILABLE, and CANCELLED, which a query sometimes ends with when our deadline passes while no
+ * worker answers it (issue 16: 3 reads in 20 answered 500 with the worker down).
+ */
+const UNANSWERED: readonly number[] = [1, 4, 14];
+
+/** Whether a Temporal call's error means it was not answered (in time), rather than refused. */
+export function unanswered(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  if (isGrpcServiceError(err) && UNANSWERED.includes(err.code)) return true;
+  return err instanceof Error && 'cause' in err && isGrpcServiceError(err.cause) && UNANSWERED.includes(err.cause.code);
+}
 
 /**
  * An update that reaches a case in the moment it continues as new is turned away before it is
@@ -223,6 +218,18 @@ function requestLog(logger: Logger) {
   });
 }
 
+/** How long /health waits for each part it checks; its answer comes within about this long. */
+export const HEALTH_CHECK_MS = 2_000;
+
+/** Whether a check answered truthily within HEALTH_CHECK_MS; a failure or no answer is false. */
+function answersWithin(check: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), HEALTH_CHECK_MS);
+  });
+  return Promise.race([check.then((v) => v !== false, () => false), late]).finally(() => clearTimeout(timer));
+}
+
 /** Bodies over this are refused 413 (the largest referral form is far smaller). */
 export const BODY_LIMIT = '256kb';
 
@@ -234,6 +241,9 @@ export function createApp(deps: AppDependencies): express.Express {
   app.disable('x-powered-by');
   // Every answer is no-store: an ETag would be computed (a hash of each body) and never used.
   app.set('etag', false);
+  // The client's address (req.ip, which the rate limits key on) and scheme as the trusted reverse
+  // proxy reports them (TRUST_PROXY); else the connection's: X-Forwarded-For is then ignored.
+  app.set('trust proxy', deps.trustProxy ?? false);
   // A request ID of ours on every answer and every log line; what the caller sends is not echoed.
   app.use((_req, res, next) => {
     res.locals.requestId = randomUUID();
@@ -248,49 +258,47 @@ export function createApp(deps: AppDependencies): express.Express {
   if (deps.logger) app.use(requestLog(deps.logger));
   // Before the rate limits (a 429 must be readable by the page, Retry-After included) and sign-in (a preflight has no token).
   if (deps.corsOrigins?.length) app.use(apiCors(deps.corsOrigins));
-  const limits = deps.rateLimits;
-  if (limits) {
-    // Per address first (everything, the codec's sign-in included), then failed sign-ins per address.
-    app.use(limiter({ windowMs: 60_000, limit: limits.perClientPerMinute }));
-    app.use(limiter({ windowMs: 15 * 60_000, limit: limits.failedSignInsPer15Minutes, onlyFailedSignIns: true }));
-  }
-  // Before the body limit below: the UI sends whole histories' payloads to decode.
-  if (deps.codec) {
-    app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users }));
-  }
+  // The rate limits (api/rate-limits.ts) are mounted after /health, which nothing limits.
+  const limits = deps.rateLimits && rateLimiters(deps.rateLimits);
 
   async function bounded<T>(fn: () => Promise<T>, withinMs = timeoutMs): Promise<T> {
     try {
       return await deps.temporal.withDeadline(new Date(Date.now() + withinMs), fn);
     } catch (err) {
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw new TemporalUnavailable();
-      if (isGrpcServiceError(err) && [4, 14].includes(err.code)) throw new TemporalUnavailable();
-      if (err instanceof Error && 'cause' in err && isGrpcServiceError(err.cause) && [4, 14].includes(err.cause.code)) {
-        throw new TemporalUnavailable();
-      }
+      if (unanswered(err)) throw new TemporalUnavailable();
       throw err;
     }
   }
 
   app.get('/health', async (_req, res) => {
+    // Each part within HEALTH_CHECK_MS, whatever is down (issue 16: with Temporal down, 10-15 s):
+    // a part that has not answered by then is reported down.
     const [temporal, database, smtp] = await Promise.all([
-      bounded(() => deps.temporal.workflowService.getSystemInfo({})).then(
-        () => true,
-        () => false,
-      ),
-      registerReachable(deps.register),
-      deps.smtpReachable().catch(() => false),
+      answersWithin(bounded(() => deps.temporal.workflowService.getSystemInfo({}), HEALTH_CHECK_MS)),
+      answersWithin(registerReachable(deps.register)),
+      answersWithin(deps.smtpReachable()),
     ]);
     const ok = temporal && database && smtp;
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', temporal, database, smtp });
   });
 
+  // A method a path does not have: 405 with Allow, before the codec's sign-in, sign-in and the body checks (api/methods.ts).
+  app.use(methodNotAllowed(app));
+  // Before the body limit below: the UI sends whole histories' payloads to decode. The codec
+  // server applies the limits itself: its unsigned calls (the Temporal UI's) count on their own.
+  if (deps.codec) {
+    app.use('/codec', codecServer({ codec: deps.codec, register: deps.register as unknown as Kysely<CodecAuditTables>, uiOrigin: deps.codecUiOrigin ?? 'http://127.0.0.1:8233', users: deps.users, ...(limits ? { limits } : {}) }));
+  }
+  // Per address: everything from here on (counted once, the codec's included).
+  if (limits) app.use(limits.perClient);
+
   // The OpenAPI document and the page that renders it: public, they hold no personal data.
   app.use(apiDocsRoutes());
 
-  // Who is asking comes first: a stranger's body is never read (issue 10).
-  app.use(authenticate(deps.users));
-  if (limits) app.use(limiter({ windowMs: 60_000, limit: limits.perPersonPerMinute, key: (_req, res) => `person:${actorOf(res).id}` }));
+  // Who is asking comes first: a stranger's body is never read (issue 10). A token that signs in
+  // no one is counted as a failed sign-in (429 past the limit); one that signs someone in never is.
+  app.use(authenticate(deps.users, limits?.failedSignIn));
+  if (limits) app.use(limits.perPerson);
 
   // Bodies are JSON: anything else would be read as an empty decision. And UTF-8 JSON only (RFC
   // 8259 §8.1): the body parser would read UTF-16 and UTF-32 too, which no client of ours sends.
@@ -319,7 +327,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   app.post('/referrals', requireRole('business-unit', 'referrer'), async (req, res) => {
     const parsed = referralRequestSchema.safeParse(req.body);
-    if (!parsed.success) return sendError(res, 422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error));
+    if (!parsed.success) return sendError(res, 422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error, req.body));
     const idempotencyKey = req.get('idempotency-key');
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       return sendError(res, 422, 'InvalidIdempotencyKey', 'Idempotency-Key must be 8 to 128 characters of A-Z a-z 0-9 . _ : -');
@@ -333,12 +341,16 @@ export function createApp(deps: AppDependencies): express.Express {
     // §13: the form is kept once, in the register, under a reference the system allocates.
     let allocated;
     try {
-      allocated = await cases.allocateCase({
-        receivedAt,
-        receivedBy: actor.id,
-        ...(idempotencyKey ? { idempotencyScope: sha256('referral', actor.id, idempotencyKey) } : {}),
-        form: referral,
-      });
+      allocated = await fromRegister(
+        () =>
+          cases.allocateCase({
+            receivedAt,
+            receivedBy: actor.id,
+            ...(idempotencyKey ? { idempotencyScope: sha256('referral', actor.id, idempotencyKey) } : {}),
+            form: referral,
+          }),
+        (err) => err instanceof IdempotencyConflict,
+      );
     } catch (err) {
       if (err instanceof IdempotencyConflict) return sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different referral');
       throw err;
@@ -375,10 +387,11 @@ export function createApp(deps: AppDependencies): express.Express {
       .json({ caseReference, workflowId: workflowIdFor(caseReference), receivedAt });
   });
 
+  /** The case reference in the path, read case-insensitively (dsp-2026-0001 is DSP-2026-0001). */
   function caseReferenceParam(req: Request, res: Response): string | undefined {
-    const ref = String(req.params.caseReference);
+    const ref = String(req.params.caseReference).toUpperCase();
     if (!CASE_REFERENCE_PATTERN.test(ref)) {
-      sendError(res, 404, 'CaseNotFound', 'No such case');
+      sendError(res, 404, 'CaseNotFound', 'No case has that reference: a case reference looks like DSP-2026-0001');
       return undefined;
     }
     return ref;
@@ -386,7 +399,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
   async function notFoundOrClosed(res: Response, ref: string): Promise<void> {
-    if (await cases.caseExists(ref)) return sendError(res, 409, 'CaseClosed', `Case ${ref} is closed`);
+    if (await fromRegister(() => cases.caseExists(ref))) return sendError(res, 409, 'CaseClosed', `Case ${ref} is closed`);
     return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
   }
 
@@ -399,7 +412,7 @@ export function createApp(deps: AppDependencies): express.Express {
       if ('refuse' in read) return refuseRead(res, read.refuse, ref);
       if (read.view !== 'whole') return res.json(read.view === 'referrer' ? referrerView(state) : operationsView(state));
       // The register being unreachable delays its rows; the case itself still answers.
-      const register = await cases.caseEntries(ref).catch(() => null);
+      const register = await fromRegister(() => cases.caseEntries(ref)).catch(() => null);
       res.json({ ...state, register, ...(register === null ? { registerUnavailable: true } : {}) });
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
@@ -411,7 +424,7 @@ export function createApp(deps: AppDependencies): express.Express {
     const ref = caseReferenceParam(req, res);
     if (!ref) return;
     if (!mayReadReferral(actorOf(res))) return sendError(res, 403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
-    const form = await cases.referralOf(ref);
+    const form = await fromRegister(() => cases.referralOf(ref));
     if (!form) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
     res.json({ caseReference: ref, referral: form });
   });
@@ -422,7 +435,7 @@ export function createApp(deps: AppDependencies): express.Express {
    * refusal's status and words when refused. Returns the update's answer, or undefined once an
    * answer has been sent.
    */
-  async function decideThroughUpdate<R extends { requestHash?: string }>(
+  async function decideThroughUpdate<R extends { requestHash?: string; requestId?: string; duplicate?: boolean }>(
     req: Request,
     res: Response,
     target: { handle: WorkflowHandle; update: UpdateDefinition<R, [DecisionRequest]>; name: string; location: string; gone: () => Promise<void> },
@@ -439,7 +452,8 @@ export function createApp(deps: AppDependencies): express.Express {
     const updateId = idempotencyKey ? `decision-${sha256('update', target.name, actor.id, idempotencyKey).slice(0, 40)}` : `decision-${randomUUID()}`;
     const acceptBy = new Date(Date.now() + timeoutMs - ACCEPT_MARGIN_MS).toISOString();
     let result: R;
-    const args: [DecisionRequest] = [{ actor, payload: body, acceptBy, ...(key ? { key } : {}) }];
+    const requestId = res.locals.requestId as string;
+    const args: [DecisionRequest] = [{ actor, payload: body, acceptBy, requestId, ...(key ? { key } : {}) }];
     try {
       try {
         // One call that waits for the answer (issue 9: no second round trip when all goes well).
@@ -482,6 +496,12 @@ export function createApp(deps: AppDependencies): express.Express {
       sendError(res, 422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different request');
       return undefined;
     }
+    // A replay: applied in an earlier run (the case says so), or answered by Temporal with the
+    // first request's outcome within this run (it carries the first request's ID).
+    if (result.duplicate || (result.requestId !== undefined && result.requestId !== requestId)) {
+      res.setHeader('Idempotent-Replayed', 'true');
+      return { ...result, duplicate: true };
+    }
     return result;
   }
 
@@ -515,11 +535,10 @@ export function createApp(deps: AppDependencies): express.Express {
       gone: () => notFoundOrClosed(res, ref),
     });
     if (!result) return;
-    if (result.duplicate) res.setHeader('Idempotent-Replayed', 'true');
     // The update's own answer, with no second call (issue 9): small, and as much as the person may
     // read. Every role that records a case decision reads the whole case; the policy is still
     // checked, against the facts the answer carries.
-    const { requestHash: _hash, ...answer } = result;
+    const { requestHash: _hash, requestId: _id, ...answer } = result;
     const read = caseReadFor(actor, result.facts);
     if ('refuse' in read || read.view !== 'whole') return res.json({ caseReference: ref, stage: result.stage });
     res.json(answer);
@@ -538,7 +557,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   /** An action the register knows whose workflow has finished is closed; else there is none. */
   async function actionGone(res: Response, ref: string, actionId: string): Promise<void> {
-    const status = await actionRecordStatus(deps.register, ref, actionId);
+    const status = await fromRegister(() => actionRecordStatus(deps.register, ref, actionId));
     if (status) return sendError(res, 409, 'ActionClosed', `Action ${ref} ${actionId} is ${status}`);
     return sendError(res, 404, 'ActionNotFound', `No action ${ref} ${actionId}`);
   }
@@ -576,7 +595,7 @@ export function createApp(deps: AppDependencies): express.Express {
       gone: () => actionGone(res, ref, actionId),
     });
     if (!status) return;
-    const { requestHash: _hash, ...view } = status;
+    const { requestHash: _hash, requestId: _id, duplicate: _replayed, ...view } = status;
     res.json(view);
   });
 
@@ -585,6 +604,7 @@ export function createApp(deps: AppDependencies): express.Express {
   // Express 5 passes rejected promises here. Only a stable code leaves the process.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof TemporalUnavailable) return sendError(res, 503, 'TemporalUnavailable', 'The case engine did not answer in time; try again');
+    if (err instanceof RegisterUnavailable) return sendError(res, 503, 'RegisterUnavailable', 'The register did not answer; nothing was changed; try again shortly');
     // What reading the request refused (the router, body-parser): a 4xx, said in our words.
     const { type, status } = err as { type?: string; status?: number };
     if (type === 'entity.parse.failed') return sendError(res, 400, 'MalformedJson', 'The body is not valid JSON');

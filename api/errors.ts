@@ -41,6 +41,8 @@ export const API_ERRORS = {
   /** Nothing was applied; try again (with Retry-After). */
   NotApplied: 503,
   TemporalUnavailable: 503,
+  /** The register did not answer: nothing was changed (with Retry-After). */
+  RegisterUnavailable: 503,
   SignInUnavailable: 503,
 } as const;
 

@@ -64,11 +64,22 @@ export function allowedMethods(routes: readonly RouteMethods[], path: string): S
   return allowed;
 }
 
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The middleware: mount it before the body is read and before sign-in. */
 export function methodNotAllowed(app: Express) {
   let routes: RouteMethods[] | undefined;
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method === 'OPTIONS') return next();
+    // A path that does not decode is refused 400 MalformedPath by the router, whatever the method.
+    if (!decodes(req.path)) return next();
     routes ??= routeMethods((app as unknown as { router: { stack: Layer[] } }).router.stack);
     const allowed = allowedMethods(routes, req.path);
     if (allowed.size === 0 || allowed.has(req.method)) return next();

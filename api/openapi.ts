@@ -237,6 +237,7 @@ export const caseDecisionExamples = (today: string = londonToday()): { [K in Dec
   'panel-response': { response: 'local-review' },
   'further-information-sent': { note: NOTE },
   'reviewer-commissioned': { reviewer: 'Example Independent Reviewer', reviewerId: 'reviewer-1' },
+  'reviewer-changed': { reviewer: 'Example Second Reviewer', reviewerId: 'reviewer-2', replaces: 'reviewer-1', reason: 'Example reason: replace with the real one' },
   'terms-of-reference-agreed': { note: NOTE },
   'review-progress': { summary: 'Example summary: replace with what the review has done' },
   'draft-report-to-ld': { note: NOTE },

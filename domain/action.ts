@@ -379,6 +379,10 @@ export interface ActionStatusView {
   version: number;
   /** The hash of the request a decision answers (the API checks a replayed key against it). */
   requestHash?: string;
+  /** The API request this answer was made for (DecisionRequest.requestId). */
+  requestId?: string;
+  /** A decision applied in an earlier run, answered again (the API says Idempotent-Replayed). */
+  duplicate?: boolean;
 }
 
 export function actionStatus(state: ActionState): ActionStatusView {

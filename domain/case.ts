@@ -211,6 +211,8 @@ export interface DecisionResult {
   duplicate: boolean;
   /** The hash of the request this answers (the API checks a replayed key against it). */
   requestHash?: string;
+  /** The API request this answer was made for (DecisionRequest.requestId). */
+  requestId?: string;
 }
 
 /** Where a case stood before a decision, for its answer to say what changed. */

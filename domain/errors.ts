@@ -70,7 +70,7 @@ function explain(issue: z.core.$ZodIssue, input: unknown): string {
       return `${field} must be ${TYPE_WORDS[issue.expected] ?? issue.expected}${send}`;
     case 'invalid_value': {
       const choices = issue.values.map((v) => String(v)).join(', ');
-      return `${field} ${missing ? 'is missing; it' : ''} must be one of: ${choices}`.replace(/ {2}/g, ' ');
+      return missing ? `${field} is missing${send}; it must be one of: ${choices}` : `${field} must be one of: ${choices}`;
     }
     case 'too_small':
       if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? `${field} is empty${send}` : `${field} must be at least ${issue.minimum} characters`;

@@ -59,7 +59,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
       (request: DecisionRequest): Promise<ActionStatusView> =>
         lock.exclusive(async () => {
           const updateId = currentUpdateInfo()?.id;
-          if (requestOf(updateId)) return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}) };
+          if (requestOf(updateId)) return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}), duplicate: true };
           const reused = keyReuse(state.requests, request, name);
           if (reused) refuse('IdempotencyKeyReused', reused);
           // Checked again against the action as the decision before it left it.
@@ -69,7 +69,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
           // From here to the end, nothing awaits: the decision is applied whole.
           applyActionDecision(state, name, request.actor, check.payload, deadlines, nowIso());
           rememberRequest(state.requests, updateId, request, name);
-          return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}) };
+          return { ...actionStatus(state), ...(request.key ? { requestHash: request.key.requestHash } : {}), ...(request.requestId ? { requestId: request.requestId } : {}) };
         }),
       {
         validator: (request: DecisionRequest) => {

@@ -28,6 +28,12 @@ export interface DecisionRequest {
    * reaches later (a worker was down) is refused, so that answer stays true.
    */
   acceptBy?: string;
+  /**
+   * The API's ID for this request (random), echoed in the answer: within a run Temporal answers a
+   * repeated update ID with its first outcome, which then carries the first request's ID, so the
+   * API can say the answer is a replay (Idempotent-Replayed).
+   */
+  requestId?: string;
 }
 
 /** One Temporal update per decision, named after it (the names show in the Temporal UI). */

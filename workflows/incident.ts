@@ -103,7 +103,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
             if (fromMainLoop) revision++;
             await condition(() => toStart().length === 0);
           }
-          return decisionResult(state, false, request.key?.requestHash, before);
+          return { ...decisionResult(state, false, request.key?.requestHash, before), ...(request.requestId ? { requestId: request.requestId } : {}) };
         }),
       {
         validator: (request: DecisionRequest) => {

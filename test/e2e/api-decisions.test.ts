@@ -263,7 +263,9 @@ describe('Idempotency-Key', () => {
     expect(first.body.changed.map((o: { id: string }) => o.id)).toContain('national-notification');
     const second = await post(own, 'clock-corrected', 'business-unit').set('Idempotency-Key', key).send(correction);
     expect(second.status).toBe(200);
-    expect(second.body).toEqual(first.body);
+    // The first answer again, saying it is a replay (issue 16: it said duplicate: false).
+    expect(second.body).toEqual({ ...first.body, duplicate: true });
+    expect(second.headers['idempotent-replayed']).toBe('true');
 
     const shown = (await getCase(own)).body as CaseBody;
     expect(shown.clockCorrections).toHaveLength(1);
@@ -290,7 +292,7 @@ describe('Idempotency-Key', () => {
     const retry = await post(own, 'referrer-feedback-sent', 'business-unit').set('Idempotency-Key', key).send({ note: 'letter sent' });
     expect([first.status, retry.status]).toEqual([200, 200]);
     expect(first.body.changed).toContainEqual(expect.objectContaining({ id: 'referrer-feedback', status: 'met' }));
-    expect(retry.body).toEqual(first.body);
+    expect(retry.body).toEqual({ ...first.body, duplicate: true });
 
     const shown = (await getCase(own)).body as CaseBody;
     expect(shown.timeline.filter((t) => t.kind === 'decision:referrer-feedback-sent')).toHaveLength(1);

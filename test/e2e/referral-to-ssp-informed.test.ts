@@ -121,7 +121,7 @@ test('without a valid token nothing is accepted; a reference cannot be chosen by
   const named = await request(stack.app).post('/referrals').set(bearer(TOKENS.businessUnit)).send({ caseReference: 'Test Child 2026', referral: validReferralForm() });
   expect(named.status).toBe(422);
   // A key the referral does not have: refused, pointed at, and not repeated (the sender's text).
-  expect(named.body.error.problems).toEqual([{ path: '(a key)', message: 'Unrecognized key' }]);
+  expect(named.body.error.problems).toEqual([{ path: '(a key)', message: 'A field is not part of this request: remove it (check the spelling)' }]);
   expect(JSON.stringify(named.body)).not.toContain('Test Child');
   const missing = await request(stack.app).get(`/cases/${newCaseReference()}`).set(bearer(TOKENS.businessUnit));
   expect(missing.status).toBe(404);
