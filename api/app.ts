@@ -511,7 +511,9 @@ export function createApp(deps: AppDependencies): express.Express {
     const actions = (body as { actions?: unknown } | null)?.actions;
     if (!Array.isArray(actions)) return [];
     return actions.flatMap((a: { agency?: unknown }, i) =>
-      typeof a?.agency === 'string' && !deps.agencies!.includes(a.agency) ? [{ path: `actions.${i}.agency`, message: "is not an agency in the partnership's directory" }] : [],
+      typeof a?.agency === 'string' && !deps.agencies!.includes(a.agency)
+        ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${deps.agencies!.join(', ')}` }]
+        : [],
     );
   }
 

@@ -46,7 +46,7 @@ afterAll(async () => {
 test('only the L&D Chair agrees actions, and only for agencies in the directory', async () => {
   expect((await post('act-ssp', `/cases/${ref}/decisions/actions-agreed`, { actions: [action(AGENCIES[0]!, 1)] })).status).toBe(403);
   const unknown = await post('act-ld', `/cases/${ref}/decisions/actions-agreed`, { actions: [action('Unlisted Agency Ltd', 1)] });
-  expect([unknown.status, unknown.body.error.code, unknown.body.error.problems]).toEqual([422, 'InvalidDecision', [{ path: 'actions.0.agency', message: "is not an agency in the partnership's directory" }]]);
+  expect([unknown.status, unknown.body.error.code, unknown.body.error.problems]).toEqual([422, 'InvalidDecision', [{ path: 'actions.0.agency', message: `agency (action 1) is not one of the partnership's agencies; send one of: ${AGENCIES.join(', ')}` }]]);
   expect(JSON.stringify(unknown.body)).not.toContain('Unlisted Agency');
   const past = await post('act-ld', `/cases/${ref}/decisions/actions-agreed`, { actions: [{ ...action(AGENCIES[0]!, 1), deadline: inDays(-1) }] });
   expect([past.status, past.body.error.problems?.[0]?.path]).toEqual([422, 'actions.0.deadline']);

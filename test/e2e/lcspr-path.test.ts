@@ -21,7 +21,9 @@ const ROLE_IDS: Record<Role, string> = {
   operations: 'ops-1',
 };
 const tokenOf = (role: Role) => `e2e-lcspr-${role}-token`;
-const PEOPLE = (Object.keys(ROLE_IDS) as Role[]).map((role) => ({ id: ROLE_IDS[role], role, agency: `Test agency (${role})`, token: tokenOf(role) }));
+/** A second independent reviewer the SSP may bring in (§8.1). */
+const SECOND_REVIEWER = { id: 'reviewer-2', role: 'reviewer' as Role, agency: 'Test agency (reviewer)', token: 'e2e-lcspr-second-reviewer-token' };
+const PEOPLE = [...(Object.keys(ROLE_IDS) as Role[]).map((role) => ({ id: ROLE_IDS[role], role, agency: `Test agency (${role})`, token: tokenOf(role) })), SECOND_REVIEWER];
 
 let stack: DevStack;
 beforeAll(async () => {
@@ -217,4 +219,39 @@ test('LCSPR path through the API: referral to publication and the action plan, w
   const description = await handle.describe();
   expect(description.typedSearchAttributes.get(OVERDUE_COUNT)).toBe(0);
   expect(description.typedSearchAttributes.get(NEXT_DEADLINE)?.toISOString()).toBe(open[0]!.dueAt);
+});
+
+test('no dead end at the LCSPR: the reviewer is named by sign-in ID, and the SSP replace one who steps down (§8.1)', async () => {
+  const created = await request(stack.app).post('/referrals').set('Authorization', `Bearer ${tokenOf('business-unit')}`).send({ referral: validReferralForm() });
+  expect(created.status).toBe(201);
+  const ref = created.body.caseReference as string;
+  await decideOk(ref, 'ssp-informed', 'business-unit', {}, 'awaiting-ssp-decision');
+  await decideOk(ref, 'ssp-decision', 'ssp', { outcome: 'criteria-met', rationale: 'Serious harm (test).' }, 'awaiting-national-notification');
+  await decideOk(ref, 'national-notification', 'business-unit', { panelReference: 'CSPRP-E2E-0002' }, 'awaiting-panel-acknowledgement');
+  await decideOk(ref, 'panel-acknowledgement', 'business-unit', {}, 'rapid-review');
+  await decideOk(ref, 'rapid-review-held', 'rapid-review-chair', { recommendation: 'lcspr', rationale: 'Learning (test).' }, 'awaiting-level-of-review');
+  await decideOk(ref, 'rapid-review-report', 'ssp', { levelOfReview: 'lcspr', rationale: 'An LCSPR (test).' }, 'awaiting-panel-response');
+  await decideOk(ref, 'panel-response', 'business-unit', { response: 'local-review' }, 'lcspr');
+
+  // Without the sign-in ID the commissioning is refused, saying what the ID is for (the case sat at lcspr for ever).
+  const unnamed = await post(ref, 'reviewer-commissioned', 'ssp', { reviewer: 'Independent reviewer (test)' });
+  expect([unnamed.status, unnamed.body.error.code]).toEqual([422, 'InvalidDecision']);
+  expect(unnamed.body.error.problems).toEqual([{ path: 'reviewerId', message: expect.stringMatching(/^reviewerId is missing: send the reviewer's sign-in ID: it lets the reviewer read the case/) }]);
+  await decideOk(ref, 'reviewer-commissioned', 'ssp', { reviewer: 'Independent reviewer (test)', reviewerId: ROLE_IDS.reviewer }, 'lcspr');
+  await decideOk(ref, 'terms-of-reference-agreed', 'rapid-review-chair', {}, 'lcspr');
+
+  // The reviewer steps down (a conflict of interest): the SSP bring in another, with the reason.
+  const unknownReplaced = await post(ref, 'reviewer-changed', 'ssp', { reviewer: 'Second reviewer (test)', reviewerId: SECOND_REVIEWER.id, replaces: 'nobody-here', reason: 'Conflict of interest (test).' });
+  expect([unknownReplaced.status, unknownReplaced.body.error.code]).toEqual([409, 'WrongStage']);
+  const changed = await decideOk(ref, 'reviewer-changed', 'ssp', { reviewer: 'Second reviewer (test)', reviewerId: SECOND_REVIEWER.id, replaces: ROLE_IDS.reviewer, reason: 'Conflict of interest (test).' }, 'lcspr');
+  expect(changed.timeline.filter((t) => t.kind.startsWith('decision:reviewer-')).map((t) => [t.kind, t.detail])).toEqual([
+    ['decision:reviewer-commissioned', { reviewerId: ROLE_IDS.reviewer }],
+    ['decision:reviewer-changed', { reviewerId: SECOND_REVIEWER.id, replaced: ROLE_IDS.reviewer }],
+  ]);
+  // The one who stepped down no longer reads the case or writes to it; the new one does.
+  const asFirst = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('reviewer')}`);
+  expect([asFirst.status, asFirst.body.error?.code]).toEqual([404, 'CaseNotFound']);
+  expect((await post(ref, 'review-progress', 'reviewer', { summary: 'Still here (test).' })).status).toBe(404);
+  const draft = await request(stack.app).post(`/cases/${ref}/decisions/draft-report-to-ld`).set('Authorization', `Bearer ${SECOND_REVIEWER.token}`).send({});
+  expect([draft.status, draft.body.stage]).toEqual([200, 'lcspr-draft']);
 });
