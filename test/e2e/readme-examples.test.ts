@@ -1,6 +1,7 @@
-// The README's "Try it" examples, sent to the real API as written: each `curl` and the
-// `# -> status {fields}` line under it. A field in the README that the API does not answer (the
-// `informedAt` it once documented) fails here.
+// The documented examples, sent to the real API as written: each `curl` and the
+// `# -> status {fields}` line under it, read from the file each lives in (README.md's "Try it",
+// docs/API.md's "Action plans"). A field in the docs that the API does not answer (the
+// `informedAt` the README once documented) fails here.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -18,10 +19,10 @@ interface Example {
   text: string;
 }
 
-/** What a shell puts in place of a `$(...)` the README uses; any other is refused (the test would not know it). */
+/** What a shell puts in place of a `$(...)` an example uses; any other is refused (the test would not know it). */
 function substitution(command: string): string {
   if (command.trim() === 'TZ=Europe/London date +%F') return londonToday();
-  throw new Error(`README example with a $(${command}) this test does not know`);
+  throw new Error(`Documented example with a $(${command}) this test does not know`);
 }
 
 /** A -d argument as a shell reads it: '...' pieces and $(...) substitutions, side by side. */
@@ -36,16 +37,20 @@ function shellWord(text: string, from: number): string {
       const end = text.indexOf(')', i);
       word += substitution(text.slice(i + 2, end));
       i = end + 1;
-    } else throw new Error(`README example with shell syntax this test does not read: ${text.slice(i, i + 20)}`);
+    } else throw new Error(`Documented example with shell syntax this test does not read: ${text.slice(i, i + 20)}`);
   }
   return word;
 }
 
-/** The curl commands of the first sh block under a README heading, with what each should answer. */
-function examples(heading = '## Try it'): Example[] {
-  const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
-  if (!readme.includes(heading)) throw new Error(`README has no section ${heading}`);
-  const section = readme.slice(readme.indexOf(heading));
+/** Where each documented example block lives: the README's first case, the API reference's action plans. */
+const TRY_IT = { file: 'README.md', heading: '## Try it' } as const;
+const ACTION_PLANS = { file: 'docs/API.md', heading: '## Action plans' } as const;
+
+/** The curl commands of the first sh block under a heading of a documentation file, with what each should answer. */
+function examples({ file: doc, heading }: { file: string; heading: string } = TRY_IT): Example[] {
+  const text = readFileSync(path.join(PROJECT_ROOT, doc), 'utf8');
+  if (!text.includes(heading)) throw new Error(`${doc} has no section ${heading}`);
+  const section = text.slice(text.indexOf(heading));
   const block = section.slice(section.indexOf('```sh') + 5, section.indexOf('```', section.indexOf('```sh') + 5));
   const lines = block.split('\n');
   const found: Example[] = [];
@@ -58,7 +63,7 @@ function examples(heading = '## Try it'): Example[] {
     let command = '';
     for (; i < lines.length && !lines[i]!.startsWith('# ->'); i++) command += lines[i]!.replace(/\\$/, ' ');
     const answer = /^# -> (\d{3}) (.*)$/.exec(lines[i] ?? '');
-    if (!answer) throw new Error(`README example without "# -> status {fields}": ${command}`);
+    if (!answer) throw new Error(`${doc} example without "# -> status {fields}": ${command}`);
     // A URL may be quoted (a query's ? and & in a shell).
     const url = /http:\/\/127\.0\.0\.1:3000(\/[^\s']*)/.exec(command)![1]!;
     const headers: Record<string, string> = {};
@@ -73,7 +78,7 @@ function examples(heading = '## Try it'): Example[] {
   return found;
 }
 
-/** The fields the README shows are in the answer: objects by key, strings and numbers equal, arrays as arrays. */
+/** The fields an example shows are in the answer: objects by key, strings and numbers equal, arrays as arrays. */
 function expectFields(actual: unknown, expected: unknown, where: string): void {
   if (Array.isArray(expected)) {
     expect({ where, isArray: Array.isArray(actual) }).toEqual({ where, isArray: true });
@@ -92,21 +97,22 @@ const DOCUMENTED_REFERENCE = 'DSP-2026-0001';
 let stack: DevStack;
 beforeAll(async () => {
   const users = loadUsers(path.join(PROJECT_ROOT, 'config', 'users.example.json'));
-  // The development tokens the README uses: dev-<role>-token.
+  // The development tokens the examples use: dev-<role>-token.
   stack = await startDevStack({ people: users.users.map((u) => ({ id: u.id, role: u.role, agency: u.agency, token: `dev-${u.role}-token` })) });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-test('the README has its examples, each with the answer it promises', () => {
+test('the README and docs/API.md have their examples, each with the answer it promises', () => {
   const all = examples();
   expect(all.length).toBeGreaterThanOrEqual(6);
   expect(readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8')).not.toContain('informedAt');
+  expect(readFileSync(path.join(PROJECT_ROOT, ACTION_PLANS.file), 'utf8')).not.toContain('informedAt');
   // Nothing sent is dated but by the day it is sent: the referral is today's, completedOn today's.
   const referral = all.find((e) => e.path === '/referrals')!.body as { referral: { referrer: { becameAwareDate: string } } };
   expect(referral.referral.referrer.becameAwareDate).toBe(londonToday());
-  const completed = examples('## Action plans').find((e) => e.path.endsWith('/action-completed'))!;
+  const completed = examples(ACTION_PLANS).find((e) => e.path.endsWith('/action-completed'))!;
   expect(completed.body).toMatchObject({ completedOn: londonToday() });
   expect(completed.text).toContain('$(TZ=Europe/London date +%F)');
 });
@@ -124,7 +130,7 @@ test("the case the README's referral opens starts with nothing late", async () =
   expect({ metLate: read.body.metLate, missed: read.body.missed }).toEqual({ metLate: [], missed: [] });
 });
 
-test("every README example answers as the README says, in order, on one case", async () => {
+test("every Try it example answers as the README says, in order, on one case", async () => {
   let reference: string | undefined;
   for (const example of examples()) {
     const substitute = (text: string) => (reference ? text.split(DOCUMENTED_REFERENCE).join(reference) : text);
@@ -145,8 +151,8 @@ const ACTION_PLAN_REFERENCE = 'DSP-2026-0002';
 const DAY_MS = 86_400_000;
 const daysAhead = (n: number) => new Date(Date.now() + n * DAY_MS).toISOString().slice(0, 10);
 
-test('the action-plan examples answer as the README says, on a case at the action-plan stage', async () => {
-  const all = examples('## Action plans');
+test('the action-plan examples answer as docs/API.md says, on a case at the action-plan stage', async () => {
+  const all = examples(ACTION_PLANS);
   expect(all.map((e) => e.path.split('/').slice(3).join('/'))).toEqual(
     expect.arrayContaining(['decisions/actions-agreed', 'actions/A01/decisions/action-extended', 'actions/A01/decisions/action-completed']),
   );
@@ -165,7 +171,7 @@ test('the action-plan examples answer as the README says, on a case at the actio
   await decide('business-unit', 'referrer-feedback-sent', {});
   await decide('ld-chair', 'ld-decision', { outcome: 'multi-agency-audit', rationale: 'An audit across agencies (test).' });
   await decide('ssp', 'ssp-approval', { approved: true, rationale: 'Agreed (test).' });
-  // The README's deadlines, moved to lie ahead of today in the same order (completedOn is today's already).
+  // docs/API.md's deadlines, moved to lie ahead of today in the same order (completedOn is today's already).
   const dates: Array<[string, string]> = [
     ['2027-03-31', daysAhead(120)],
     ['2027-04-30', daysAhead(150)],
