@@ -14,6 +14,7 @@ import type { ReferralForm } from '../domain/referral-form';
 import { isSealed, openText, sealText } from './register-crypto';
 import { readEntries, type CaseEntry } from './register-events';
 import type { RegisterDb } from './register';
+import { canonicalJson } from '../domain/canonical-json';
 
 export interface CaseTable {
   /** DSP-YYYY-NNNN, allocated by allocateCase. */
@@ -86,16 +87,6 @@ export function sealForm(ring: KeyRing, form: ReferralForm, caseReference: strin
  */
 export function openForm(ring: KeyRing, stored: string, caseReference: string): ReferralForm {
   return JSON.parse(isSealed(stored) ? openText(ring, stored, formContext(caseReference)) : stored) as ReferralForm;
-}
-
-/** JSON with object keys sorted, so two forms compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
-    return sorted;
-  });
 }
 
 function sameForm(ring: KeyRing, stored: string, caseReference: string, given: ReferralForm): boolean {

@@ -12,7 +12,7 @@
 //
 // One window remains, as with every SMTP client: the relay accepted the message and the attempt
 // ended (crash, lost reply, deadline) before the row was marked sent. A later attempt sends it
-// again, with the same Message-ID; the row then shows attempts >= 2 (README, "Emails: at most once").
+// again, with the same Message-ID; the row then shows attempts >= 2 (docs/OPERATIONS.md, "Emails: at most once").
 import { createHash, randomUUID } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Transporter } from 'nodemailer';

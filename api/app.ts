@@ -18,7 +18,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { TrustProxy, Users } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
@@ -28,8 +27,6 @@ import { ACTION_ID_PATTERN } from '../domain/action-snapshot';
 import { isDecisionName, roleRefusal } from '../domain/decisions';
 import { isRefusal, REFUSALS, zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
-import { instantSchema } from '../domain/instants';
-import { referralFormSchema } from '../domain/referral-form';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
 import { caseRegister, IdempotencyConflict } from '../activities/case-register';
 import { registerReachable, type RegisterDb } from '../activities/register';
@@ -54,7 +51,9 @@ import { actorOf, authenticate, requireRole, type SignIn } from './auth';
 import type { Kysely } from 'kysely';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
+import { canonicalJson } from '../domain/canonical-json';
 import { sendError } from './errors';
+import { BODY_LIMIT, IDEMPOTENCY_KEY, referralRequestSchema } from './requests';
 import { fromRegister, RegisterUnavailable } from './register-calls';
 import { currentRequestId, withRequestId } from './request-context';
 import { apiDocsRoutes } from './openapi';
@@ -90,21 +89,12 @@ export interface AppDependencies {
   trustProxy?: TrustProxy;
 }
 
-/** The case reference is allocated by the system (DSP-YYYY-NNNN), never chosen by the caller. */
-export const referralRequestSchema = z.strictObject({
-  /** When the Business Unit received the referral; defaults to now. */
-  receivedAt: instantSchema().optional(),
-  referral: referralFormSchema,
-});
-
 /** A refused read: 404 where even the case's existence would tell something, else 403. */
 function refuseRead(res: Response, status: 403 | 404, ref: string): void {
   if (status === 404) return sendError(res, 404, 'CaseNotFound', `No case ${ref}`);
   return sendError(res, 403, 'ReadNotAllowed', 'This case is not open to your role');
 }
 
-/** What an Idempotency-Key may be (the OpenAPI document says so from this pattern too). */
-export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,128}$/;
 /** The API answers 503 "nothing applied" this long before a case would still accept the request. */
 const ACCEPT_MARGIN_MS = 2_000;
 /** How long a decision that timed out is asked whether it was accepted. */
@@ -112,18 +102,6 @@ const ACCEPT_PROBE_MS = 3_000;
 
 function sha256(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000'), 'utf8').digest('hex');
-}
-
-/** JSON with keys in order, so the same body always hashes the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }
 
 class TemporalUnavailable extends Error {}
@@ -230,8 +208,6 @@ function answersWithin(check: Promise<unknown>): Promise<boolean> {
   return Promise.race([check.then((v) => v !== false, () => false), late]).finally(() => clearTimeout(timer));
 }
 
-/** Bodies over this are refused 413 (the largest referral form is far smaller). */
-export const BODY_LIMIT = '256kb';
 
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();

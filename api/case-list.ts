@@ -13,8 +13,7 @@
 // action owner lists none (403). A page filtered for a referrer or a reviewer may hold fewer than
 // `limit` cases while a next page exists.
 import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
-// Not re-exported by @temporalio/common's index; the client reads list results with it too.
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import express from 'express';
 import { z } from 'zod';
@@ -30,6 +29,29 @@ import { queryProblems } from './query';
 
 /** The incident workflow's type, as visibility records it. */
 const INCIDENT_WORKFLOW_TYPE = 'incidentWorkflow';
+/**
+ * A keyword or date-time search attribute of a listed execution, as its text (both are JSON
+ * strings in the payload; an untyped upsert stores a one-item list). Read with the SDK's public
+ * payload converter rather than its internal search-attribute decoder.
+ */
+function attributeValue(fields: Record<string, Payload> | null | undefined, name: string): unknown {
+  const payload = fields?.[name];
+  if (!payload) return undefined;
+  const value: unknown = defaultPayloadConverter.fromPayload(payload);
+  return Array.isArray(value) ? (value[0] as unknown) : value;
+}
+
+function attributeText(fields: Record<string, Payload> | null | undefined, name: string): string | undefined {
+  const value = attributeValue(fields, name);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** An int search attribute (a JSON number). */
+function attributeNumber(fields: Record<string, Payload> | null | undefined, name: string): number | undefined {
+  const value = attributeValue(fields, name);
+  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
 const WORKFLOW_ID_PREFIX = workflowIdFor('');
 
 export const DEFAULT_PAGE_SIZE = 25;
@@ -222,10 +244,11 @@ export function caseListRoutes(deps: CaseListDependencies): express.Router {
       const workflowId = execution.execution?.workflowId ?? '';
       const caseReference = workflowId.slice(WORKFLOW_ID_PREFIX.length);
       if (!workflowId.startsWith(WORKFLOW_ID_PREFIX) || !CASE_REFERENCE_PATTERN.test(caseReference)) return [];
-      const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
-      const stage = attributes.get(CASE_STAGE);
+      const fields = execution.searchAttributes?.indexedFields;
+      const stage = attributeText(fields, CASE_STAGE.name);
       if (stage === undefined || !(STAGES as readonly string[]).includes(stage)) return [];
-      const next = attributes.get(NEXT_DEADLINE);
+      const nextText = attributeText(fields, NEXT_DEADLINE.name);
+      const next = nextText !== undefined && Number.isFinite(Date.parse(nextText)) ? new Date(nextText) : undefined;
       const seconds = Number(execution.startTime?.seconds ?? 0);
       return [
         {
@@ -233,7 +256,7 @@ export function caseListRoutes(deps: CaseListDependencies): express.Router {
           stage: stage as Stage,
           openedAt: new Date(seconds * 1000 + Math.floor((execution.startTime?.nanos ?? 0) / 1e6)).toISOString(),
           nextDeadline: next ? next.toISOString() : null,
-          overdue: attributes.get(OVERDUE_COUNT) ?? 0,
+          overdue: attributeNumber(fields, OVERDUE_COUNT.name) ?? 0,
           open: execution.status === proto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
         },
       ];

@@ -22,7 +22,7 @@ import { referralFormSchema } from '../domain/referral-form';
 // A cycle (app.ts mounts apiDocsRoutes): what this module takes from app.ts is read only when the
 // document is built, by which time both modules have loaded; never at load.
 import { actionLogQuerySchema, exceptionsQuerySchema } from './action-log';
-import { BODY_LIMIT, IDEMPOTENCY_KEY, referralRequestSchema } from './app';
+import { BODY_LIMIT, IDEMPOTENCY_KEY, referralRequestSchema } from './requests';
 import { caseListQuerySchema, caseListResponseSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './case-list';
 import { CODEC_SESSION_COOKIE } from './codec-server';
 import { sendError, RETRY_AFTER_SECONDS, type ErrorCode } from './errors';

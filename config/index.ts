@@ -1,5 +1,5 @@
-// Configuration, parsed once at start from the environment (documented in README.md and
-// config/example.env). A missing or malformed value stops the process naming the variable;
+// Configuration, parsed once at start from the environment (documented in docs/OPERATIONS.md and
+// config/compose.env.example). A missing or malformed value stops the process naming the variable;
 // values are never logged.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -276,12 +276,12 @@ export function signInConfig(env: Env): SignInConfig {
   if (kind === 'dev-tokens') {
     if (!development && isExampleUsersFile(env.USERS_FILE)) {
       throw new ConfigError(
-        `USERS_FILE is the example users file (config/users.example.json), whose tokens are published with the code: it is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (README: Signing in).`,
+        `USERS_FILE is the example users file (config/users.example.json), whose tokens are published with the code: it is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (docs/API.md: Signing in).`,
       );
     }
     if (!development) {
       throw new ConfigError(
-        `SIGN_IN=dev-tokens (the local token file, USERS_FILE) is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (README: Signing in), or APP_ENV=development on a developer's machine.`,
+        `SIGN_IN=dev-tokens (the local token file, USERS_FILE) is for development only, and APP_ENV is ${env.APP_ENV}. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (docs/API.md: Signing in), or APP_ENV=development on a developer's machine.`,
       );
     }
     return { kind, usersFile: env.USERS_FILE };

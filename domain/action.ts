@@ -27,6 +27,7 @@ import {
 import { zodProblems, type Problem, type Refusal } from './errors';
 import type { Actor, Role } from './roles';
 import { noticePolicy } from './rulebook';
+import { londonDateAt } from './working-days-late';
 
 export const ACTION_OBLIGATIONS = ['action-due', 'action-escalation-head', 'action-escalation-chief'] as const;
 
@@ -162,7 +163,8 @@ export function escalationLevel(state: ActionState): EscalationLevel {
 }
 
 function londonDate(instant: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(instant));
+  // The UK's clock-change rule, not the host's time-zone data: the handler runs this on replay too.
+  return londonDateAt(Date.parse(instant));
 }
 
 export function actionSnapshot(state: ActionState, now: string): ActionSnapshot {

@@ -9,6 +9,7 @@ import { zodProblems, type Problem, type Refusal } from './errors';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
 import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
 import { ROLE_NAMES, type Actor, type Role } from './roles';
+import { londonDateAt } from './working-days-late';
 
 // Field schemas are built with the decision's schema, never kept (see DecisionRule.schema).
 const date = dateSchema;
@@ -681,12 +682,12 @@ function waitsFor(state: CaseState): string {
   return `the case waits first for ${next.map((n) => `${n} (by ${decisionRule(n).roles.map((r) => ROLE_NAMES[r]).join(' or ')})`).join(', or ')}`;
 }
 
-// Only validators use it (never replayed), so the host's time zone data cannot change history.
-const londonDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+// London dates below come from londonDateAt (the UK's clock-change rule), not the host's
+// time-zone data: the handler checks a decision again on replay, so any host must agree.
 
 /** A date or instant after the referral's receipt (a date: after its London date). */
 function isAfterReceipt(state: CaseState, value: string): boolean {
-  if (value.length === 10) return value > londonDate.format(new Date(state.receivedAt));
+  if (value.length === 10) return value > londonDateAt(Date.parse(state.receivedAt));
   return Date.parse(value) > Date.parse(state.receivedAt);
 }
 
@@ -700,7 +701,7 @@ const PLANNED_WITHIN_YEARS = 3;
 function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] {
   const problems: Problem[] = [];
   if (!payload || typeof payload !== 'object') return problems;
-  const londonToday = londonDate.format(new Date(now));
+  const londonToday = londonDateAt(now);
   for (const [key, value] of Object.entries(payload)) {
     if (key === 'actions' && Array.isArray(value)) {
       // §16.2: an action's deadline lies ahead when it is agreed.
@@ -723,7 +724,7 @@ function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] 
       if (value < londonToday) problems.push({ path: key, message: `${key} is in the past` });
       else if (value > latest) problems.push({ path: key, message: `${key} is more than ${PLANNED_WITHIN_YEARS} years ahead` });
     }
-    if (key.endsWith('On') && value.length === 10 && value < londonDate.format(new Date(state.receivedAt))) {
+    if (key.endsWith('On') && value.length === 10 && value < londonDateAt(Date.parse(state.receivedAt))) {
       problems.push({ path: key, message: `${key} is before the referral was received` });
     }
   }

@@ -4,7 +4,7 @@
 // the cases resume from .data/.
 process.env.TZ = 'UTC';
 // A developer's machine: the API signs people in with the development tokens (USERS_FILE), which
-// it refuses anywhere else (APP_ENV unset is production; README: Signing in).
+// it refuses anywhere else (APP_ENV unset is production; docs/API.md: Signing in).
 process.env.APP_ENV ??= 'development';
 
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -24,7 +24,7 @@ export const SHARED_WORKFLOW_MODULES: readonly string[] = [
 /**
  * The worker's capacity, set here rather than left to the SDK's defaults (which size the cache
  * from the heap: 2,310 on a 4 GiB heap). Figures from `npm run bench` on the 2-core development
- * machine; the README ("The worker's capacity") has the run.
+ * machine; docs/DEVELOPMENT.md ("Benchmarks") has the run.
  */
 export interface WorkerCapacity {
   /**

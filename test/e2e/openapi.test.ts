@@ -16,7 +16,7 @@ import request from 'supertest';
 import type { z } from 'zod';
 import { PROJECT_ROOT } from '../../config';
 import { EncryptionCodec } from '../../config/payload-codec';
-import { referralRequestSchema } from '../../api/app';
+import { referralRequestSchema } from '../../api/requests';
 import { API_ERRORS } from '../../api/errors';
 import { errorSchema } from '../../api/openapi-schemas';
 import Ajv2020 from 'ajv/dist/2020';

@@ -118,7 +118,7 @@ describe('the API refuses to start', () => {
     Object.assign(process.env, { APP_ENV: 'production', SIGN_IN: 'dev-tokens', USERS_FILE: ownUsersFile(), TEMPORAL_ADDRESS: '127.0.0.1:1' });
     const started = Date.now();
     await expect(startApi()).rejects.toThrow(new ConfigError(
-      'SIGN_IN=dev-tokens (the local token file, USERS_FILE) is for development only, and APP_ENV is production. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (README: Signing in), or APP_ENV=development on a developer\'s machine.',
+      'SIGN_IN=dev-tokens (the local token file, USERS_FILE) is for development only, and APP_ENV is production. Set SIGN_IN=oidc with OIDC_ISSUER and OIDC_AUDIENCE (docs/API.md: Signing in), or APP_ENV=development on a developer\'s machine.',
     ));
     expect(Date.now() - started).toBeLessThan(2_000);
   });
