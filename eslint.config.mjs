@@ -30,11 +30,20 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins.' })),
           patterns: [
             { regex: '(^|/)activities(/(?!types$)[^/]+)?$', message: 'Workflows import only activity types (activities/types).' },
+            { regex: '(^|/)register/', message: 'Workflows reach the register only through their activities.' },
             // The key ring and the codec use node:crypto and hold keys: the worker and clients only.
             { regex: '(^|/)config/(key-ring|payload-codec|data-converter)$', message: 'Workflow code must not load the key ring or the payload codec.' },
           ],
         },
       ],
+    },
+  },
+  {
+    // The API stands on domain/, register/, config/ and the workflows' contract: it never reaches
+    // into the worker's process or its activities (docs/ARCHITECTURE.md).
+    files: ['api/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(activities|workers)(/|$)', message: 'The API imports neither workers/ nor activities/.' }] }],
     },
   },
 );

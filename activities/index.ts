@@ -5,17 +5,17 @@ import type { Transporter } from 'nodemailer';
 import type { KeyRing } from '../config/key-ring';
 import type { WorkingDayCalendar } from '../domain/calendar';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
-import { upsertActionSnapshot } from './action-register';
+import { upsertActionSnapshot } from '../register/actions';
 import { deadlineCalculator } from './deadlines';
 import { renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import { recordEntry, type RegisterDb } from './register';
+import { recordEntry, type RegisterDb } from '../register/database';
 import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
   register: RegisterDb;
-  /** Seals the free text of the register's rows (activities/register-crypto.ts). */
+  /** Seals the free text of the register's rows (register/crypto.ts). */
   ring: KeyRing;
   mailer: Transporter;
   mailFrom: string;

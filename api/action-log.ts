@@ -14,7 +14,7 @@ import type { Kysely } from 'kysely';
 import type { KeyRing } from '../config/key-ring';
 import { actionReadFor, type ActionRead } from '../domain/access';
 import { londonDateOf } from '../domain/calendar';
-import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv, type ActionRegisterTables } from '../activities/action-register';
+import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv, type ActionRegisterTables } from '../register/actions';
 import { actorOf } from './auth';
 import { sendError } from './errors';
 import { queryProblems } from './query';

@@ -28,8 +28,8 @@ import { isDecisionName, roleRefusal } from '../domain/decisions';
 import { isRefusal, REFUSALS, zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
-import { caseRegister, IdempotencyConflict } from '../activities/case-register';
-import { registerReachable, type RegisterDb } from '../activities/register';
+import { caseRegister, IdempotencyConflict } from '../register/cases';
+import { registerReachable, type RegisterDb } from '../register/database';
 import {
   actionDecisionUpdate,
   actionStatusQuery,
@@ -44,7 +44,7 @@ import {
   type IncidentInput,
 } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
-import { actionRecordStatus } from '../activities/action-register';
+import { actionRecordStatus } from '../register/actions';
 import { actionLogRoutes } from './action-log';
 import { caseListRoutes } from './case-list';
 import { actorOf, authenticate, requireRole, type SignIn } from './auth';

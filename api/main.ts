@@ -9,9 +9,9 @@ import { apiTlsConfig, loadEnv, loadPartnership, loadUsers, signInConfig, type A
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
-import { migrateRegister, openRegister } from '../activities/register';
-import { smtpTransportOptions } from '../activities/outbox';
-import { temporalConnectionOptions } from '../workers/temporal-connection';
+import { migrateRegister, openRegister } from '../register/database';
+import { smtpTransportOptions } from '../config/smtp';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createApp } from './app';
 import { devTokenSignIn, type SignIn } from './auth';
 import { errorBody, type ErrorCode } from './errors';

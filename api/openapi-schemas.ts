@@ -8,7 +8,7 @@
 // operations' views are strict, because what they leave out is the point of them (domain/access.ts).
 // Each is a factory, like the domain's schemas: built when the document is, never kept at load.
 import { z } from 'zod';
-import type { ActionLogRow, ExceptionGroup } from '../activities/action-register';
+import type { ActionLogRow, ExceptionGroup } from '../register/actions';
 import type { OperationsView, ReferrerView } from '../domain/access';
 import type { ActionStatusView } from '../domain/action';
 import { ACTION_STATUSES, ESCALATION_LEVELS } from '../domain/action-snapshot';

@@ -1,5 +1,5 @@
 // The key ring: AES-256 keys by ID, one of them current. The payload codec (config/payload-codec.ts)
-// encrypts Temporal payloads with it and the register (activities/register-crypto.ts) the free
+// encrypts Temporal payloads with it and the register (register/crypto.ts) the free
 // text it keeps about a child. Data is encrypted with the current key and names its key's ID, so
 // a key is rotated by adding a new one and making it current: what the old keys encrypted is
 // still read while they stay in the ring.

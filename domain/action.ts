@@ -140,7 +140,7 @@ export function applyActionOpening(state: ActionState, deadlines: readonly Deadl
     detail: {
       agency: state.terms.agency,
       deadline: state.terms.deadline,
-      // Free text: sealed in the register (activities/register-crypto.ts).
+      // Free text: sealed in the register (register/crypto.ts).
       owner: state.terms.owner,
       description: state.terms.description,
       finding: state.terms.finding,

@@ -3,8 +3,8 @@ import nodemailer from 'nodemailer';
 import { loadPartnership, type Env } from '../config';
 import type { KeyRing } from '../config/key-ring';
 import { WorkingDayCalendar } from '../domain/calendar';
-import { smtpTransportOptions } from '../activities/outbox';
-import { migrateRegister, openRegister } from '../activities/register';
+import { smtpTransportOptions } from '../config/smtp';
+import { migrateRegister, openRegister } from '../register/database';
 import type { ActivityDependencies } from '../activities';
 
 /** `mailOptions`: the SMTP transport's options, when the caller has already read them (their TLS files). */

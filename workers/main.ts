@@ -1,12 +1,12 @@
 // Worker entry point (production and compose): configuration from the environment only.
 import { NativeConnection } from '@temporalio/worker';
-import { smtpTransportOptions } from '../activities/outbox';
+import { smtpTransportOptions } from '../config/smtp';
 import { loadEnv, type Env } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { activityDependencies } from './dependencies';
 import { createIncidentWorker, type WorkerCapacity } from './incident-worker';
-import { temporalConnectionOptions } from './temporal-connection';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 
 /** The capacity the environment sets; the rest from DEFAULT_CAPACITY. */
 export function capacityFrom(env: Env): Partial<WorkerCapacity> {

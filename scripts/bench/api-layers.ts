@@ -8,7 +8,7 @@ process.env.TZ = 'UTC';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { KeyRing } from '../../config/key-ring';
-import { openRegister } from '../../activities/register';
+import { openRegister } from '../../register/database';
 import { createApp } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import { apiClient, PEOPLE } from './api-round-trip';

@@ -7,8 +7,8 @@
 import { Client } from '@temporalio/client';
 import type { Express } from 'express';
 import request from 'supertest';
-import { upsertActionSnapshot } from '../../activities/action-register';
-import type { RegisterDb } from '../../activities/register';
+import { upsertActionSnapshot } from '../../register/actions';
+import type { RegisterDb } from '../../register/database';
 import { createApp } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import type { ActionSnapshot } from '../../domain/action-snapshot';

@@ -13,7 +13,7 @@
 // Sizes are counts with a margin (measured x ~1.3), so that growth is noticed; no timing is asserted.
 import { temporal } from '@temporalio/proto';
 import request from 'supertest';
-import { actionLog } from '../../activities/action-register';
+import { actionLog } from '../../register/actions';
 import { londonDateOf } from '../../domain/calendar';
 import type { Role } from '../../domain/roles';
 import { actionStatusQuery, actionWorkflowId, workflowIdFor } from '../../workflows/contract';

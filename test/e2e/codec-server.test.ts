@@ -11,7 +11,7 @@ import { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import request from 'supertest';
 import { EncryptionCodec } from '../../config/payload-codec';
-import { openRegister, type RegisterDb } from '../../activities/register';
+import { openRegister, type RegisterDb } from '../../register/database';
 import { codecAuditRows, migrateCodecAudit, type CodecAuditTables } from '../../api/codec-server';
 import { caseOpeningOf } from '../../domain/incident';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';

@@ -9,7 +9,7 @@ import { Metadata, status } from '@grpc/grpc-js';
 import { Client, Connection, QueryNotRegisteredError } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import request from 'supertest';
-import { openRegister } from '../../activities/register';
+import { openRegister } from '../../register/database';
 import { createApp, unanswered } from '../../api/app';
 import type { Role } from '../../domain/roles';
 import { validReferralForm } from '../fixtures/referral-form';

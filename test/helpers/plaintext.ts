@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { RegisterDb } from '../../activities/register';
+import type { RegisterDb } from '../../register/database';
 
 /** The free values of a form: every string in it but dates, times and short words. */
 export function formValues(form: unknown, out: string[] = []): string[] {

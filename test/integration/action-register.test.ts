@@ -1,4 +1,4 @@
-// The action log and exception report (activities/action-register.ts, §9.2) on a real SQLite file
+// The action log and exception report (register/actions.ts, §9.2) on a real SQLite file
 // and a real PostgreSQL server: the version rule of the upsert, the free text sealed at rest, the
 // log's order and overdue days, the agency filter, the exception report's groups, free text left
 // out (and not decrypted) without permission, and the CSV (RFC 4180 quoting, formula injection).
@@ -15,9 +15,9 @@ import {
   migrateActionRegister,
   upsertActionSnapshot,
   type ActionLogRow,
-} from '../../activities/action-register';
-import { openText } from '../../activities/register-crypto';
-import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
+} from '../../register/actions';
+import { openText } from '../../register/crypto';
+import { migrateRegister, openRegister, type RegisterDb } from '../../register/database';
 import { DecryptionError, KeyRing } from '../../config/key-ring';
 import type { ActionSnapshot } from '../../domain/action-snapshot';
 import { TEST_KEY_RING, testKey } from '../helpers/keys';

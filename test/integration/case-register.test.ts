@@ -1,10 +1,10 @@
-// The case register (activities/case-register.ts) on a real SQLite file and a real PostgreSQL
+// The case register (register/cases.ts) on a real SQLite file and a real PostgreSQL
 // server: references allocated per London year, concurrency, idempotency, the stored form (sealed
 // under the key ring, bound to its case).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openRegister, type RegisterDb } from '../../activities/register';
+import { openRegister, type RegisterDb } from '../../register/database';
 import {
   caseExists,
   caseRegister,
@@ -13,7 +13,7 @@ import {
   migrateCaseRegister,
   openForm,
   sealForm,
-} from '../../activities/case-register';
+} from '../../register/cases';
 import { DecryptionError, KeyRing } from '../../config/key-ring';
 import type { ReferralForm } from '../../domain/referral-form';
 import example from '../../config/example-referral.json';

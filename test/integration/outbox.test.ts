@@ -16,14 +16,12 @@ import {
   LEASE_MS,
   NOTICE_ACTIVITY_TIMEOUT_MS,
   SEND_DEADLINE_MS,
-  SMTP_TIMEOUTS,
-  mailTransportOptions,
   noticeMessageId,
   type NoticeTiming,
-  type SmtpTimeouts,
 } from '../../activities/outbox';
+import { SMTP_TIMEOUTS, mailTransportOptions, type SmtpTimeouts } from '../../config/smtp';
 import { sql } from 'kysely';
-import { migrateRegister, openRegister, type RegisterDb } from '../../activities/register';
+import { migrateRegister, openRegister, type RegisterDb } from '../../register/database';
 import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';

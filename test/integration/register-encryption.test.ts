@@ -1,13 +1,13 @@
-// The register at rest (activities/register-crypto.ts): the referral form and the free text of
+// The register at rest (register/crypto.ts): the referral form and the free text of
 // the register's rows are sealed under the key ring; a copy of the SQLite file, read as raw bytes,
 // holds none of it, while kinds, outcome words, stages, dates and obligation IDs stay in clear;
 // read back through the key ring it is the clear text again.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { caseRegister } from '../../activities/case-register';
-import { migrateRegister, openRegister, readEntries, recordEntry, type RegisterDb, type RegisterEntry } from '../../activities/register';
-import { FREE_TEXT_FIELDS } from '../../activities/register-crypto';
+import { caseRegister } from '../../register/cases';
+import { migrateRegister, openRegister, readEntries, recordEntry, type RegisterDb, type RegisterEntry } from '../../register/database';
+import { FREE_TEXT_FIELDS } from '../../register/crypto';
 import { DecryptionError } from '../../config/key-ring';
 import { validReferralForm } from '../fixtures/referral-form';
 import { TEST_KEY_RING } from '../helpers/keys';

@@ -8,7 +8,7 @@ import nodemailer from 'nodemailer';
 import type { Deadline } from '../../domain/case';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { createActivities } from '../../activities';
-import type { RegisterDb } from '../../activities/register';
+import type { RegisterDb } from '../../register/database';
 import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { TEST_KEY_RING } from '../helpers/keys';

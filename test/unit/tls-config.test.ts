@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { apiTlsConfig, ConfigError, loadEnv } from '../../config';
-import { smtpTransportOptions, SMTP_TIMEOUTS } from '../../activities/outbox';
+import { smtpTransportOptions, SMTP_TIMEOUTS } from '../../config/smtp';
 import { startApi } from '../../api/main';
-import { temporalConnectionOptions } from '../../workers/temporal-connection';
+import { temporalConnectionOptions } from '../../config/temporal-connection';
 import { makeServerCert, makeTestCa, pemFiles } from '../helpers/test-certificates';
 
 let files: Record<'ca' | 'cert' | 'key' | 'otherKey' | 'notPem', string>;

@@ -6,7 +6,7 @@
 // Also: the SSP brought in once, a worker restarted while actions wait, and the action log.
 // Expected dates come from the tests' own calendar (helpers/expected-dates.ts), the expected
 // addresses from the example directory as written here, never from the code under test.
-import { actionLog } from '../../activities/action-register';
+import { actionLog } from '../../register/actions';
 import { actionDecisionUpdate } from '../../workflows/contract';
 import type { ActionStatusView } from '../../domain/action';
 import { actionHandle, actionOwner, caseAtActionPlan, decideAction, expectActionRefused, expectReplays, requester, settledAction, waitForAction, type ActionHandle } from '../helpers/actions';

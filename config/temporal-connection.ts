@@ -2,7 +2,7 @@
 // configuration alone (address, namespace, TLS with the system's or a private root CA, mTLS
 // files or an API key). The API's Connection (grpc-js) and the worker's NativeConnection (Rust
 // core) take the same options, so both are built here from the same variables.
-import { ConfigError, readPemFile, requireBothOrNeither, type Env } from '../config';
+import { ConfigError, readPemFile, requireBothOrNeither, type Env } from './index';
 
 /** The shape both Connection.connect and NativeConnection.connect take (TLSConfig in @temporalio/common). */
 export interface TemporalTls {

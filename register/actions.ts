@@ -6,7 +6,7 @@
 //
 // What a report counts stays in clear: case and action references, agency, dates, status,
 // escalation, version. The free text (owner, description, finding, withdrawn reason) is sealed
-// under the key ring (activities/register-crypto.ts), bound to its case, action and field. A
+// under the key ring (register/crypto.ts), bound to its case, action and field. A
 // listing without free text does not select those columns, so nothing is decrypted for it.
 //
 // Nothing here logs a value or puts free text into an error message.
@@ -21,7 +21,7 @@ import {
   type ActionStatus,
   type EscalationLevel,
 } from '../domain/action-snapshot';
-import { openText, sealText } from './register-crypto';
+import { openText, sealText } from './crypto';
 
 export interface ActionRecordTable {
   case_reference: string;
@@ -53,7 +53,7 @@ export interface ActionRegisterTables {
 
 type ActionDb = Kysely<ActionRegisterTables>;
 
-/** Queries are written against ActionRegisterTables alone (see activities/case-register.ts). */
+/** Queries are written against ActionRegisterTables alone (see register/cases.ts). */
 function narrow<DB extends ActionRegisterTables>(db: Kysely<DB>): ActionDb {
   return db as unknown as ActionDb;
 }

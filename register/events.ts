@@ -2,12 +2,12 @@
 // deadline set, met or missed, reminder and escalation sent; the source of reports (§18).
 //
 // The free text of a row's detail (a rationale, a note, a reason, a summary, a justification, a
-// reviewer's name) is stored sealed under the key ring (activities/register-crypto.ts); what a
+// reviewer's name) is stored sealed under the key ring (register/crypto.ts); what a
 // report counts (kinds, outcome words, stages, dates, obligation IDs) stays in clear.
 import type { KeyRing } from '../config/key-ring';
 import type { OutcomeRecord } from '../domain/obligations';
-import { openDetail, sealDetail, type Detail } from './register-crypto';
-import type { RegisterDb } from './register';
+import { openDetail, sealDetail, type Detail } from './crypto';
+import type { RegisterDb } from './database';
 
 /** A row of the register: what the workflow queues (domain/obligations.ts). */
 export type RegisterEntry = OutcomeRecord;

@@ -1,14 +1,14 @@
 // The register: every decision, deadline met or missed, reminder and escalation sent. The
 // source of reports (§18). Kysely speaks both SQLite (a file under .data/ in development) and
 // PostgreSQL (production), chosen by DATABASE_URL. Its rows are written and read in
-// activities/register-events.ts, the free text about a child sealed (activities/register-crypto.ts).
+// register/events.ts, the free text about a child sealed (register/crypto.ts).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
-import { migrateActionRegister, type ActionRegisterTables } from './action-register';
-import { migrateCaseRegister, type CaseRegisterTables } from './case-register';
+import { migrateActionRegister, type ActionRegisterTables } from './actions';
+import { migrateCaseRegister, type CaseRegisterTables } from './cases';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -136,4 +136,4 @@ export async function registerReachable(db: RegisterDb): Promise<boolean> {
   }
 }
 
-export { recordEntry, readEntries, type CaseEntry, type RegisterEntry } from './register-events';
+export { recordEntry, readEntries, type CaseEntry, type RegisterEntry } from './events';

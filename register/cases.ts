@@ -4,16 +4,16 @@
 //
 // The form is special-category personal data about children: nothing here logs it or puts any of
 // it into an error message. It is stored encrypted (AES-256-GCM under the key ring, bound to its
-// case: activities/register-crypto.ts), read and written only through sealForm/openForm.
+// case: register/crypto.ts), read and written only through sealForm/openForm.
 //
 // The API reads and writes the register through caseRegister(db, ring), which holds the key ring.
 import { Kysely, type Transaction } from 'kysely';
 import type { KeyRing } from '../config/key-ring';
 import { londonDateOf } from '../domain/calendar';
 import type { ReferralForm } from '../domain/referral-form';
-import { isSealed, openText, sealText } from './register-crypto';
-import { readEntries, type CaseEntry } from './register-events';
-import type { RegisterDb } from './register';
+import { isSealed, openText, sealText } from './crypto';
+import { readEntries, type CaseEntry } from './events';
+import type { RegisterDb } from './database';
 import { canonicalJson } from '../domain/canonical-json';
 
 export interface CaseTable {
@@ -307,7 +307,7 @@ export interface CaseRegister {
   /** The referral form stored for a case, or undefined if there is none. */
   referralOf(caseReference: string): Promise<ReferralForm | undefined>;
   caseExists(caseReference: string): Promise<boolean>;
-  /** The case's register rows, their free text opened (activities/register-events.ts). */
+  /** The case's register rows, their free text opened (register/events.ts). */
   caseEntries(caseReference: string): Promise<CaseEntry[]>;
 }
 
