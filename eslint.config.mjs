@@ -46,4 +46,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(activities|workers)(/|$)', message: 'The API imports neither workers/ nor activities/.' }] }],
     },
   },
+  {
+    // The case service is what the API and the staff pages stand on: it never imports either.
+    files: ['services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(api|web|activities|workers)(/|$)', message: 'The case service imports none of api/, web/, activities/, workers/.' }] }],
+    },
+  },
 );

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Users } from '../config';
-import type { Actor, Role } from '../domain/roles';
+import type { Actor } from '../domain/roles';
 import { sendError } from './errors';
 
 /**
@@ -91,15 +91,4 @@ export function authenticate(source: SignIn | Users, onFailedSignIn?: (req: Requ
 
 export function actorOf(res: Response): Actor {
   return res.locals.actor as Actor;
-}
-
-export function requireRole(...roles: Role[]) {
-  return (_req: Request, res: Response, next: NextFunction): void => {
-    const actor = actorOf(res);
-    if (!roles.includes(actor.role)) {
-      sendError(res, 403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${roles.join(', ')}`);
-      return;
-    }
-    next();
-  };
 }

@@ -8,7 +8,6 @@
 //                           "original"; an extension does not move it): the Chief Officer told.
 // Plain JSON, pure functions; the workflow computes deadlines in an activity and applies here.
 import { z } from 'zod';
-import type { Deadline } from './case';
 import type { ActionSnapshot, ActionStatus, EscalationLevel } from './action-snapshot';
 import { dateSchema, instantSchema } from './instants';
 import {
@@ -24,6 +23,8 @@ import {
   type DeadlineRequest,
   type Ledger,
 } from './obligations';
+import type { Deadline } from './obligations';
+import { field } from './fields';
 import { zodProblems, type Problem, type Refusal } from './errors';
 import type { Actor, Role } from './roles';
 import { noticePolicy } from './rulebook';
@@ -33,16 +34,18 @@ export const ACTION_OBLIGATIONS = ['action-due', 'action-escalation-head', 'acti
 
 /** Free text typed by staff: bounded, never empty. */
 const text = (max: number) => z.string().trim().min(1).max(max);
+/** An agency, as the partnership directory names it (the API checks it is one, §16.2). */
+const agency = () => field(z.string().trim().min(1).max(120), 'choice', 'the agency, as the partnership directory names it');
 
 /** What the L&D Group agrees for one action (§16.2): who, what, by when, and which finding it answers. */
 export const actionTermsSchema = () =>
   z.strictObject({
-  agency: z.string().trim().min(1).max(120),
-  owner: text(200),
-  description: text(4_000),
-  finding: text(4_000),
-  deadline: dateSchema(),
-});
+    agency: agency(),
+    owner: field(text(200), 'free-text', 'who in the agency leads the action'),
+    description: field(text(4_000), 'free-text', 'what is to be done'),
+    finding: field(text(4_000), 'free-text', 'the finding the action answers'),
+    deadline: field(dateSchema(), 'date-planned', 'the date by which the action is to be done'),
+  });
 export type ActionTerms = z.infer<ReturnType<typeof actionTermsSchema>>;
 
 /** What an action's workflow starts from (the case starts it when the plan is agreed). */
@@ -190,13 +193,14 @@ export function actionSnapshot(state: ActionState, now: string): ActionSnapshot 
 
 // ---- Decisions on an action
 
-const occurredAt = () => instantSchema().optional();
+const occurredAt = () => field(instantSchema(), 'instant-past', 'when it happened, if not now').optional();
+const reason = () => field(text(4_000), 'free-text', 'the reason, as the record will keep it');
 
 export const ACTION_DECISIONS = {
   // §16.2: the agency completes the action; completion records its evidence.
   'action-completed': {
     roles: ['action-owner', 'ld-chair'] as Role[],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), completedOn: dateSchema(), evidence: text(10_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), completedOn: field(dateSchema(), 'date-done', 'the date the action was completed'), evidence: field(text(10_000), 'free-text', 'what shows the action was done') }),
   },
   // §9.2: "an extension to the original deadline should only be agreed in exceptional circumstances
   // and at the request of the Chief Officer": recorded by the L&D Chair, naming the request.
@@ -204,24 +208,28 @@ export const ACTION_DECISIONS = {
     roles: ['ld-chair'] as Role[],
     schema: () => z.strictObject({
       occurredAt: occurredAt(),
-      newDeadline: dateSchema(),
-      requestedBy: z.strictObject({
-        position: z.enum(['chief-officer', 'head-of-service', 'action-lead', 'ld-chair', 'other']),
-        agency: z.string().trim().min(1).max(120),
-        name: text(200),
-      }),
-      reason: text(4_000),
+      newDeadline: field(dateSchema(), 'date-planned', 'the new date by which the action is to be done'),
+      requestedBy: field(
+        z.strictObject({
+          position: field(z.enum(['chief-officer', 'head-of-service', 'action-lead', 'ld-chair', 'other']), 'choice', 'their position in the agency'),
+          agency: agency(),
+          name: field(text(200), 'person-name', 'their name'),
+        }),
+        'person-name',
+        'who asked for the extension (§9.2: the Chief Officer)',
+      ),
+      reason: reason(),
     }),
   },
   // §18.1: the annual report gives the reasons actions were not implemented.
   'action-withdrawn': {
     roles: ['ld-chair'] as Role[],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: text(4_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: reason() }),
   },
   // §9.2: "in exceptional circumstances ... involve the Statutory Safeguarding Partners".
   'ssp-involved': {
     roles: ['ld-chair'] as Role[],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: text(4_000) }),
+    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: reason() }),
   },
 } as const;
 
@@ -248,8 +256,9 @@ export function checkActionDecision(state: ActionState, name: ActionDecisionName
   // An action owner of another agency is told there is no such action (existence would disclose).
   if (actor.role === 'action-owner' && actor.agency !== state.terms.agency) return { ok: false, type: 'ActionNotFound', message: `No action ${label}` };
   if (state.status !== 'open') return { ok: false, type: 'ActionClosed', message: `Action ${label} is ${state.status}` };
-  const parsed = ACTION_DECISIONS[name].schema().safeParse(raw);
-  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw) };
+  const schema = ACTION_DECISIONS[name].schema();
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw, schema) };
   const today = londonDate(new Date(now).toISOString());
   const payload = parsed.data as Record<string, unknown>;
   const problems: Problem[] = [];

@@ -2,21 +2,22 @@
 // queries), no Map/Set/Date. Pure functions here; the workflow does the side effects.
 import type { SkippedDay } from './calendar';
 import {
-  dueWork as dueWorkOf,
   lateness,
   nextDeadline as nextDeadlineOf,
   nextWakeAt as nextWakeAtOf,
   overdueCount as overdueCountOf,
-  type DueWork,
+  type Deadline,
+  type ObligationState,
+  type ObligationStatus,
   type Outbox,
+  type TimelineEntry,
 } from './obligations';
 import type { ActionOpening } from './action';
 import type { ActionStatus } from './action-snapshot';
 import type { ClockEvent } from './rulebook';
-import type { Actor } from './roles';
-import type { DaysAfterDue, Lateness } from './working-days-late';
+import type { Lateness } from './working-days-late';
 
-export { isOpen, type DueWork } from './obligations';
+export { isOpen, type Deadline, type DueWork, type ObligationState, type ObligationStatus, type TimelineEntry } from './obligations';
 
 /** A case reference is opaque: it never carries a name, a date of birth or an address. */
 export const CASE_REFERENCE_PATTERN = /^[A-Z]{2,8}-\d{4}-\d{3,6}$/;
@@ -48,68 +49,6 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-/** A deadline as computed (in an activity) from the calendar, with how it was counted. */
-export interface Deadline {
-  obligationId: string;
-  obligation: string;
-  clock: { event: ClockEvent; date: string };
-  /** e.g. "1 working day after 2026-12-21 (referral-received)" */
-  rule: string;
-  dueDate: string;
-  /** End of the due date in Europe/London, as an ISO UTC instant. */
-  dueAt: string;
-  skipped: SkippedDay[];
-  section: string;
-  statutory: boolean;
-  /**
-   * The earlier target the procedure aims for, if any; passing its end warns. A window (§6.2: the
-   * Rapid Review meets within 7–10 WD) has a start too.
-   */
-  target?: { rule: string; dueDate: string; dueAt: string; window?: { fromDate: string; toDate: string; rule: string } };
-  /** Reminder instants, ascending; each on a working day, in working hours. */
-  reminders: string[];
-  /** Bank holidays and closure days after the due date, so lateness is counted in working days. */
-  afterDue?: DaysAfterDue;
-  computedAt: string;
-}
-
-/**
- * open: clock running; missed: deadline passed, escalated, still to do; met / met-late: done;
- * withdrawn: no longer required on the path the case took; broken: a minimum period ended early.
- */
-export type ObligationStatus = 'open' | 'missed' | 'met' | 'met-late' | 'withdrawn' | 'broken';
-
-export interface ObligationState {
-  id: string;
-  /** 1 for the first time the obligation opens; reopened obligations (a loop) count up. */
-  round: number;
-  status: ObligationStatus;
-  deadline: Deadline;
-  /** Deadlines replaced by a corrected clock date, oldest first. */
-  previousDeadlines: Deadline[];
-  /** Reminder instants already dealt with (sent, or passed before the clock started). */
-  remindersDone: string[];
-  targetWarnedAt?: string;
-  escalatedAt?: string;
-  metAt?: string;
-  /** The date it was really done, where the procedure judges by it (§15.5 publication). */
-  metOn?: string;
-  metBy?: string;
-  closedReason?: string;
-  /** Deadlines this obligation missed before a correction or closure re-judged it: never erased. */
-  missed?: Array<{ dueAt: string; escalatedAt: string }>;
-}
-
-export interface TimelineEntry {
-  at: string;
-  kind: string;
-  obligationId?: string;
-  actor?: Actor;
-  rationale?: string;
-  /** The rationale was dropped from the state at continue-as-new: it is in the register. */
-  rationaleInRegister?: true;
-  detail?: Record<string, string | number | boolean | null>;
-}
 
 /** Outcomes the path depends on; never personal data. */
 export interface CaseFacts {
@@ -190,7 +129,7 @@ export interface ObligationSummary {
 /**
  * What a decision (and the opening) answers with. Temporal keeps every answer in the case's
  * history, and the API answers with it as it is, so it is small: the stage, the facts the read
- * policy needs, what the decision changed and what is due next (issue 9). The whole case, with
+ * policy needs, what the decision changed and what is due next. The whole case, with
  * every deadline's explanation and the timeline, is the status query (GET /cases/:ref).
  */
 export interface DecisionResult {
@@ -254,10 +193,6 @@ export function decisionResult(state: CaseState, duplicate = false, requestHash?
 
 export function nextWakeAt(state: CaseState): number | undefined {
   return nextWakeAtOf(state.obligations);
-}
-
-export function dueWork(state: CaseState, now: number, minimumPeriod: (id: string) => boolean): DueWork {
-  return dueWorkOf(state.obligations, now, minimumPeriod);
 }
 
 export function overdueCount(state: CaseState): number {

@@ -1,589 +1,19 @@
-// Every decision a person records through the API (DSP 1.5, "People and what they may
-// decide"): which roles may make it, at which stages it fits, its payload schema, and what it
-// does to the case. Pure and deterministic: the workflow applies the effects.
+// The engine's side of a decision (DSP 1.5, "People and what they may decide"): whether it fits
+// the case now (role, stage, obligation, payload, times, further conditions), and what the case
+// waits for instead. Pure and deterministic; the table itself is domain/decision-table.ts.
 import { z } from 'zod';
-import { actionTermsSchema, type ActionTerms } from './action';
 import { caseReadFor } from './access';
-import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './case';
+import { isOpen, type CaseState } from './case';
+import { ANY_STAGE, DECISIONS, type DecisionRule } from './decision-table';
 import { zodProblems, type Problem, type Refusal } from './errors';
-import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
-import { CLOCK_EVENTS, type ClockEvent } from './rulebook';
+import { namedFields } from './fields';
+import { ACTION_DECISIONS } from './action';
 import { ROLE_NAMES, type Actor, type Role } from './roles';
 import { londonDateAt } from './working-days-late';
 
-// Field schemas are built with the decision's schema, never kept (see DecisionRule.schema).
-const date = dateSchema;
-const rationale = () => z.string().trim().min(1, 'a rationale is required').max(10_000);
-const remark = () => z.string().trim().max(2_000).optional();
-/** When it happened, if not now (recorded after the fact). */
-const occurredAt = () => instantSchema().optional();
-/** A person's sign-in ID (what the identity provider calls them): it is what lets them act. */
-const signInId = (message = 'must be the sign-in ID the reviewer signs in with (letters, digits, . _ -); it lets them read the case and send the draft') =>
-  z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, message);
-/** The reviewer's name as it will be published with the report (§14.4). */
-const reviewerName = () => z.string().trim().min(1).max(200);
-
-export const SSP_OUTCOMES = ['criteria-met', 'not-met-learning', 'not-met-no-further-action'] as const;
-export const RAPID_REVIEW_RECOMMENDATIONS = ['lcspr', 'national-review', 'other-review', 'no-further-action'] as const;
-export const LEVELS_OF_REVIEW = ['lcspr', 'national-review-recommended', 'other-review', 'no-further-action'] as const;
-export const PANEL_RESPONSES = ['national-review', 'further-information', 'local-review'] as const;
-/** §10.6, in the seed's order. */
-export const LD_OUTCOMES = [
-  'multi-agency-practice-review',
-  'multi-agency-audit',
-  'single-agency-internal-review',
-  'quality-assurance',
-  'no-further-action',
-] as const;
-
-/** Decisions that may be recorded whatever the stage, as long as their obligation is open. */
-const ANY_STAGE = 'any-open-stage' as const;
-
-/** What a decision does to the case. */
-export interface Effects {
-  stage?: Stage;
-  /** Obligations met at the decision's time (beyond the one the rule names). */
-  meet?: string[];
-  /** The date those were really done, where the procedure judges by it (§15.5: publishedOn). */
-  meetOn?: string;
-  /** Obligations that start (or start again) now; their clocks must be set. */
-  open?: string[];
-  /** Obligations no longer required on the path the case took. */
-  withdraw?: string[];
-  /** Minimum periods ended early. */
-  breach?: string[];
-  clocks?: Partial<Record<ClockEvent, string>>;
-  /** A clock corrected: every obligation counted from it is recomputed. */
-  corrected?: { clock: ClockEvent; to: string; reason: string };
-  facts?: Partial<CaseFacts>;
-  /** Details for the timeline and register: outcomes and dates, never personal data. */
-  detail?: Record<string, string | number | boolean | null>;
-  /** The decision and its rationale go to the L&D Chair (§5.6, §10.1): the ld-informed obligation. */
-  shareWithLd?: boolean;
-  /** Improvement actions agreed (§16.2): each gets its reference and a workflow of its own. */
-  actions?: ActionTerms[];
-}
-
-interface Context<P> {
-  state: CaseState;
-  payload: P;
-  /** When the decision says it happened (ISO instant). */
-  at: string;
-}
-
-export interface DecisionRule<S extends z.ZodType = z.ZodType> {
-  roles: readonly Role[];
-  stages: readonly Stage[] | typeof ANY_STAGE;
-  /**
-   * Built when a payload is checked and not kept: every cached case evaluates this module, and
-   * holding every decision's schema cost each about 0.5 MiB (issue 9).
-   */
-  schema: () => S;
-  /**
-   * The schema histories recorded before `schema` was tightened were checked with: the handler
-   * checks a decision again on replay, so it must accept what was accepted then (the workflow's
-   * patch decides which one applies).
-   */
-  recordedSchema?: () => z.ZodType;
-  /** The obligation the decision meets, stopping its clock; it must be open. */
-  meets?: string;
-  /** Further conditions, with the reason when they do not hold. */
-  requires?: (state: CaseState, payload: z.infer<S>) => string | undefined;
-  then?: (ctx: Context<z.infer<S>>) => Effects;
-}
-
-function rule<S extends z.ZodType>(r: DecisionRule<S>): DecisionRule<S> {
-  return r;
-}
-
-/**
- * The most improvement actions a case holds. Each costs its case about 5 history events (its
- * start and its settling; measured by test/e2e/action-plan-scale.test.ts), so 300 stay well
- * under Temporal's continue-as-new suggestion of 4,096 events with the rest of the case.
- */
-export const MAX_ACTIONS = 300;
-
-/** The case's improvement actions not yet completed or withdrawn. */
-export function openActions(state: CaseState): string[] {
-  return Object.entries(state.actions ?? {})
-    .filter(([, a]) => a.status === 'open')
-    .map(([id]) => id)
-    .sort();
-}
-
-function openObligations(state: CaseState, ids: string[]): string[] {
-  return ids.filter((id) => {
-    const o = state.obligations[id];
-    return o !== undefined && isOpen(o);
-  });
-}
-
-const LCSPR_OBLIGATIONS = ['reviewer-commissioned', 'terms-of-reference'];
-
-export const DECISIONS = {
-  'ssp-informed': rule({
-    roles: ['business-unit'],
-    stages: ['referral-received'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'ssp-informed',
-    then: () => ({ stage: 'awaiting-ssp-decision' }),
-  }),
-
-  // §4.6, §5.4–5.6: the SSP decide whether the criteria for notification are met.
-  'ssp-decision': rule({
-    roles: ['ssp'],
-    stages: ['awaiting-ssp-decision'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), outcome: z.enum(SSP_OUTCOMES), rationale: rationale() }),
-    meets: 'ssp-decision',
-    then: ({ state, payload, at }) => {
-      const common: Effects = {
-        clocks: { 'ssp-decision': at },
-        open: ['referrer-feedback'],
-        facts: { sspOutcome: payload.outcome },
-        detail: { outcome: payload.outcome },
-        shareWithLd: true,
-      };
-      // §5.2: the notification has been watched since the referral; without the criteria it is not required.
-      const withdraw = openObligations(state, ['national-notification']);
-      switch (payload.outcome) {
-        case 'criteria-met':
-          return { ...common, stage: 'awaiting-national-notification' };
-        case 'not-met-learning':
-          return {
-            ...common,
-            stage: 'learning-review',
-            clocks: { 'ssp-decision': at, 'learning-referred': at },
-            open: ['referrer-feedback', 'ld-decision'],
-            withdraw,
-          };
-        case 'not-met-no-further-action':
-          return { ...common, stage: 'no-further-action', withdraw };
-      }
-    },
-  }),
-
-  'referrer-feedback-sent': rule({
-    roles: ['business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'referrer-feedback',
-  }),
-
-  // §5.6, §10.1: normally met by the automatic email at the SSP decision; if the L&D Chair's
-  // mailbox refused it, the Business Unit shares the details another way and records it here.
-  'shared-with-ld-chair': rule({
-    roles: ['business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'ld-informed',
-  }),
-
-  // §5.3: the death of a looked-after child is notified whatever the criteria decision.
-  'looked-after-death-notified': rule({
-    roles: ['business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'looked-after-death-notification',
-  }),
-
-  // §5.2: the online notification to the Panel, with the reference it gives.
-  'national-notification': rule({
-    roles: ['business-unit'],
-    stages: ['awaiting-national-notification'],
-    schema: () => z.strictObject({
-      occurredAt: occurredAt(),
-      panelReference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9/_.-]{2,39}$/, 'must be the reference the Panel gave (letters, digits, / _ . -)'),
-    }),
-    meets: 'national-notification',
-    then: ({ payload, at }) => ({
-      stage: 'awaiting-panel-acknowledgement',
-      clocks: { 'national-notification-sent': at },
-      open: ['csprp-acknowledgement'],
-      facts: { panelReference: payload.panelReference },
-      detail: { panelReference: payload.panelReference },
-    }),
-  }),
-
-  'panel-acknowledgement': rule({
-    roles: ['business-unit'],
-    stages: ['awaiting-panel-acknowledgement'],
-    schema: () => z.strictObject({ occurredAt: occurredAt() }),
-    meets: 'csprp-acknowledgement',
-    then: ({ at }) => ({
-      stage: 'rapid-review',
-      clocks: { 'csprp-acknowledgement': at },
-      open: ['rapid-review-meeting', 'rapid-review-report'],
-    }),
-  }),
-
-  // §6.2: scheduling says nothing is met yet, but a date past the target or limit is flagged.
-  'rapid-review-scheduled': rule({
-    roles: ['rapid-review-chair'],
-    stages: ['rapid-review'],
-    schema: () => z.strictObject({ meetingDate: date() }),
-    then: ({ state, payload }) => {
-      const deadline = state.obligations['rapid-review-meeting']?.deadline;
-      let warning = 'none';
-      if (deadline && payload.meetingDate > deadline.dueDate) warning = 'after the 15 working day limit';
-      else if (deadline?.target && payload.meetingDate > deadline.target.dueDate) warning = 'after the 7-10 working day target';
-      return { detail: { meetingDate: payload.meetingDate, warning } };
-    },
-  }),
-
-  'rapid-review-held': rule({
-    roles: ['rapid-review-chair'],
-    stages: ['rapid-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), recommendation: z.enum(RAPID_REVIEW_RECOMMENDATIONS), rationale: rationale() }),
-    meets: 'rapid-review-meeting',
-    then: ({ payload }) => ({
-      stage: 'awaiting-level-of-review',
-      facts: { rapidReviewRecommendation: payload.recommendation },
-      detail: { recommendation: payload.recommendation },
-    }),
-  }),
-
-  // §6.10: the SSP/Scrutineer's final decision on the level of review, reported to the Panel.
-  'rapid-review-report': rule({
-    roles: ['ssp'],
-    stages: ['awaiting-level-of-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), levelOfReview: z.enum(LEVELS_OF_REVIEW), rationale: rationale() }),
-    meets: 'rapid-review-report',
-    then: ({ payload, at }) => {
-      const lcspr = payload.levelOfReview === 'lcspr';
-      return {
-        stage: 'awaiting-panel-response',
-        // §15.5: the 6 months run from the decision to hold the LCSPR.
-        clocks: { 'rapid-review-reported': at, ...(lcspr ? { 'lcspr-decision': at } : {}) },
-        open: ['csprp-response', ...(lcspr ? ['lcspr-publication'] : [])],
-        facts: { levelOfReview: payload.levelOfReview },
-        detail: { levelOfReview: payload.levelOfReview },
-      };
-    },
-  }),
-
-  // §6.11: a national review, a request for further information (which loops back), or local.
-  'panel-response': rule({
-    roles: ['business-unit'],
-    stages: ['awaiting-panel-response'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), response: z.enum(PANEL_RESPONSES) }),
-    meets: 'csprp-response',
-    then: ({ state, payload, at }) => {
-      const common = { clocks: { 'csprp-response': at }, facts: { panelResponse: payload.response }, detail: { response: payload.response } };
-      if (payload.response === 'national-review') {
-        return { ...common, stage: 'national-review', withdraw: openObligations(state, ['lcspr-publication']) };
-      }
-      if (payload.response === 'further-information') {
-        return { ...common, stage: 'further-information-requested', open: ['further-information'] };
-      }
-      switch (state.facts.levelOfReview) {
-        case 'lcspr':
-          return { ...common, stage: 'lcspr', open: LCSPR_OBLIGATIONS };
-        case 'national-review-recommended':
-          // The Panel concluded a local review is more appropriate (§7.6): the LCSPR is decided now.
-          return {
-            ...common,
-            stage: 'lcspr',
-            clocks: { ...common.clocks, 'lcspr-decision': at },
-            open: ['lcspr-publication', ...LCSPR_OBLIGATIONS],
-          };
-        case 'other-review':
-          return { ...common, stage: 'other-review' };
-        default:
-          return { ...common, stage: 'no-further-action' };
-      }
-    },
-  }),
-
-  'further-information-sent': rule({
-    roles: ['business-unit'],
-    stages: ['further-information-requested'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'further-information',
-    then: ({ at }) => ({
-      stage: 'awaiting-panel-response',
-      clocks: { 'rapid-review-reported': at, 'further-information-sent': at },
-      open: ['csprp-response'],
-    }),
-  }),
-
-  // §8: commissioning; the reviewer's name is published with the report (§14.4). The reviewer's
-  // sign-in ID is what lets them read the case and send the draft (draft-report-to-ld is theirs
-  // alone): left out, the case could never leave the LCSPR (issue 16), so it is required.
-  'reviewer-commissioned': rule({
-    roles: ['ssp'],
-    stages: ['lcspr'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), reviewer: reviewerName(), reviewerId: signInId() }),
-    // Histories recorded before the ID was required replay with the schema they were checked with.
-    recordedSchema: () => z.strictObject({ occurredAt: occurredAt(), reviewer: reviewerName(), reviewerId: signInId().optional() }),
-    meets: 'reviewer-commissioned',
-    then: ({ state, payload }) =>
-      payload.reviewerId ? { facts: { reviewerIds: [...(state.facts.reviewerIds ?? []), payload.reviewerId] }, detail: { reviewerId: payload.reviewerId } } : {},
-  }),
-
-  // §8.1: a reviewer who leaves, falls ill or has a conflict of interest is replaced, or another
-  // is added, at any time during the review, with the reason. The timeline keeps who was
-  // commissioned when; a replaced reviewer no longer reads the case (domain/access.ts).
-  'reviewer-changed': rule({
-    roles: ['ssp'],
-    stages: ['lcspr', 'lcspr-draft', 'awaiting-publication'],
-    schema: () =>
-      z.strictObject({
-        occurredAt: occurredAt(),
-        reviewer: reviewerName(),
-        reviewerId: signInId(),
-        replaces: signInId('the sign-in ID of the reviewer who steps down; leave it out to add a reviewer').optional(),
-        reason: rationale(),
-      }),
-    requires: (state, payload) => {
-      if (state.obligations['reviewer-commissioned']?.status === 'open' || state.obligations['reviewer-commissioned']?.status === 'missed') {
-        return 'the first reviewer is recorded with reviewer-commissioned';
-      }
-      const current = state.facts.reviewerIds ?? [];
-      if (current.includes(payload.reviewerId)) return 'that reviewer is already commissioned on this case';
-      if (payload.replaces !== undefined && !current.includes(payload.replaces)) return 'replaces must be the sign-in ID of a reviewer commissioned on this case';
-      return undefined;
-    },
-    then: ({ state, payload }) => ({
-      facts: { reviewerIds: [...(state.facts.reviewerIds ?? []).filter((id) => id !== payload.replaces), payload.reviewerId] },
-      detail: { reviewerId: payload.reviewerId, replaced: payload.replaces ?? null },
-    }),
-  }),
-
-  'terms-of-reference-agreed': rule({
-    roles: ['rapid-review-chair'],
-    stages: ['lcspr'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    meets: 'terms-of-reference',
-  }),
-
-  'review-progress': rule({
-    roles: ['reviewer', 'ssp'],
-    stages: ['lcspr', 'lcspr-draft'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), summary: z.string().trim().min(1).max(10_000) }),
-  }),
-
-  // §16.1: the draft goes to the L&D Group, then to the SSP for sign-off.
-  'draft-report-to-ld': rule({
-    roles: ['reviewer'],
-    stages: ['lcspr'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    requires: (state) => {
-      const pending = openObligations(state, LCSPR_OBLIGATIONS);
-      return pending.length > 0 ? `${pending.map(whoMeets).join(' and ')} ${pending.length === 1 ? 'comes' : 'come'} first` : undefined;
-    },
-    then: () => ({ stage: 'lcspr-draft' }),
-  }),
-
-  'ssp-sign-off': rule({
-    roles: ['ssp'],
-    stages: ['lcspr-draft'],
-    schema: () => z.strictObject({
-      occurredAt: occurredAt(),
-      plannedPublicationDate: date(),
-      publish: z.enum(['full-report', 'learning-and-recommendations']),
-    }),
-    then: ({ payload }) => ({
-      stage: 'awaiting-publication',
-      clocks: { 'planned-publication': payload.plannedPublicationDate },
-      open: ['report-to-panel'],
-      facts: { publish: payload.publish, plannedPublicationDate: payload.plannedPublicationDate },
-      detail: { plannedPublicationDate: payload.plannedPublicationDate, publish: payload.publish },
-    }),
-  }),
-
-  // §14.7: to the Panel, the Secretary of State and Ofsted, at least 7 WD before publication.
-  'report-sent-to-panel': rule({
-    roles: ['ssp', 'business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt() }),
-    meets: 'report-to-panel',
-  }),
-
-  // §15.5: other proceedings delay publication: the reason and a new date; the Panel and the
-  // Secretary of State must be told why.
-  'publication-delayed': rule({
-    roles: ['ssp'],
-    stages: ['lcspr', 'lcspr-draft', 'awaiting-publication'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: rationale(), newPlannedPublicationDate: date().optional() }),
-    requires: (state, payload) =>
-      payload.newPlannedPublicationDate && state.stage !== 'awaiting-publication'
-        ? 'a new planned publication date can only be set once the SSP have signed the report off'
-        : undefined,
-    then: ({ state, payload, at }) => ({
-      clocks: { 'publication-delayed': at },
-      open: ['publication-delay-explained'],
-      ...(payload.newPlannedPublicationDate && state.clocks['planned-publication']
-        ? {
-            corrected: { clock: 'planned-publication' as const, to: payload.newPlannedPublicationDate, reason: 'publication delayed (§15.5)' },
-            facts: { plannedPublicationDate: payload.newPlannedPublicationDate },
-          }
-        : {}),
-      detail: { newPlannedPublicationDate: payload.newPlannedPublicationDate ?? null },
-    }),
-  }),
-
-  'delay-explained-to-panel': rule({
-    roles: ['ssp', 'business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt() }),
-    meets: 'publication-delay-explained',
-  }),
-
-  published: rule({
-    roles: ['ssp'],
-    stages: ['awaiting-publication'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), publishedOn: date() }),
-    then: ({ state, payload }) => ({
-      stage: 'action-plan',
-      // §15.5 is judged by the day it was published, not the day that was recorded.
-      meet: ['lcspr-publication'],
-      meetOn: payload.publishedOn,
-      clocks: { publication: payload.publishedOn },
-      // §14.7 is judged against the real publication date: published earlier than planned, the
-      // report's deadline moves earlier; not yet sent, it is flagged as missed by that deadline.
-      ...(state.clocks['planned-publication'] && state.clocks['planned-publication'] !== payload.publishedOn
-        ? { corrected: { clock: 'planned-publication' as const, to: payload.publishedOn, reason: 'published (§14.7 judged against the real date)' } }
-        : {}),
-      open: ['publication-kept'],
-      detail: { publishedOn: payload.publishedOn, reportSentFirst: !openObligations(state, ['report-to-panel']).length },
-    }),
-  }),
-
-  // §15.3: a decision not to publish needs a justification to the Panel and Secretary of State.
-  'not-to-publish': rule({
-    roles: ['ssp'],
-    stages: ['lcspr-draft', 'awaiting-publication'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), justification: rationale() }),
-    then: ({ state, at }) => ({
-      stage: 'action-plan',
-      clocks: { 'decision-not-to-publish': at },
-      open: ['non-publication-justified'],
-      withdraw: openObligations(state, ['lcspr-publication', 'report-to-panel']),
-      facts: { publish: 'not-published' },
-    }),
-  }),
-
-  'justification-sent-to-panel': rule({
-    roles: ['ssp', 'business-unit'],
-    stages: ANY_STAGE,
-    schema: () => z.strictObject({ occurredAt: occurredAt() }),
-    meets: 'non-publication-justified',
-  }),
-
-  // §14.4: public for at least a year; taken down earlier, the period is broken.
-  'publication-removed': rule({
-    roles: ['ssp'],
-    stages: ['action-plan'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), reason: rationale() }),
-    requires: (state) => (state.clocks.publication ? undefined : 'the report has not been published'),
-    then: ({ state }) => ({ breach: openObligations(state, ['publication-kept']) }),
-  }),
-
-  'national-review-completed': rule({
-    roles: ['ssp'],
-    stages: ['national-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    then: () => ({ stage: 'action-plan' }),
-  }),
-
-  'other-review-completed': rule({
-    roles: ['ssp', 'ld-chair'],
-    stages: ['other-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), note: remark() }),
-    then: () => ({ stage: 'action-plan' }),
-  }),
-
-  // §10.6: the L&D Group's outcome for a learning referral.
-  'ld-decision': rule({
-    roles: ['ld-chair'],
-    stages: ['learning-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), outcome: z.enum(LD_OUTCOMES), rationale: rationale() }),
-    meets: 'ld-decision',
-    then: ({ payload, at }) => ({
-      stage: 'awaiting-ssp-approval',
-      clocks: { 'ld-decision': at },
-      open: ['ld-decision-approval'],
-      facts: { ldOutcome: payload.outcome },
-      detail: { outcome: payload.outcome },
-    }),
-  }),
-
-  // §10.7: the SSP approve the L&D Group's decision, or send it back.
-  'ssp-approval': rule({
-    roles: ['ssp'],
-    stages: ['awaiting-ssp-approval'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), approved: z.boolean(), rationale: rationale() }),
-    meets: 'ld-decision-approval',
-    then: ({ state, payload, at }) => {
-      if (!payload.approved) {
-        return { stage: 'learning-review', clocks: { 'learning-referred': at }, open: ['ld-decision'], detail: { approved: false } };
-      }
-      return { stage: state.facts.ldOutcome === 'no-further-action' ? 'no-further-action' : 'action-plan', detail: { approved: true } };
-    },
-  }),
-
-  // the procedure (DSP 1.5) "What changes a deadline": a later-known date recomputes every deadline counted from it.
-  'clock-corrected': rule({
-    roles: ['business-unit'],
-    stages: STAGES.filter((s) => s !== 'closed'),
-    schema: () => z.strictObject({
-      clock: z.enum(CLOCK_EVENTS),
-      correctedTo: dateOrInstantSchema(),
-      reason: rationale(),
-    }),
-    requires: (state, payload) => {
-      if (payload.clock === 'planned-publication') return 'a new publication date is recorded with publication-delayed (§15.5)';
-      if (!state.clocks[payload.clock]) return `the clock ${payload.clock} has not started in this case`;
-      // The referral itself makes the LA aware (§5.2): awareness can be found earlier, never later.
-      if (payload.clock === 'la-became-aware' && isAfterReceipt(state, payload.correctedTo)) {
-        return 'la-became-aware can only be corrected to a date no later than the referral was received';
-      }
-      return undefined;
-    },
-    then: ({ payload }) => ({
-      corrected: { clock: payload.clock, to: payload.correctedTo, reason: payload.reason },
-      detail: { clock: payload.clock, correctedTo: payload.correctedTo },
-    }),
-  }),
-
-  // §9.2, §16.2: the L&D Group determines the improvement actions after any outcome that yields
-  // learning (a review published or completed, the learning path's review, a Rapid Review whose own
-  // learning needs action). Recorded again to add actions later.
-  'actions-agreed': rule({
-    roles: ['ld-chair'],
-    stages: ['action-plan', 'no-further-action'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), actions: z.array(actionTermsSchema()).min(1).max(100) }),
-    requires: (state, payload) => {
-      if (state.stage === 'no-further-action' && state.facts.rapidReviewRecommendation === undefined) {
-        return 'no review of this case has yielded learning to act on (no Rapid Review was held)';
-      }
-      const agreed = Object.keys(state.actions ?? {}).length;
-      // (Read defensively: docs/PROCEDURE.md's generator probes rules with partial payloads.)
-      const adding = Array.isArray(payload.actions) ? payload.actions.length : 0;
-      return agreed + adding > MAX_ACTIONS ? `a case holds at most ${MAX_ACTIONS} actions; ${agreed} are agreed` : undefined;
-    },
-    then: ({ payload }) => {
-      const actions = Array.isArray(payload.actions) ? payload.actions : [];
-      return { stage: 'action-plan', actions, detail: { actions: actions.length } };
-    },
-  }),
-
-  'close-case': rule({
-    roles: ['ssp', 'ld-chair'],
-    stages: ['no-further-action', 'action-plan'],
-    schema: () => z.strictObject({ note: remark() }),
-    requires: (state) => {
-      const open = Object.values(state.obligations).filter(isOpen).map((o) => o.id);
-      if (open.length > 0) return `obligations still open: ${open.sort().join(', ')}`;
-      const actions = openActions(state);
-      return actions.length > 0 ? `improvement actions still open: ${actions.join(', ')}` : undefined;
-    },
-    then: () => ({ stage: 'closed' }),
-  }),
-} as const satisfies Record<string, DecisionRule>;
+export * from './decision-table';
 
 export type DecisionName = keyof typeof DECISIONS;
-export type DecisionPayload<K extends DecisionName> = z.infer<ReturnType<(typeof DECISIONS)[K]['schema']>>;
 export const DECISION_NAMES = Object.keys(DECISIONS) as DecisionName[];
 
 export function isDecisionName(name: string): name is DecisionName {
@@ -616,8 +46,10 @@ export function scopeRefusal(state: CaseState, name: DecisionName, actor: Actor)
 }
 
 /**
- * Whether a decision fits the case now. Pure and synchronous: it runs inside the update
- * validator, so a refusal changes nothing and never reaches history.
+ * Whether a decision fits the case now. Pure and synchronous: it runs inside the update validator
+ * (a refusal there changes nothing and never reaches history) and again in the handler, against
+ * the case as the decision before it left it, on replay too: so London's date comes from
+ * londonDateAt, never from the host's time-zone data.
  */
 export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number, options: { asRecorded?: boolean } = {}): DecisionCheck {
   const rule = decisionRule(name);
@@ -637,11 +69,12 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
     return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} at stage ${state.stage}; ${waitsFor(state)}` };
   }
-  const parsed = (options.asRecorded && rule.recordedSchema ? rule.recordedSchema() : rule.schema()).safeParse(raw);
+  const schema = options.asRecorded && rule.recordedSchema ? rule.recordedSchema() : rule.schema();
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw) };
+    return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw, schema) };
   }
-  const timeProblems = checkTimes(state, parsed.data, now);
+  const timeProblems = checkTimes(state, schema, parsed.data, now);
   if (timeProblems.length > 0) {
     return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: timeProblems };
   }
@@ -650,16 +83,10 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   return { ok: true, payload: parsed.data };
 }
 
-/** The decision that meets an obligation, with who records it: "ssp-informed (by the Business Unit (business-unit))". */
-function whoMeets(obligationId: string): string {
-  const name = DECISION_NAMES.find((n) => decisionRule(n).meets === obligationId);
-  if (!name) return obligationId;
-  return `${name} (by ${decisionRule(name).roles.map((r) => ROLE_NAMES[r]).join(' or ')})`;
-}
 
 /**
  * The decisions a case waits for now, first the ones that meet an obligation open at this stage,
- * else the ones this stage takes; what a refusal for the wrong stage says comes first (issue 16).
+ * else the ones this stage takes; what a refusal for the wrong stage says comes first.
  */
 export function nextDecisions(state: CaseState): DecisionName[] {
   const fitsStage = (n: DecisionName) => {
@@ -685,47 +112,58 @@ function waitsFor(state: CaseState): string {
 // London dates below come from londonDateAt (the UK's clock-change rule), not the host's
 // time-zone data: the handler checks a decision again on replay, so any host must agree.
 
-/** A date or instant after the referral's receipt (a date: after its London date). */
-function isAfterReceipt(state: CaseState, value: string): boolean {
-  if (value.length === 10) return value > londonDateAt(Date.parse(state.receivedAt));
-  return Date.parse(value) > Date.parse(state.receivedAt);
-}
 
 /** Planned dates lie ahead: not before today, and within this many years. */
 const PLANNED_WITHIN_YEARS = 3;
 
 /**
- * Instants a decision carries lie between the referral's receipt and now; dates of things done
- * ("…On", a corrected clock) are not in the future of today in London.
+ * The times a decision carries, judged by what each field means (domain/fields.ts): instants lie
+ * between the referral's receipt and now; dates of things done are not after today in London nor
+ * before the referral's date; a corrected clock is not in the future; planned dates lie ahead
+ * (§16.2: an action's deadline too, when the plan is agreed).
  */
-function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] {
+function checkTimes(state: CaseState, schema: z.ZodType, payload: unknown, now: number): Problem[] {
   const problems: Problem[] = [];
   if (!payload || typeof payload !== 'object') return problems;
   const londonToday = londonDateAt(now);
-  for (const [key, value] of Object.entries(payload)) {
-    if (key === 'actions' && Array.isArray(value)) {
-      // §16.2: an action's deadline lies ahead when it is agreed.
-      value.forEach((a: { deadline?: unknown }, i) => {
-        if (typeof a?.deadline !== 'string') return;
-        const latest = `${Number(londonToday.slice(0, 4)) + PLANNED_WITHIN_YEARS}${londonToday.slice(4)}`;
-        if (a.deadline < londonToday) problems.push({ path: `actions.${i}.deadline`, message: 'the deadline is in the past' });
-        else if (a.deadline > latest) problems.push({ path: `actions.${i}.deadline`, message: `the deadline is more than ${PLANNED_WITHIN_YEARS} years ahead` });
+  const latest = `${Number(londonToday.slice(0, 4)) + PLANNED_WITHIN_YEARS}${londonToday.slice(4)}`;
+  const values = payload as Record<string, unknown>;
+  for (const f of namedFields(schema).filter((n) => n.path.length === 1)) {
+    const key = f.name;
+    const value = values[key];
+    if (f.meta?.meaning === 'list' && Array.isArray(value)) {
+      const planned = namedFields(f.schema).filter((n) => n.path.length === 1 && n.meta?.meaning === 'date-planned');
+      value.forEach((item: Record<string, unknown> | null, i) => {
+        for (const p of planned) {
+          const v = item?.[p.name];
+          if (typeof v !== 'string') continue;
+          if (v < londonToday) problems.push({ path: `${key}.${i}.${p.name}`, message: `the ${p.name} is in the past` });
+          else if (v > latest) problems.push({ path: `${key}.${i}.${p.name}`, message: `the ${p.name} is more than ${PLANNED_WITHIN_YEARS} years ahead` });
+        }
       });
     }
     if (typeof value !== 'string') continue;
-    if (key.endsWith('At')) {
-      const t = Date.parse(value);
-      if (t > now) problems.push({ path: key, message: `${key} is in the future` });
-      else if (t < Date.parse(state.receivedAt)) problems.push({ path: key, message: `${key} is before the referral was received` });
-    } else if ((key.endsWith('On') || key === 'correctedTo') && (value.length === 10 ? value > londonToday : Date.parse(value) > now)) {
-      problems.push({ path: key, message: `${key} is in the future` });
-    } else if (/^(new)?[pP]lannedPublicationDate$/.test(key)) {
-      const latest = `${Number(londonToday.slice(0, 4)) + PLANNED_WITHIN_YEARS}${londonToday.slice(4)}`;
-      if (value < londonToday) problems.push({ path: key, message: `${key} is in the past` });
-      else if (value > latest) problems.push({ path: key, message: `${key} is more than ${PLANNED_WITHIN_YEARS} years ahead` });
-    }
-    if (key.endsWith('On') && value.length === 10 && value < londonDateAt(Date.parse(state.receivedAt))) {
-      problems.push({ path: key, message: `${key} is before the referral was received` });
+    const inFuture = value.length === 10 ? value > londonToday : Date.parse(value) > now;
+    switch (f.meta?.meaning) {
+      case 'instant-past': {
+        const t = Date.parse(value);
+        if (t > now) problems.push({ path: key, message: `${key} is in the future` });
+        else if (t < Date.parse(state.receivedAt)) problems.push({ path: key, message: `${key} is before the referral was received` });
+        break;
+      }
+      case 'date-done':
+        if (inFuture) problems.push({ path: key, message: `${key} is in the future` });
+        if (value.length === 10 && value < londonDateAt(Date.parse(state.receivedAt))) problems.push({ path: key, message: `${key} is before the referral was received` });
+        break;
+      case 'date-corrected':
+        if (inFuture) problems.push({ path: key, message: `${key} is in the future` });
+        break;
+      case 'date-planned':
+        if (value < londonToday) problems.push({ path: key, message: `${key} is in the past` });
+        else if (value > latest) problems.push({ path: key, message: `${key} is more than ${PLANNED_WITHIN_YEARS} years ahead` });
+        break;
+      default:
+        break;
     }
   }
   return problems;
@@ -735,4 +173,15 @@ function checkTimes(state: CaseState, payload: unknown, now: number): Problem[] 
 export function decisionTime(payload: unknown, now: number): string {
   const at = (payload as { occurredAt?: unknown } | null)?.occurredAt;
   return typeof at === 'string' ? new Date(at).toISOString() : new Date(now).toISOString();
+}
+
+/**
+ * Every field, of any case or action decision (an action plan's items included), that holds words
+ * typed by staff or a person's name (domain/fields.ts): the register seals what these hold. Built
+ * from every schema: call it once, outside workflow code.
+ */
+export function fieldsHoldingWords(): Set<string> {
+  const schemas = [...Object.values(DECISIONS).map((r) => (r as DecisionRule).schema()), ...Object.values(ACTION_DECISIONS).map((r) => r.schema())];
+  const names = schemas.flatMap((s) => namedFields(s).filter((f) => f.meta?.meaning === 'free-text' || f.meta?.meaning === 'person-name').map((f) => f.name));
+  return new Set(names);
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { FIELD_PURPOSES } from './fields';
+import { fieldAt, fieldMetaOf } from './fields';
 
 /**
  * Why a decision was refused. Thrown as ApplicationFailure.create({ type, nonRetryable: true })
@@ -39,29 +39,32 @@ export interface Problem {
 }
 
 /**
- * A payload's zod issues as problems a person can act on (issue 16): each names the field (a
- * position counted from 1), says what is wrong and what to send, and lists the allowed values of a
- * choice; never the value sent. `input` is what was sent, to tell a missing field from a wrong one.
+ * A payload's zod issues as problems a person can act on: each names the field (a position counted
+ * from 1), says what is wrong and what to send (the field's purpose, from the schema it was checked
+ * with: domain/fields.ts), and lists the allowed values of a choice; never the value sent. `input`
+ * is what was sent, to tell a missing field from a wrong one.
  */
-export function zodProblems(error: z.ZodError, input?: unknown): Problem[] {
+export function zodProblems(error: z.ZodError, input?: unknown, schema?: z.ZodType): Problem[] {
   const at = (path: PropertyKey[]) => path.map(pathSegment).join('.') || '(body)';
   return error.issues.map((issue) =>
     // An unknown key is the sender's own text, whatever it looks like (a field's name misspelt, or
-    // a name): it is pointed at by where it is, never repeated (issue 10). One problem per object.
+    // a name): it is pointed at by where it is, never repeated. One problem per object.
     issue.code === 'unrecognized_keys'
       ? {
           path: at([...issue.path, UNKNOWN_KEY]),
           message: `${issue.keys.length === 1 ? 'A field is' : `${issue.keys.length} fields are`} not part of ${issue.path.length ? fieldLabel(issue.path) : 'this request'}: remove ${issue.keys.length === 1 ? 'it' : 'them'} (check the spelling)`,
         }
-      : { path: at(issue.path), message: explain(issue, input) },
+      : { path: at(issue.path), message: explain(issue, input, schema) },
   );
 }
 
 /** The words for one issue: "<field> ..." in plain English. */
-function explain(issue: z.core.$ZodIssue, input: unknown): string {
+function explain(issue: z.core.$ZodIssue, input: unknown, schema: z.ZodType | undefined): string {
   const field = fieldLabel(issue.path);
-  const name = lastName(issue.path);
-  const purpose = name !== undefined ? FIELD_PURPOSES[name] : undefined;
+  // An item of a list is sent for what the list is for.
+  const named = issue.path.slice(0, issue.path.length - [...issue.path].reverse().findIndex((s) => typeof s === 'string'));
+  const at = schema && named.length > 0 ? fieldAt(schema, named) : undefined;
+  const purpose = at ? fieldMetaOf(at)?.purpose : undefined;
   const send = purpose ? `: send ${purpose}` : '';
   const missing = input !== undefined && valueAt(input, issue.path) === undefined;
   switch (issue.code) {
@@ -119,11 +122,6 @@ function fieldLabel(path: PropertyKey[]): string {
   if (parts.length === 0) return 'The body';
   const [last, ...context] = parts.reverse();
   return context.length ? `${last} (${context.reverse().join(', ')})` : last!;
-}
-
-function lastName(path: PropertyKey[]): string | undefined {
-  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return path[i] as string;
-  return undefined;
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {

@@ -5,6 +5,7 @@
 import type { CaseState, Deadline } from './case';
 import { decisionRule, decisionTime, type DecisionName, type Effects } from './decisions';
 import type { ActionOpening, ActionTerms } from './action';
+import { namedFields } from './fields';
 import {
   applyDueWork,
   closeObligation,
@@ -165,10 +166,10 @@ function decisionRecordKey(kind: string, sequence: number): string {
 }
 
 /**
- * The state a new run starts from, without the free text (rationales, summaries: names typed by
- * staff) that the register already holds (issue 7, item 5): a decision's timeline entry keeps
- * that it had a rationale, and the register keeps the words. Entries whose register row is still
- * queued keep theirs until it is written.
+ * The state a new run starts from, without the words typed by staff (rationales, summaries) and
+ * the names a decision gave (the reviewer's) that the register already holds: a decision's
+ * timeline entry keeps that it had them, and the register keeps them. Entries whose register row
+ * is still queued keep theirs until it is written.
  */
 export function withoutWrittenFreeText(state: CaseState): CaseState {
   const queued = new Set(state.outbox.records.map((r) => r.key));
@@ -177,20 +178,28 @@ export function withoutWrittenFreeText(state: CaseState): CaseState {
     if (!entry.kind.startsWith('decision:')) return entry;
     const sequence = (seen[entry.kind] ?? 0) + 1;
     seen[entry.kind] = sequence;
-    if (entry.rationale === undefined || queued.has(`${state.caseReference}:${decisionRecordKey(entry.kind, sequence)}`)) return entry;
-    const { rationale: _written, ...rest } = entry;
-    return { ...rest, rationaleInRegister: true as const };
+    if (entry.rationale === undefined && entry.names === undefined) return entry;
+    if (queued.has(`${state.caseReference}:${decisionRecordKey(entry.kind, sequence)}`)) return entry;
+    const { rationale, names, ...rest } = entry;
+    return { ...rest, ...(rationale !== undefined ? { rationaleInRegister: true as const } : {}), ...(names !== undefined ? { namesInRegister: true as const } : {}) };
   });
   return { ...state, timeline };
 }
 
-/** The words a decision gives for itself, whichever field the seed asks for. */
-function rationaleOf(payload: unknown): string | undefined {
-  const p = payload as Record<string, unknown>;
-  for (const key of ['rationale', 'justification', 'reason', 'summary', 'note']) {
-    if (typeof p[key] === 'string') return p[key];
-  }
-  return undefined;
+/**
+ * What the case keeps of a decision's own words, by what its fields mean (domain/fields.ts): its
+ * rationale (the first free-text field the decision has: rationale, justification, reason,
+ * summary or note) and the names it gives (the reviewer's, published with the report, §14.4).
+ */
+function wordsOf(name: DecisionName, payload: unknown): { rationale?: string; names?: Record<string, string> } {
+  const values = (payload ?? {}) as Record<string, unknown>;
+  const fields = namedFields(decisionRule(name).schema()).filter((f) => f.path.length === 1 && typeof values[f.name] === 'string');
+  const rationale = fields.find((f) => f.meta?.meaning === 'free-text');
+  const named = fields.filter((f) => f.meta?.meaning === 'person-name');
+  return {
+    ...(rationale ? { rationale: values[rationale.name] as string } : {}),
+    ...(named.length > 0 ? { names: Object.fromEntries(named.map((f) => [f.name, values[f.name] as string])) } : {}),
+  };
 }
 
 /**
@@ -202,16 +211,16 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
   const { at, effects } = plan;
   const deadlines = byObligation(computed);
   const sequence = state.timeline.filter((t) => t.kind === `decision:${name}`).length + 1;
-  const rationale = rationaleOf(payload);
+  const { rationale, names } = wordsOf(name, payload);
 
   Object.assign(state.clocks, effects.clocks ?? {});
   Object.assign(state.facts, effects.facts ?? {});
   if (effects.stage) state.stage = effects.stage;
-  state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
+  state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(names ? { names } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
   record(state, `decision:${name}`, decisionRecordKey(`decision:${name}`, sequence), {
     occurredAt: at,
     actor,
-    detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), stage: state.stage },
+    detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), ...(names ?? {}), stage: state.stage },
   });
   for (const id of [...(rule.meets ? [rule.meets] : []), ...(effects.meet ?? [])]) meetObligation(state, id, at, actor, effects.meetOn);
   for (const id of effects.withdraw ?? []) closeObligation(state, id, 'withdrawn', `${name} (${state.stage})`, now);

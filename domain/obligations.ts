@@ -4,9 +4,77 @@
 // action-plan workflow share the same rules. Nothing here waits or fails on SMTP or the
 // register: emails and register rows are queued in the outbox, and the workflow carries them out
 // after the change is made.
-import type { Deadline, ObligationState, TimelineEntry } from './case';
+import type { SkippedDay } from './calendar';
+import type { ClockEvent } from './clocks';
 import type { Actor, Recipient } from './roles';
-import { londonDateAt, workingDaysLate, type Lateness } from './working-days-late';
+import { londonDateAt, workingDaysLate, type DaysAfterDue, type Lateness } from './working-days-late';
+
+/** A deadline as computed (in an activity) from the calendar, with how it was counted. */
+export interface Deadline {
+  obligationId: string;
+  obligation: string;
+  clock: { event: ClockEvent; date: string };
+  /** e.g. "1 working day after 2026-12-21 (referral-received)" */
+  rule: string;
+  dueDate: string;
+  /** End of the due date in Europe/London, as an ISO UTC instant. */
+  dueAt: string;
+  skipped: SkippedDay[];
+  section: string;
+  statutory: boolean;
+  /**
+   * The earlier target the procedure aims for, if any; passing its end warns. A window (§6.2: the
+   * Rapid Review meets within 7–10 WD) has a start too.
+   */
+  target?: { rule: string; dueDate: string; dueAt: string; window?: { fromDate: string; toDate: string; rule: string } };
+  /** Reminder instants, ascending; each on a working day, in working hours. */
+  reminders: string[];
+  /** Bank holidays and closure days after the due date, so lateness is counted in working days. */
+  afterDue?: DaysAfterDue;
+  computedAt: string;
+}
+
+/**
+ * open: clock running; missed: deadline passed, escalated, still to do; met / met-late: done;
+ * withdrawn: no longer required on the path the case took; broken: a minimum period ended early.
+ */
+export type ObligationStatus = 'open' | 'missed' | 'met' | 'met-late' | 'withdrawn' | 'broken';
+
+export interface ObligationState {
+  id: string;
+  /** 1 for the first time the obligation opens; reopened obligations (a loop) count up. */
+  round: number;
+  status: ObligationStatus;
+  deadline: Deadline;
+  /** Deadlines replaced by a corrected clock date, oldest first. */
+  previousDeadlines: Deadline[];
+  /** Reminder instants already dealt with (sent, or passed before the clock started). */
+  remindersDone: string[];
+  targetWarnedAt?: string;
+  escalatedAt?: string;
+  metAt?: string;
+  /** The date it was really done, where the procedure judges by it (§15.5 publication). */
+  metOn?: string;
+  metBy?: string;
+  closedReason?: string;
+  /** Deadlines this obligation missed before a correction or closure re-judged it: never erased. */
+  missed?: Array<{ dueAt: string; escalatedAt: string }>;
+}
+
+export interface TimelineEntry {
+  at: string;
+  kind: string;
+  obligationId?: string;
+  actor?: Actor;
+  rationale?: string;
+  /** The rationale was dropped from the state at continue-as-new: it is in the register. */
+  rationaleInRegister?: true;
+  /** Names the decision gave, by field (the reviewer's, published with the report, §14.4). */
+  names?: Record<string, string>;
+  /** The names were dropped from the state at continue-as-new: they are in the register. */
+  namesInRegister?: true;
+  detail?: Record<string, string | number | boolean | null>;
+}
 
 export type NoticeKind =
   | 'referral-received'

@@ -1,3 +1,5 @@
+import type { ClockEvent } from './clocks';
+import type { ObligationId } from './obligation-ids';
 import type { NoticePolicy } from './obligations';
 import { agencyRecipient, type AgencyContact, type Mailbox, type Recipient, type Role } from './roles';
 
@@ -17,34 +19,7 @@ export function recipientsFor(names: readonly RuleRecipient[], agency: string | 
   });
 }
 
-/**
- * The events a deadline can be counted from (DSP 1.5, "Deadlines", column "clock").
- * A case keeps the date of each as it becomes known; a corrected date recomputes every
- * deadline counted from it.
- */
-export const CLOCK_EVENTS = [
-  'referrer-became-aware',
-  'referral-received',
-  'la-became-aware',
-  'ssp-decision',
-  'national-notification-sent',
-  'csprp-acknowledgement',
-  'rapid-review-reported',
-  'csprp-response',
-  'further-information-sent',
-  'lcspr-decision',
-  'planned-publication',
-  'publication',
-  'publication-delayed',
-  'decision-not-to-publish',
-  'learning-referred',
-  'ld-decision',
-  /** An improvement action's deadline now in force: the agreed one, or the last extension (§9.2). */
-  'action-deadline',
-  /** An improvement action's deadline as first agreed (§9.2: the Chief Officer step counts from it). */
-  'action-original-deadline',
-] as const;
-export type ClockEvent = (typeof CLOCK_EVENTS)[number];
+export { CLOCK_EVENTS, type ClockEvent } from './clocks';
 
 export type LimitRule =
   /** "Within N WD of X": X is day 0, the deadline is the end of the Nth working day after it. */
@@ -62,7 +37,7 @@ export type ReminderRule =
   | { calendarMonthsBefore: number; at: string };
 
 export interface ObligationRule {
-  id: string;
+  id: ObligationId;
   obligation: string;
   owner: Role;
   /** Mailbox that receives the reminders. */

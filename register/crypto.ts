@@ -9,6 +9,7 @@
 //
 // Nothing here logs a value or puts one in an error message: errors name the key ID only.
 import { DecryptionError, safeKeyId, type KeyRing } from '../config/key-ring';
+import { fieldsHoldingWords } from '../domain/decisions';
 
 const SEALED = /^v1:([^:]{1,64}):([A-Za-z0-9+/]{16}):([A-Za-z0-9+/]+={0,2})$/;
 
@@ -38,22 +39,13 @@ export function openText(ring: KeyRing, stored: string, context: string): string
 
 // --- The register's rows --------------------------------------------------------------------------
 
-/** Fields of a row's detail that hold free text about a child: sealed whatever the row's kind. */
-export const FREE_TEXT_FIELDS: ReadonlySet<string> = new Set([
-  'rationale',
-  'reason',
-  'summary',
-  'note',
-  'justification',
-  'reviewer',
-  // An improvement action's words (§16.2): who owns it, what it is, the finding, the evidence,
-  // and who asked for its extension.
-  'owner',
-  'description',
-  'finding',
-  'evidence',
-  'requestedBy',
-]);
+/**
+ * Fields of a row's detail that hold free text about a child or a person's name, sealed whatever the
+ * row's kind: every field the decision tables say holds words or a name (domain/fields.ts), so a new
+ * decision's words are sealed without a list to keep here. An improvement action's register rows
+ * use the same names (owner, description, finding, evidence, requestedBy).
+ */
+export const FREE_TEXT_FIELDS: ReadonlySet<string> = fieldsHoldingWords();
 
 export type Detail = Record<string, string | number | boolean | null>;
 

@@ -10,7 +10,8 @@ import { Client, Connection, QueryNotRegisteredError } from '@temporalio/client'
 import nodemailer from 'nodemailer';
 import request from 'supertest';
 import { openRegister } from '../../register/database';
-import { createApp, unanswered } from '../../api/app';
+import { createApp } from '../../api/app';
+import { unanswered } from '../../services/temporal-calls';
 import type { Role } from '../../domain/roles';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';

@@ -201,6 +201,10 @@ test('LCSPR path through the API: referral to publication and the action plan, w
     'decision:published',
   ]);
   expect(entries.find((e) => e.kind === 'decision:published')?.actor).toEqual({ id: 'ssp-la', role: 'ssp' });
+  // The reviewer's name, published with the report (§14.4), is kept: in the register (sealed at
+  // rest, opened for those who read the whole case) and in the timeline.
+  expect((entries as Array<{ kind: string; detail?: Record<string, unknown> }>).find((e) => e.kind === 'decision:reviewer-commissioned')?.detail).toMatchObject({ reviewer: 'Independent reviewer (test)' });
+  expect((shown.body.timeline as Array<{ kind: string; names?: unknown }>).find((t) => t.kind === 'decision:reviewer-commissioned')?.names).toEqual({ reviewer: 'Independent reviewer (test)' });
   const metIds = entries.filter((e) => e.kind === 'obligation-met').map((e) => e.obligationId);
   expect(metIds).toEqual(expect.arrayContaining(['national-notification', 'rapid-review-meeting', 'lcspr-publication', 'report-to-panel', 'ld-informed']));
   expect(entries.filter((e) => e.kind === 'obligation-missed')).toEqual([]);
@@ -247,6 +251,10 @@ test('no dead end at the LCSPR: the reviewer is named by sign-in ID, and the SSP
   expect(changed.timeline.filter((t) => t.kind.startsWith('decision:reviewer-')).map((t) => [t.kind, t.detail])).toEqual([
     ['decision:reviewer-commissioned', { reviewerId: ROLE_IDS.reviewer }],
     ['decision:reviewer-changed', { reviewerId: SECOND_REVIEWER.id, replaced: ROLE_IDS.reviewer }],
+  ]);
+  expect(changed.timeline.filter((t) => t.kind.startsWith('decision:reviewer-')).map((t) => (t as { names?: unknown }).names)).toEqual([
+    { reviewer: 'Independent reviewer (test)' },
+    { reviewer: 'Second reviewer (test)' },
   ]);
   // The one who stepped down no longer reads the case or writes to it; the new one does.
   const asFirst = await request(stack.app).get(`/cases/${ref}`).set('Authorization', `Bearer ${tokenOf('reviewer')}`);

@@ -1,6 +1,6 @@
 // The visibility query GET /cases sends (api/case-list.ts): composed only from the procedure's
 // stages, true/false and instants we formatted, so nothing a caller sends can widen it.
-import { caseListQuerySchema, visibilityQuery } from '../../api/case-list';
+import { caseListQuerySchema, visibilityQuery } from '../../services/case-list';
 import { STAGES } from '../../domain/case';
 
 test('each filter adds one clause, and only open cases unless all are asked for', () => {

@@ -1,6 +1,7 @@
 // The workflow's clock, as pure functions over hand-built case states: when to wake, what has
 // fallen due, and what the status query shows (domain/case.ts).
-import { caseStatus, dueWork, nextDeadline, nextWakeAt, overdueCount, type CaseState, type Deadline, type ObligationState, type ObligationStatus } from '../../domain/case';
+import { dueWork } from '../../domain/obligations';
+import { caseStatus, nextDeadline, nextWakeAt, overdueCount, type CaseState, type Deadline, type ObligationState, type ObligationStatus } from '../../domain/case';
 
 const RECEIVED_AT = '2026-12-21T10:00:00.000Z';
 
@@ -108,7 +109,7 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
   function spins(state: CaseState, now: number): boolean {
     const wake = nextWakeAt(state);
     if (wake === undefined || wake > now) return false;
-    const work = dueWork(state, now, notMinimum);
+    const work = dueWork(state.obligations, now, notMinimum);
     return work.reminders.length + work.targetWarnings.length + work.escalations.length + work.completedPeriods.length + work.triggers.length === 0;
   }
 
@@ -126,7 +127,7 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
     const o = obligation('rapid-review-meeting', 'open', { dueDate: '2027-01-05', reminders, target }, { remindersDone: reminders });
     const state = caseState(o);
     const now = ms('2027-01-20T12:00:00.000Z');
-    expect(dueWork(state, now, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [{ obligationId: 'rapid-review-meeting' }], completedPeriods: [], triggers: [] });
+    expect(dueWork(state.obligations, now, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [{ obligationId: 'rapid-review-meeting' }], completedPeriods: [], triggers: [] });
     // What the workflow does on that escalation (workflows/incident.ts, handleDue).
     o.status = 'missed';
     o.escalatedAt = new Date(now).toISOString();
@@ -138,12 +139,12 @@ describe('every wake-up has work to do (else the workflow spins on timers in the
 describe('dueWork', () => {
   test('nothing before the first reminder', () => {
     const state = caseState(obligation('national-notification'));
-    expect(dueWork(state, ms(R1) - 1, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
+    expect(dueWork(state.obligations, ms(R1) - 1, notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('a reminder is due at its instant', () => {
     const state = caseState(obligation('national-notification'));
-    expect(dueWork(state, ms(R1), notMinimum).reminders).toEqual([{ obligationId: 'national-notification', at: R1 }]);
+    expect(dueWork(state.obligations, ms(R1), notMinimum).reminders).toEqual([{ obligationId: 'national-notification', at: R1 }]);
   });
 
   test('reminders come in order; those done are not repeated', () => {
@@ -151,22 +152,22 @@ describe('dueWork', () => {
     const state = caseState(o);
     // The worker was away: both reminders have fallen due by the morning of the due day.
     const noon = ms('2026-12-30T12:00:00.000Z');
-    expect(dueWork(state, noon, notMinimum).reminders).toEqual([
+    expect(dueWork(state.obligations, noon, notMinimum).reminders).toEqual([
       { obligationId: 'national-notification', at: R1 },
       { obligationId: 'national-notification', at: R2 },
     ]);
     o.remindersDone.push(R1);
-    expect(dueWork(state, noon, notMinimum).reminders).toEqual([{ obligationId: 'national-notification', at: R2 }]);
+    expect(dueWork(state.obligations, noon, notMinimum).reminders).toEqual([{ obligationId: 'national-notification', at: R2 }]);
   });
 
   test('no escalation at the deadline instant itself: the due day is not over', () => {
     const state = caseState(obligation('national-notification', 'open', {}, { remindersDone: [R1, R2] }));
-    expect(dueWork(state, ms(DUE_AT), notMinimum).escalations).toEqual([]);
+    expect(dueWork(state.obligations, ms(DUE_AT), notMinimum).escalations).toEqual([]);
   });
 
   test('escalation just after the end of the due day', () => {
     const state = caseState(obligation('national-notification', 'open', {}, { remindersDone: [R1, R2] }));
-    expect(dueWork(state, ms(DUE_AT) + 1, notMinimum)).toEqual({
+    expect(dueWork(state.obligations, ms(DUE_AT) + 1, notMinimum)).toEqual({
       reminders: [],
       targetWarnings: [],
       escalations: [{ obligationId: 'national-notification' }],
@@ -177,14 +178,14 @@ describe('dueWork', () => {
 
   test('reminders are dropped once the deadline has passed: an escalation instead', () => {
     const state = caseState(obligation('national-notification'));
-    const work = dueWork(state, ms(DUE_AT) + 1, notMinimum);
+    const work = dueWork(state.obligations, ms(DUE_AT) + 1, notMinimum);
     expect(work.reminders).toEqual([]);
     expect(work.escalations).toEqual([{ obligationId: 'national-notification' }]);
   });
 
   test('an obligation already escalated is not escalated again', () => {
     const state = caseState(obligation('national-notification', 'missed', {}, { remindersDone: [R1, R2], escalatedAt: '2026-12-31T00:00:00.000Z' }));
-    expect(dueWork(state, ms('2027-02-01T12:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
+    expect(dueWork(state.obligations, ms('2027-02-01T12:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('a minimum period completes at the end of its day instead of escalating', () => {
@@ -192,8 +193,8 @@ describe('dueWork', () => {
     const kept = obligation('publication-kept', 'open', { dueDate: '2027-11-02', reminders: [] });
     const state = caseState(kept);
     const minimum = (id: string) => id === 'publication-kept';
-    expect(dueWork(state, ms('2027-11-02T23:59:59.999Z'), minimum).completedPeriods).toEqual([]);
-    expect(dueWork(state, ms('2027-11-03T00:00:00.000Z'), minimum)).toEqual({
+    expect(dueWork(state.obligations, ms('2027-11-02T23:59:59.999Z'), minimum).completedPeriods).toEqual([]);
+    expect(dueWork(state.obligations, ms('2027-11-03T00:00:00.000Z'), minimum)).toEqual({
       reminders: [],
       targetWarnings: [],
       escalations: [],
@@ -206,17 +207,17 @@ describe('dueWork', () => {
     const target = { dueDate: '2026-12-24', dueAt: '2026-12-24T23:59:59.999Z' };
     const o = obligation('rapid-review-meeting', 'open', { dueDate: '2027-01-05', reminders: [], target });
     const state = caseState(o);
-    expect(dueWork(state, ms(target.dueAt), notMinimum).targetWarnings).toEqual([]);
-    expect(dueWork(state, ms(target.dueAt) + 1, notMinimum).targetWarnings).toEqual([{ obligationId: 'rapid-review-meeting' }]);
-    expect(dueWork(state, ms(target.dueAt) + 1, notMinimum).escalations).toEqual([]);
+    expect(dueWork(state.obligations, ms(target.dueAt), notMinimum).targetWarnings).toEqual([]);
+    expect(dueWork(state.obligations, ms(target.dueAt) + 1, notMinimum).targetWarnings).toEqual([{ obligationId: 'rapid-review-meeting' }]);
+    expect(dueWork(state.obligations, ms(target.dueAt) + 1, notMinimum).escalations).toEqual([]);
     o.targetWarnedAt = '2026-12-25T00:00:00.000Z';
-    expect(dueWork(state, ms('2026-12-29T12:00:00.000Z'), notMinimum).targetWarnings).toEqual([]);
+    expect(dueWork(state.obligations, ms('2026-12-29T12:00:00.000Z'), notMinimum).targetWarnings).toEqual([]);
   });
 
   test('met, met-late, withdrawn and broken obligations are ignored, however late it is', () => {
     const state = caseState(obligation('a', 'met'), obligation('b', 'met-late'), obligation('c', 'withdrawn'), obligation('d', 'broken'));
-    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), () => true)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
-    expect(dueWork(state, ms('2027-06-01T00:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
+    expect(dueWork(state.obligations, ms('2027-06-01T00:00:00.000Z'), () => true)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
+    expect(dueWork(state.obligations, ms('2027-06-01T00:00:00.000Z'), notMinimum)).toEqual({ reminders: [], targetWarnings: [], escalations: [], completedPeriods: [], triggers: [] });
   });
 
   test('several obligations fall due together', () => {
@@ -224,7 +225,7 @@ describe('dueWork', () => {
       obligation('ssp-decision', 'open', { dueDate: '2026-12-29', reminders: ['2026-12-23T09:00:00.000Z', '2026-12-29T09:00:00.000Z'] }, { remindersDone: ['2026-12-23T09:00:00.000Z'] }),
       obligation('national-notification'),
     );
-    const work = dueWork(state, ms('2026-12-30T00:00:00.000Z'), notMinimum);
+    const work = dueWork(state.obligations, ms('2026-12-30T00:00:00.000Z'), notMinimum);
     // ssp-decision's day is over: escalated, its last reminder dropped; national-notification's first reminder is due.
     expect(work.escalations).toEqual([{ obligationId: 'ssp-decision' }]);
     expect(work.reminders).toEqual([{ obligationId: 'national-notification', at: R1 }]);

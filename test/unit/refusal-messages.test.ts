@@ -11,7 +11,7 @@ import { ACTION_DECISION_NAMES, ACTION_DECISIONS, checkActionDecision } from '..
 import type { CaseState } from '../../domain/case';
 import { checkDecision, decisionRule, DECISION_NAMES, type DecisionName } from '../../domain/decisions';
 import { zodProblems } from '../../domain/errors';
-import { FIELD_PURPOSES } from '../../domain/fields';
+import { fieldMetaOf } from '../../domain/fields';
 import { newCase } from '../../domain/incident';
 import { ROLES, type Actor } from '../../domain/roles';
 import { fieldsOf, isOptional, payloadsFor, type SchemaField } from '../helpers/payloads';
@@ -62,7 +62,7 @@ function problemsFor(probe: Probe, payload: unknown) {
   const parsed = probe.schema.safeParse(payload);
   expect(parsed.success).toBe(false);
   // zodProblems is what checkDecision and checkActionDecision answer with.
-  return zodProblems(parsed.error!, payload);
+  return zodProblems(parsed.error!, payload, probe.schema);
 }
 
 /** How a person reads the field: its name, and "action 3" for the third item of the actions. */
@@ -81,7 +81,7 @@ const choices = probes.filter((p) => {
 const times = probes.filter((p) => ['2026-12-07', '2026-12-07T11:00:00.000Z'].some((v) => p.field.schema.safeParse(v).success) && !p.field.schema.safeParse('reviewer-1').success);
 
 test('every field of the decision table has a purpose a refusal can give', () => {
-  expect([...new Set(probes.map((p) => p.field.name))].filter((name) => FIELD_PURPOSES[name] === undefined)).toEqual([]);
+  expect([...new Set(probes.filter((p) => fieldMetaOf(p.field.schema)?.purpose === undefined).map((p) => p.field.name))]).toEqual([]);
 });
 
 test.each(required.map((p) => [label(p), p] as const))('%s missing: named, with what it is for', (_label, probe) => {
@@ -90,7 +90,7 @@ test.each(required.map((p) => [label(p), p] as const))('%s missing: named, with 
   const [problem] = problems;
   expect(problem!.message).toMatch(labelPattern(probe.field));
   expect(problem!.message).toContain('is missing');
-  expect(problem!.message).toContain(FIELD_PURPOSES[probe.field.name]);
+  expect(problem!.message).toContain(fieldMetaOf(probe.field.schema)!.purpose);
 });
 
 test.each(probes.map((p) => [label(p), p] as const))('%s of the wrong kind: named, never echoed', (_label, probe) => {

@@ -1,5 +1,5 @@
-// The API's calls to the register, bounded and in our words: a register that is down or does not
-// answer is a 503 RegisterUnavailable ("nothing was changed; try again"), never a 500 (issue 16).
+// The case service's calls to the register, bounded and in our words: a register that is down or does not
+// answer is a 503 RegisterUnavailable ("nothing was changed; try again"), never a 500.
 // A refusal the register layer gives on purpose (IdempotencyConflict) passes through as it is.
 
 /** The register failed or did not answer: nothing the request asked for was done. */

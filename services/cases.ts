@@ -1,0 +1,201 @@
+// The case service: open a case from a referral, read a case as the signed-in person may, record
+// a case decision, read the referral form. The JSON API (api/) is one adapter over it; the staff
+// pages are the second. Every check that protects the child's record is made here, on the server,
+// whoever calls: who may read what (domain/access.ts), who may decide what (domain/decisions.ts).
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { KeyRing } from '../config/key-ring';
+import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
+import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
+import { isDecisionName, roleRefusal } from '../domain/decisions';
+import { zodProblems, type Problem } from '../domain/errors';
+import { caseOpeningOf } from '../domain/incident';
+import type { Actor, Role } from '../domain/roles';
+import { DEFAULT_RULEBOOK } from '../domain/rulebook';
+import { caseRegister, IdempotencyConflict } from '../register/cases';
+import type { RegisterDb } from '../register/database';
+import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
+import type { incidentWorkflow } from '../workflows/incident';
+import { fromRegister } from './register-calls';
+import { Refused } from './refused';
+import { referralRequestSchema } from './requests';
+import { TemporalUnavailable, type Bounded } from './temporal-calls';
+import { checkIdempotencyKey, decideThroughUpdate, sha256, type DecisionSubmission, type UpdateOutcome } from './through-update';
+
+type CaseRegister = ReturnType<typeof caseRegister>;
+
+export interface CaseServiceDependencies {
+  temporal: Client;
+  register: RegisterDb;
+  /** Seals the referral and the register's free text. */
+  ring: KeyRing;
+  bounded: Bounded;
+  /** The bound on a Temporal call (a decision's acceptBy is taken from it). */
+  timeoutMs: number;
+  rulebookVersion?: string | undefined;
+  now: () => Date;
+  /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
+  agencies?: readonly string[] | undefined;
+}
+
+/** Who may send a referral (§13): the Business Unit, and a referring agency. */
+const REFERRING_ROLES: readonly Role[] = ['business-unit', 'referrer'];
+
+/** A case opened from a referral; `created` false when the same request had opened it before. */
+export interface OpenedCase {
+  caseReference: string;
+  workflowId: string;
+  receivedAt: string;
+  created: boolean;
+}
+
+/** The case reference as given, read case-insensitively (dsp-2026-0001 is DSP-2026-0001). */
+export function caseReferenceOf(given: string): string {
+  const ref = given.toUpperCase();
+  if (!CASE_REFERENCE_PATTERN.test(ref)) throw new Refused(404, 'CaseNotFound', 'No case has that reference: a case reference looks like DSP-2026-0001');
+  return ref;
+}
+
+/** A refused read: 404 where even the case's existence would tell something, else 403. */
+function refusedRead(status: 403 | 404, ref: string): Refused {
+  if (status === 404) return new Refused(404, 'CaseNotFound', `No case ${ref}`);
+  return new Refused(403, 'ReadNotAllowed', 'This case is not open to your role');
+}
+
+/** Opens a case from a referral (caseService's openReferral). */
+async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, actor: Actor, body: unknown, idempotencyKey?: string): Promise<OpenedCase> {
+  if (!REFERRING_ROLES.includes(actor.role)) {
+    throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
+  }
+  const parsed = referralRequestSchema.safeParse(body);
+  if (!parsed.success) throw new Refused(422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error, body));
+  const key = checkIdempotencyKey(idempotencyKey);
+  const { referral } = parsed.data;
+  const receivedAt = parsed.data.receivedAt ?? deps.now().toISOString();
+  if (Date.parse(receivedAt) > deps.now().getTime()) {
+    throw new Refused(422, 'InvalidReferral', 'The referral is not valid', [{ path: 'receivedAt', message: 'receivedAt is in the future' }]);
+  }
+  let allocated;
+  try {
+    allocated = await fromRegister(
+      () => cases.allocateCase({ receivedAt, receivedBy: actor.id, ...(key ? { idempotencyScope: sha256('referral', actor.id, key) } : {}), form: referral }),
+      (err) => err instanceof IdempotencyConflict,
+    );
+  } catch (err) {
+    if (err instanceof IdempotencyConflict) throw new Refused(422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different referral');
+    throw err;
+  }
+  const { caseReference } = allocated;
+  const input: IncidentInput = { start: caseOpeningOf(caseReference, receivedAt, deps.rulebookVersion ?? DEFAULT_RULEBOOK, actor, referral) };
+  try {
+    // Update-with-start: answered once the opening obligations are open, so the first decision fits.
+    await deps.bounded(() =>
+      deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
+        updateId: 'case-opened',
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
+          taskQueue: TASK_QUEUE,
+          workflowId: workflowIdFor(caseReference),
+          args: [input],
+          // The register never hands out a reference twice; a retry (same key) finds its case running.
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          typedSearchAttributes: [{ key: CASE_STAGE, value: 'referral-received' }],
+        }),
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TemporalUnavailable) {
+      // The referral is kept under its reference: a retry with the same Idempotency-Key opens it.
+      throw new Refused(503, 'TemporalUnavailable', `The referral is stored as ${caseReference} but the case engine did not answer in time; retry with the same Idempotency-Key`);
+    }
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Refused(409, 'CaseClosed', `Case ${caseReference} is closed`);
+    throw err;
+  }
+  return { caseReference, workflowId: workflowIdFor(caseReference), receivedAt, created: allocated.created };
+}
+
+export function caseService(deps: CaseServiceDependencies) {
+  const cases = caseRegister(deps.register, deps.ring);
+
+  /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
+  async function closedOrNotFound(ref: string): Promise<never> {
+    if (await fromRegister(() => cases.caseExists(ref))) throw new Refused(409, 'CaseClosed', `Case ${ref} is closed`);
+    throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+  }
+
+  /** §16.2: every agency named in an action plan must be one the directory can reach. */
+  function unknownAgencies(decision: string, body: unknown): Problem[] {
+    const agencies = deps.agencies;
+    if (decision !== 'actions-agreed' || !agencies) return [];
+    const actions = (body as { actions?: unknown } | null)?.actions;
+    if (!Array.isArray(actions)) return [];
+    return actions.flatMap((a: { agency?: unknown }, i) =>
+      typeof a?.agency === 'string' && !agencies.includes(a.agency)
+        ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
+        : [],
+    );
+  }
+
+  return {
+    /**
+     * §13: the referral form is kept once, in the register, under a reference the system allocates;
+     * then the case's workflow starts and answers once its opening obligations are open. The same
+     * Idempotency-Key finds the same case.
+     */
+    openReferral: (actor: Actor, body: unknown, idempotencyKey?: string) => openReferral(deps, cases, actor, body, idempotencyKey),
+
+    /**
+     * The case as this person may read it: the whole case with its register rows, or the
+     * referrer's or operations' view (domain/access.ts). The register being unreachable delays its
+     * rows; the case itself still answers.
+     */
+    async readCase(actor: Actor, ref: string): Promise<object> {
+      try {
+        const state = await deps.bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(ref)).query(statusQuery));
+        const read = caseReadFor(actor, state.facts);
+        if ('refuse' in read) throw refusedRead(read.refuse, ref);
+        if (read.view !== 'whole') return read.view === 'referrer' ? referrerView(state) : operationsView(state);
+        const register = await fromRegister(() => cases.caseEntries(ref)).catch(() => null);
+        return { ...state, register, ...(register === null ? { registerUnavailable: true } : {}) };
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+        throw err;
+      }
+    },
+
+    /** The referral form, for the Business Unit, the SSP and the chairs only. */
+    async readReferral(actor: Actor, ref: string): Promise<{ caseReference: string; referral: unknown }> {
+      if (!mayReadReferral(actor)) throw new Refused(403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
+      const form = await fromRegister(() => cases.referralOf(ref));
+      if (!form) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+      return { caseReference: ref, referral: form };
+    },
+
+    /**
+     * A decision on the case: the name and the role are checked on every request (a replayed key
+     * included), then the case checks the rest. The answer is as much as the person may read: every
+     * role that records a case decision reads the whole case, but the policy is still checked,
+     * against the facts the answer carries.
+     */
+    async recordDecision(ref: string, decision: string, submission: DecisionSubmission): Promise<UpdateOutcome<object>> {
+      if (!isDecisionName(decision)) throw new Refused(404, 'UnknownDecision', 'There is no decision by that name');
+      const roleRefused = roleRefusal(decision, submission.actor.role);
+      if (roleRefused) throw new Refused(403, 'RoleNotAllowed', roleRefused);
+      const unknown = unknownAgencies(decision, submission.body);
+      if (unknown.length > 0) throw new Refused(422, 'InvalidDecision', `The ${decision} decision is not valid`, unknown);
+      const outcome = await decideThroughUpdate<DecisionResult>({ bounded: deps.bounded, timeoutMs: deps.timeoutMs }, submission, {
+        handle: deps.temporal.workflow.getHandle(workflowIdFor(ref)),
+        update: decisionUpdate(decision),
+        name: decision,
+        gone: () => closedOrNotFound(ref),
+      });
+      if (outcome.kind === 'accepted') return outcome;
+      const { requestHash: _hash, requestId: _id, ...answer } = outcome.answer;
+      const read = caseReadFor(submission.actor, outcome.answer.facts);
+      if ('refuse' in read || read.view !== 'whole') return { ...outcome, answer: { caseReference: ref, stage: outcome.answer.stage } };
+      return { ...outcome, answer };
+    },
+  };
+}
+
+export type CaseService = ReturnType<typeof caseService>;

@@ -1,0 +1,46 @@
+// The case service: what the JSON API and the staff pages both call. Built once from its
+// dependencies; each part refuses with Refused (services/refused.ts) and reports an outage as
+// TemporalUnavailable or RegisterUnavailable, and never says anything about the child in either.
+import type { Client } from '@temporalio/client';
+import type { KeyRing } from '../config/key-ring';
+import type { RegisterDb } from '../register/database';
+import { actionLogService } from './action-log';
+import { actionService } from './actions';
+import { caseListService } from './case-list';
+import { caseService } from './cases';
+import { healthCheck } from './health';
+import { boundedCalls } from './temporal-calls';
+
+export interface ServiceDependencies {
+  temporal: Client;
+  register: RegisterDb;
+  /** The key ring that seals the referral, the register's free text and the list's cursors. */
+  ring: KeyRing;
+  /** Whether the SMTP server answers (nodemailer's verify). */
+  smtpReachable: () => Promise<boolean>;
+  /** Bound on every call that needs a worker: without one, the client would wait forever. */
+  temporalCallTimeoutMs?: number | undefined;
+  rulebookVersion?: string | undefined;
+  now?: (() => Date) | undefined;
+  /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
+  agencies?: readonly string[] | undefined;
+}
+
+export function createServices(deps: ServiceDependencies) {
+  const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
+  const now = deps.now ?? (() => new Date());
+  const bounded = boundedCalls(deps.temporal, timeoutMs);
+  const base = { temporal: deps.temporal, register: deps.register, bounded, timeoutMs };
+  return {
+    cases: caseService({ ...base, ring: deps.ring, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }),
+    actions: actionService(base),
+    caseList: caseListService({ temporal: deps.temporal, ring: deps.ring, bounded }),
+    actionLog: actionLogService({ register: deps.register, ring: deps.ring, now }),
+    health: healthCheck({ temporal: deps.temporal, register: deps.register, bounded, smtpReachable: deps.smtpReachable }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
+export { Refused } from './refused';
+export { RegisterUnavailable } from './register-calls';
+export { TemporalUnavailable } from './temporal-calls';
