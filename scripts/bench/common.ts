@@ -1,7 +1,8 @@
 // What the benchmarks share (scripts/bench/action-log.ts, cost.ts, api.ts): the load average,
-// percentiles, timing a call, a plain table, a throwaway Temporal dev server from the provisioned CLI, the incident worker in its
-// own process, an SMTP listener that drops every email, the API on a free port, the code version
-// measured, and cleaning up whatever started on success, failure or Ctrl-C.
+// percentiles, timing a call, a plain table, a throwaway Temporal dev server from the provisioned
+// CLI, the incident worker in its own process, an SMTP listener that drops every email, the API on
+// a free port, the code version measured, and cleaning up whatever started on success, failure or
+// Ctrl-C.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
