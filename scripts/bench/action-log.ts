@@ -142,20 +142,21 @@ async function timedGets(base: string, pathname: string, accept?: string): Promi
   return { samples, bytes, status };
 }
 
-// ---- main ------------------------------------------------------------------------------------------
+// ---- the steps -------------------------------------------------------------------------------------
 
-async function main(): Promise<void> {
-  // Worker state changes at INFO would drown the table; warnings and errors still show.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+/** A moment of the set-up: when (performance.now()) and the load then. */
+interface Moment {
+  at: number;
+  load: string;
+}
+const moment = (): Moment => ({ at: performance.now(), load: load() });
 
-  const t0 = performance.now();
+/** The dev server, the register, the SMTP listener and the real worker, with when the server and the worker were up. */
+async function startServices(dir: string) {
   const ring = new KeyRing('bench', { bench: randomBytes(32) });
   const dataConverter = dataConverterFor(ring);
   const { address } = await startTemporal();
-  const tServer = performance.now();
-  const tServerLoad = load();
+  const serverUp = moment();
 
   const register = openRegister(`sqlite:${path.join(dir, 'register.sqlite')}`);
   cleanups.push(() => register.destroy());
@@ -187,9 +188,14 @@ async function main(): Promise<void> {
     if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
-  const tWorker = performance.now();
-  const tWorkerLoad = load();
+  const workerUp = moment();
+  return { address, ring, dataConverter, register, mailer, serverUp, workerUp };
+}
 
+type Services = Awaited<ReturnType<typeof startServices>>;
+
+/** The API over HTTP, twice: as today, and reading the same register as on READ_DAYS_AHEAD days from now. */
+async function startApis({ address, ring, dataConverter, register, mailer }: Services) {
   const connection = await Connection.connect({ address });
   cleanups.push(() => connection.close());
   const client = new Client({ connection, namespace: 'default', dataConverter });
@@ -199,7 +205,11 @@ async function main(): Promise<void> {
   // The same register read as on a later day, so that the exception report has rows to report.
   const readOn = new Date(Date.now() + READ_DAYS_AHEAD * DAY_MS);
   const readBase = await listen(createApp({ ...common, now: () => readOn }));
+  return { connection, client, base, readBase, readOn };
+}
 
+/** CASES cases through the API, CONCURRENCY at a time, each with its actions agreed. */
+async function casesThroughTheApi(base: string): Promise<string[]> {
   const refs: string[] = [];
   let next = 0;
   await Promise.all(
@@ -210,9 +220,11 @@ async function main(): Promise<void> {
       }
     }),
   );
-  const tCases = performance.now();
-  const tCasesLoad = load();
+  return refs;
+}
 
+/** Until every action's snapshot is in the register's action log (at most 10 minutes). */
+async function allSnapshotsIn(register: Services['register']): Promise<void> {
   const total = CASES * ACTIONS_PER_CASE;
   const until = Date.now() + 10 * 60_000;
   for (;;) {
@@ -221,15 +233,10 @@ async function main(): Promise<void> {
     if (Date.now() > until) throw new Error(`only ${n} of ${total} action snapshots in the register after 10 minutes`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  const tSnapshots = performance.now();
-  const tSnapshotsLoad = load();
+}
 
-  addOnce('setup: dev server up', ms(tServer - t0), 'Temporal CLI start-dev, in memory', tServerLoad);
-  addOnce('setup: worker up', ms(tWorker - tServer), 'register migrated, workflows bundled', tWorkerLoad);
-  addOnce(`setup: ${CASES} cases through the API`, ms(tCases - tWorker), `7 calls each, ${CONCURRENCY} cases at a time, ${ACTIONS_PER_CASE} actions agreed each`, tCasesLoad);
-  addOnce(`setup: all ${total} snapshots in register`, ms(tSnapshots - tCases), 'after the last actions-agreed answered', tSnapshotsLoad);
-  addOnce('setup: total', ms(tSnapshots - t0), '', tSnapshotsLoad);
-
+/** Each listing, JSON and CSV, timed as the L&D Chair; and this process's memory. */
+async function listingFigures(readBase: string): Promise<void> {
   const listed = ((await (await call(readBase, 'ld-chair', 'GET', '/actions')).json()) as { actions: Array<{ overdue: boolean }> }).actions;
   const kb = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
   const logJson = await timedGets(readBase, '/actions');
@@ -241,13 +248,19 @@ async function main(): Promise<void> {
   const exceptionsCsv = await timedGets(readBase, '/actions/exceptions?format=csv');
   addTimed('GET /actions/exceptions?format=csv', exceptionsCsv.samples, `${kb(exceptionsCsv.bytes)} CSV`);
   addOnce('memory: this process RSS (MiB)', (process.memoryUsage().rss / 2 ** 20).toFixed(0), 'worker, API and register client together');
+}
 
-  const sampleRef = refs[0]!;
+/** The events of the first case's history and of its first action's. */
+async function historyFigures(client: Client, sampleRef: string): Promise<void> {
   const caseHistory = await client.workflow.getHandle(workflowIdFor(sampleRef)).fetchHistory();
   const actionHistory = await client.workflow.getHandle(actionWorkflowId(sampleRef, 'A01')).fetchHistory();
   addOnce('events: one case history', String(caseHistory.events?.length ?? 0), `${sampleRef}, ${ACTIONS_PER_CASE} actions started`);
   addOnce('events: one action history', String(actionHistory.events?.length ?? 0), `${sampleRef}/A01, open`);
+}
 
+/** What was measured, on what, and the table. */
+async function printReport(connection: Connection, readOn: Date): Promise<void> {
+  const total = CASES * ACTIONS_PER_CASE;
   const { temporalCliVersion } = readServersRecord(PROJECT_ROOT);
   const system = await connection.workflowService.getSystemInfo({});
   const cpus = os.cpus();
@@ -258,6 +271,35 @@ async function main(): Promise<void> {
   console.log(`Temporal CLI ${temporalCliVersion} (server ${system.serverVersion ?? 'unknown'}), register SQLite (better-sqlite3), worker and API in this process.`);
   console.log('');
   printTable();
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  // Worker state changes at INFO would drown the table; warnings and errors still show.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+
+  const t0 = performance.now();
+  const services = await startServices(dir);
+  const { serverUp, workerUp } = services;
+  const { connection, client, base, readBase, readOn } = await startApis(services);
+  const refs = await casesThroughTheApi(base);
+  const casesIn = moment();
+  await allSnapshotsIn(services.register);
+  const snapshotsIn = moment();
+
+  const total = CASES * ACTIONS_PER_CASE;
+  addOnce('setup: dev server up', ms(serverUp.at - t0), 'Temporal CLI start-dev, in memory', serverUp.load);
+  addOnce('setup: worker up', ms(workerUp.at - serverUp.at), 'register migrated, workflows bundled', workerUp.load);
+  addOnce(`setup: ${CASES} cases through the API`, ms(casesIn.at - workerUp.at), `7 calls each, ${CONCURRENCY} cases at a time, ${ACTIONS_PER_CASE} actions agreed each`, casesIn.load);
+  addOnce(`setup: all ${total} snapshots in register`, ms(snapshotsIn.at - casesIn.at), 'after the last actions-agreed answered', snapshotsIn.load);
+  addOnce('setup: total', ms(snapshotsIn.at - t0), '', snapshotsIn.load);
+
+  await listingFigures(readBase);
+  await historyFigures(client, refs[0]!);
+  await printReport(connection, readOn);
 }
 
 runBenchmark(main);

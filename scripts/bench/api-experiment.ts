@@ -19,7 +19,7 @@ import { Client } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import pino from 'pino';
 import { createApp } from '../../api/app';
-import { actorOf, apiClient, asTheApiSends, interleavedRounds, lcsprCases, reviewProgressSides, startStack, type Side, type Stack } from './api-round-trip';
+import { actorOf, apiClient, asTheApiSends, interleavedRounds, lcsprCases, reviewProgressSides, startStack, type RoundSamples, type Side, type Stack } from './api-round-trip';
 import { cleanups, listen, load, ms, percentile, runBenchmark } from './common';
 import { decisionUpdate } from '../../workflows/contract';
 
@@ -55,16 +55,19 @@ function stubTemporal(answer: () => unknown): Client {
   } as unknown as Client;
 }
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-exp-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const stack = await startStack({ dir, probeUpdates: true });
+/** The stub's answer (a real review-progress answer, once a case is at lcspr) and the time inside the server of each stub request. */
+interface Stub {
+  answer?: unknown;
+  served: number[];
+}
+
+/** Every side an experiment can name in EXP_SIDES: the bare update and the API, and their variants. */
+function sideCatalogue(stack: Stack, stub: Stub): Record<string, () => Promise<Side>> {
   const base = reviewProgressSides(stack);
   const noDeadline = new Client({ connection: stack.connection, namespace: 'default', dataConverter: stack.dataConverter });
   // What the API's `bounded` would cost without a gRPC deadline (not a proposal: the bound is needed).
   (noDeadline as { withDeadline: unknown }).withDeadline = (_deadline: unknown, fn: () => Promise<unknown>) => fn();
-  const catalogue: Record<string, () => Promise<Side>> = {
+  return {
     bare: async () => base.bare,
     bareDeadline: async () => async (ref, payload) => {
       await stack.client.withDeadline(new Date(Date.now() + 30_000), () => stack.caseHandle(ref).executeUpdate(decisionUpdate('review-progress'), asTheApiSends(actorOf('reviewer'), payload)));
@@ -81,29 +84,42 @@ async function main(): Promise<void> {
       }),
     apiLogOnly: () => apiVariant(stack, { deps: { logger: pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false })) } }),
     apiLimitsOnly: () => apiVariant(stack, { deps: { rateLimits: { perClientPerMinute: 1e6, perPersonPerMinute: 1e6, failedSignInsPer15Minutes: 1e6 } } }),
-    apiStub: () => apiVariant(stack, { temporal: stubTemporal(() => stub.answer), served: stubServed }),
+    apiStub: () => apiVariant(stack, { temporal: stubTemporal(() => stub.answer), served: stub.served }),
   };
-  const stubServed: number[] = [];
-  const stub: { answer?: unknown } = {};
-  const names = (process.env.EXP_SIDES ?? 'bare,api').split(',');
-  // gRPC calls by method and by the side that was running ('' between the calls: the settling queries).
-  const rpcs: Record<string, Record<string, number>> = {};
-  let current = '';
+}
+
+/** gRPC calls by method and by the side that was running (`current`; '' between the calls: the settling queries). */
+interface RpcTally {
+  rpcs: Record<string, Record<string, number>>;
+  current: string;
+}
+
+function countRpcs(stack: Stack): RpcTally {
+  const tally: RpcTally = { rpcs: {}, current: '' };
   const service = stack.connection.workflowService as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
   for (const method of ['updateWorkflowExecution', 'pollWorkflowExecutionUpdate', 'queryWorkflow', 'getSystemInfo', 'describeWorkflowExecution']) {
     const original = service[method]!.bind(service);
     service[method] = (...a: unknown[]) => {
-      const counts = (rpcs[current] ??= {});
+      const counts = (tally.rpcs[tally.current] ??= {});
       counts[method] = (counts[method] ?? 0) + 1;
       return original(...a);
     };
   }
-  // Each call's [start, end] and the collector's pauses, to say how much of each side's time was GC.
-  const windows: Record<string, Array<[number, number]>> = {};
+  return tally;
+}
+
+/** The collector's pauses, from now on. */
+function observeGc(): PerformanceEntry[] {
   const gcs: PerformanceEntry[] = [];
   const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
   gcObserver.observe({ entryTypes: ['gc'] });
   cleanups.push(async () => gcObserver.disconnect());
+  return gcs;
+}
+
+/** The sides named, each noting its calls' [start, end] (to say how much of its time was GC) and counted as `current` in the tally. */
+async function timedSides(names: string[], catalogue: Record<string, () => Promise<Side>>, tally: RpcTally): Promise<{ sides: Record<string, Side>; windows: Record<string, Array<[number, number]>> }> {
+  const windows: Record<string, Array<[number, number]>> = {};
   const sides: Record<string, Side> = {};
   for (const name of names) {
     const make = catalogue[name];
@@ -111,26 +127,30 @@ async function main(): Promise<void> {
     const side = await make();
     windows[name] = [];
     sides[name] = async (ref, payload) => {
-      current = name;
+      tally.current = name;
       const t0 = performance.now();
       const served = await side(ref, payload);
       windows[name]!.push([t0, performance.now()]);
-      current = '';
+      tally.current = '';
       return served;
     };
   }
-  const refs = await lcsprCases(stack, Math.ceil((WARMUP_ROUNDS + SAMPLES) / ROUNDS_PER_CASE), 4);
-  stub.answer = await stack.caseHandle(refs[0]!).executeUpdate(decisionUpdate('review-progress'), asTheApiSends(actorOf('reviewer'), { summary: 'The answer the stub gives.' }));
-  console.log(`a review-progress answer: ${JSON.stringify(stub.answer).length} bytes of JSON`);
-  // EXP_PREHEAT: that many stub requests back to back first, so the API's code is hot (JIT) before the rounds.
+  return { sides, windows };
+}
+
+/** EXP_PREHEAT: that many stub requests back to back first, so the API's code is hot (JIT) before the rounds. */
+async function preheatStub(catalogue: Record<string, () => Promise<Side>>, stub: Stub, ref: string): Promise<void> {
   const preheat = Number(process.env.EXP_PREHEAT ?? 0);
   if (preheat > 0) {
     const side = await catalogue.apiStub!();
-    for (let i = 0; i < preheat; i++) await side(refs[0]!, { summary: 'preheat' });
-    stubServed.length = 0;
+    for (let i = 0; i < preheat; i++) await side(ref, { summary: 'preheat' });
+    stub.served.length = 0;
     console.log(`preheated: ${preheat} stub requests`);
   }
-  const loadBefore = load();
+}
+
+/** `run`, with this process profiled into EXP_PROFILE when it is set. */
+async function profiled<T>(run: () => Promise<T>): Promise<T> {
   const session = new Session();
   if (process.env.EXP_PROFILE) {
     session.connect();
@@ -138,28 +158,33 @@ async function main(): Promise<void> {
     await session.post('Profiler.setSamplingInterval', { interval: Number(process.env.EXP_PROFILE_US ?? 100) });
     await session.post('Profiler.start');
   }
-  const rounds = await interleavedRounds(stack, { refs, rounds: SAMPLES, warmup: WARMUP_ROUNDS, sides });
+  const result = await run();
   if (process.env.EXP_PROFILE) {
     const { profile } = await session.post('Profiler.stop');
     writeFileSync(process.env.EXP_PROFILE, JSON.stringify(profile));
     session.disconnect();
   }
-  console.log(JSON.stringify(rpcs));
-  if (names.includes('apiStub')) {
-    const inRounds = [...stubServed.slice(WARMUP_ROUNDS)].sort((a, b) => a - b);
-    const hotSide = await catalogue.apiStub!();
-    stubServed.length = 0;
-    const hot: number[] = [];
-    for (let i = 0; i < 20 + SAMPLES; i++) {
-      const t0 = performance.now();
-      await hotSide(refs[0]!, { summary: 'hot' });
-      if (i >= 20) hot.push(performance.now() - t0);
-    }
-    const hotServed = stubServed.slice(20).sort((a, b) => a - b);
-    hot.sort((a, b) => a - b);
-    console.log(`stub API inside the server, p50/p90: in the rounds ${ms(percentile(inRounds, 50))}/${ms(percentile(inRounds, 90))} ms; back to back ${ms(percentile(hotServed, 50))}/${ms(percentile(hotServed, 90))} ms (round trip ${ms(percentile(hot, 50))}/${ms(percentile(hot, 90))} ms)`);
+  return result;
+}
+
+/** The stub API inside the server in the rounds, then back to back. */
+async function stubBackToBack(catalogue: Record<string, () => Promise<Side>>, stub: Stub, ref: string): Promise<void> {
+  const inRounds = [...stub.served.slice(WARMUP_ROUNDS)].sort((a, b) => a - b);
+  const hotSide = await catalogue.apiStub!();
+  stub.served.length = 0;
+  const hot: number[] = [];
+  for (let i = 0; i < 20 + SAMPLES; i++) {
+    const t0 = performance.now();
+    await hotSide(ref, { summary: 'hot' });
+    if (i >= 20) hot.push(performance.now() - t0);
   }
-  console.log(`load ${loadBefore} -> ${load()}; ${SAMPLES} rounds; cpu: this process's user + system during the call`);
+  const hotServed = stub.served.slice(20).sort((a, b) => a - b);
+  hot.sort((a, b) => a - b);
+  console.log(`stub API inside the server, p50/p90: in the rounds ${ms(percentile(inRounds, 50))}/${ms(percentile(inRounds, 90))} ms; back to back ${ms(percentile(hotServed, 50))}/${ms(percentile(hotServed, 90))} ms (round trip ${ms(percentile(hot, 50))}/${ms(percentile(hot, 90))} ms)`);
+}
+
+/** A line per side: wall time, CPU and the collector's share. */
+function printSides(names: string[], rounds: Record<string, RoundSamples>, windows: Record<string, Array<[number, number]>>, gcs: PerformanceEntry[]): void {
   console.log(['side'.padEnd(14), 'p50', 'p90', 'p99', 'mean', 'cpu p50', 'cpu mean', 'gc mean', 'with gc'].map((c) => c.padStart(8)).join(''));
   for (const name of names) {
     const took = [...rounds[name]!.took].sort((a, b) => a - b);
@@ -175,6 +200,29 @@ async function main(): Promise<void> {
         .join(''),
     );
   }
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-exp-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const stack = await startStack({ dir, probeUpdates: true });
+  const stub: Stub = { served: [] };
+  const catalogue = sideCatalogue(stack, stub);
+  const names = (process.env.EXP_SIDES ?? 'bare,api').split(',');
+  const tally = countRpcs(stack);
+  const gcs = observeGc();
+  const { sides, windows } = await timedSides(names, catalogue, tally);
+  const refs = await lcsprCases(stack, Math.ceil((WARMUP_ROUNDS + SAMPLES) / ROUNDS_PER_CASE), 4);
+  stub.answer = await stack.caseHandle(refs[0]!).executeUpdate(decisionUpdate('review-progress'), asTheApiSends(actorOf('reviewer'), { summary: 'The answer the stub gives.' }));
+  console.log(`a review-progress answer: ${JSON.stringify(stub.answer).length} bytes of JSON`);
+  await preheatStub(catalogue, stub, refs[0]!);
+  const loadBefore = load();
+  const rounds = await profiled(() => interleavedRounds(stack, { refs, rounds: SAMPLES, warmup: WARMUP_ROUNDS, sides }));
+  console.log(JSON.stringify(tally.rpcs));
+  if (names.includes('apiStub')) await stubBackToBack(catalogue, stub, refs[0]!);
+  console.log(`load ${loadBefore} -> ${load()}; ${SAMPLES} rounds; cpu: this process's user + system during the call`);
+  printSides(names, rounds, windows, gcs);
 }
 
 runBenchmark(main);

@@ -1,7 +1,8 @@
 // What the benchmarks share (scripts/bench/action-log.ts, cost.ts, api.ts): the load average,
-// percentiles, a throwaway Temporal dev server from the provisioned CLI, the incident worker in its
-// own process, an SMTP listener that drops every email, the API on a free port, the code version
-// measured, and cleaning up whatever started on success, failure or Ctrl-C.
+// percentiles, timing a call, a plain table, a throwaway Temporal dev server from the provisioned
+// CLI, the incident worker in its own process, an SMTP listener that drops every email, the API on
+// a free port, the code version measured, and cleaning up whatever started on success, failure or
+// Ctrl-C.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,24 @@ export const ms = (v: number) => v.toFixed(1);
 /** The nearest-rank percentile of sorted samples. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** How long `fn` took, ms, and what it gave. */
+export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const started = performance.now();
+  const value = await fn();
+  return [performance.now() - started, value];
+}
+
+/** A plain table: the first column left-aligned, numbers right-aligned where `right` says. */
+export function printTable<R extends Record<string, string>>(table: R[], header: R, right: ReadonlyArray<keyof R> = []): void {
+  const all = [header, ...table];
+  const keys = Object.keys(header) as Array<keyof R>;
+  const width = new Map(keys.map((k) => [k, Math.max(...all.map((r) => r[k]!.length))]));
+  const line = (cells: (k: keyof R) => string) => keys.map((k) => (right.includes(k) ? cells(k).padStart(width.get(k)!) : cells(k).padEnd(width.get(k)!))).join('  ').trimEnd();
+  console.log(line((k) => header[k]!));
+  console.log(line((k) => '-'.repeat(width.get(k)!)));
+  for (const r of table) console.log(line((k) => r[k]!));
 }
 
 // ---- cleaning up -----------------------------------------------------------------------------------

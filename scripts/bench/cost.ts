@@ -21,7 +21,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
-import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../config';
@@ -29,9 +28,10 @@ import { FAILURE_CONVERTER_PATH } from '../../config/data-converter';
 import type { Role } from '../../domain/roles';
 import { DEFAULT_CAPACITY } from '../../workers/incident-worker';
 import { readServersRecord } from '../servers';
-import { actorOf, asTheApiSends, interleavedRounds, lcsprCases, londonToday, reviewProgressSides, settled, startStack, TO_LCSPR, type Step } from './api-round-trip';
-import { cleanups, codeVersion, load, ms, percentile, runBenchmark } from './common';
+import { actorOf, asTheApiSends, interleavedRounds, lcsprCases, londonToday, reviewProgressSides, settled, startStack, TO_LCSPR, type Stack, type Step } from './api-round-trip';
+import { cleanups, codeVersion, load, ms, percentile, printTable, runBenchmark, timed } from './common';
 import { floorUpdate, type floorWorkflow } from './floor-workflow';
+import { byType, countOf, EventType, stableHistory } from './history';
 
 /** Cases opened and held in the cache for the memory figure (figure 5). */
 const CASES = Number(process.env.BENCH_CASES ?? 1000);
@@ -68,27 +68,11 @@ const rows: Row[] = [];
 function add(figure: string, n: number | string, today: string, goal: string, note = '', loadThen = load()): void {
   rows.push({ figure, n: String(n), today, goal, load: loadThen, note });
 }
-/** A plain table: the first column left-aligned, numbers right-aligned where `right` says. */
-function printTable<R extends Record<string, string>>(table: R[], header: R, right: ReadonlyArray<keyof R> = []): void {
-  const all = [header, ...table];
-  const keys = Object.keys(header) as Array<keyof R>;
-  const width = new Map(keys.map((k) => [k, Math.max(...all.map((r) => r[k]!.length))]));
-  const line = (cells: (k: keyof R) => string) => keys.map((k) => (right.includes(k) ? cells(k).padStart(width.get(k)!) : cells(k).padEnd(width.get(k)!))).join('  ').trimEnd();
-  console.log(line((k) => header[k]!));
-  console.log(line((k) => '-'.repeat(width.get(k)!)));
-  for (const r of table) console.log(line((k) => r[k]!));
-}
 
 const sortedOf = (samples: number[]) => [...samples].sort((a, b) => a - b);
 const p = (samples: number[], q: number) => percentile(sortedOf(samples), q);
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const started = performance.now();
-  const value = await fn();
-  return [performance.now() - started, value];
-}
 
 // ---- the cases -------------------------------------------------------------------------------------
 
@@ -105,71 +89,40 @@ const LCSPR_REST: Step[] = [
   { decision: 'published', role: 'ssp', payload: () => ({ publishedOn: londonToday() }) },
 ];
 
-type CaseHandle = WorkflowHandle;
+// ---- the steps -------------------------------------------------------------------------------------
 
-type History = temporal.api.history.v1.IHistory;
-/** The history once it has stopped growing (the last workflow task after the outbox emptied). */
-async function stableHistory(handle: CaseHandle): Promise<History> {
-  let last = await handle.fetchHistory();
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 200));
-    const now = await handle.fetchHistory();
-    if ((now.events?.length ?? 0) === (last.events?.length ?? 0)) return now;
-    last = now;
-  }
+/** What the figures share: the stack, the floor, and the cases the worker holds besides figure 5's. */
+interface Bench {
+  stack: Stack;
+  /** A bare update on the floor workflow, with the same argument as the bare decision's. */
+  onFloor(role: Role, payload: Record<string, unknown>): Promise<unknown>;
+  /** Cases this worker holds besides the N of figure 5. */
+  otherCases: number;
 }
 
-const EventType = temporal.api.enums.v1.EventType;
-const typeName = (e: temporal.api.history.v1.IHistoryEvent) =>
-  (EventType[e.eventType ?? 0] ?? String(e.eventType))
-    .replace(/^EVENT_TYPE_/, '')
-    .toLowerCase()
-    .replace(/_(.)/g, (_m, c: string) => c.toUpperCase());
-const eventBytes = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
-const countOf = (events: temporal.api.history.v1.IHistoryEvent[], type: temporal.api.enums.v1.EventType) => events.filter((e) => e.eventType === type).length;
-
-/** Events by type: count and bytes, most bytes first. */
-function byType(events: temporal.api.history.v1.IHistoryEvent[]): Array<{ type: string; count: number; bytes: number }> {
-  const m = new Map<string, { type: string; count: number; bytes: number }>();
-  for (const e of events) {
-    const t = typeName(e);
-    const entry = m.get(t) ?? { type: t, count: 0, bytes: 0 };
-    entry.count++;
-    entry.bytes += eventBytes(e);
-    m.set(t, entry);
-  }
-  return [...m.values()].sort((a, b) => b.count - a.count || b.bytes - a.bytes);
-}
-
-// ---- main ------------------------------------------------------------------------------------------
-
-async function main(): Promise<void> {
+function checkSizes(): void {
   if (!Number.isInteger(CASES) || CASES < MISS_SAMPLES) throw new Error(`BENCH_CASES must be a whole number of at least ${MISS_SAMPLES}, not ${process.env.BENCH_CASES}`);
   if (!Number.isInteger(OPEN_CASES) || OPEN_CASES < CASES) throw new Error(`BENCH_OPEN_CASES must be a whole number of at least BENCH_CASES, not ${process.env.BENCH_OPEN_CASES}`);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const collect = async () => {
-    for (let i = 0; i < 3; i++) {
-      gc?.();
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  /** A pause for the worker process to finish its work, then its garbage collected. */
-  const settleWorker = async () => {
-    await new Promise((r) => setTimeout(r, 2_000));
-    await worker.collect();
-  };
-  // Worker state changes at INFO would drown the table; warnings and errors still show.
-  const quiet = new DefaultLogger('WARN');
-  Runtime.install({ logger: quiet });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const tStart = performance.now();
+}
 
-  // The incident worker in a process of its own, as production runs it (its memory is figure 5's and 6's).
-  const stack = await startStack({ dir });
-  const { address, client, connection, dataConverter, worker, caseHandle, bare } = stack;
-  const { openCase, decide: decideThroughApi } = stack.api;
-  // The floor's worker in this process, beside the API.
+/** This process's garbage collected (with --expose-gc), three times over. */
+async function collect(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) {
+    gc?.();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A pause for the worker process to finish its work, then its garbage collected. */
+async function settleWorker(stack: Stack): Promise<void> {
+  await new Promise((r) => setTimeout(r, 2_000));
+  await stack.worker.collect();
+}
+
+/** The floor's worker in this process, beside the API, and one floor workflow past its first update. */
+async function startFloor(stack: Stack, quiet: DefaultLogger): Promise<Bench['onFloor']> {
+  const { address, client, dataConverter } = stack;
   const nativeConnection = await NativeConnection.connect({ address });
   cleanups.push(() => nativeConnection.close());
   const floorBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quiet });
@@ -184,13 +137,16 @@ async function main(): Promise<void> {
   // The same argument as the bare decision's, so the same bytes go through the codec.
   const onFloor = (role: Role, payload: Record<string, unknown>) => floor.executeUpdate(floorUpdate, asTheApiSends(actorOf(role), payload));
   await onFloor('reviewer', { summary: 'warm-up' });
-  const tSetup = performance.now();
-  /** Cases this worker holds besides the N of figure 5. */
-  let otherCases = 0;
+  return onFloor;
+}
 
-  // ---- 1 and 2: review-progress: bare update, floor, API; interleaved, in rotating order --------------
+type ReviewProgressSamples = Record<'bare' | 'floor' | 'api' | 'served', number[]>;
+
+/** Figure 1 (review-progress): bare update, floor, API; interleaved, in rotating order. */
+async function reviewProgressFigure(bench: Bench): Promise<ReviewProgressSamples> {
+  const { stack, onFloor } = bench;
   const lcsprRefs = await lcsprCases(stack, LCSPR_CASES);
-  otherCases += lcsprRefs.length;
+  bench.otherCases += lcsprRefs.length;
   const { bare: bareSide, api: apiSide } = reviewProgressSides(stack);
   const rounds = await interleavedRounds(stack, {
     refs: lcsprRefs,
@@ -208,13 +164,18 @@ async function main(): Promise<void> {
   const rp = { bare: rounds.bare.took, floor: rounds.floor.took, api: rounds.api.took, served: rounds.api.served.map((s) => s.finished - s.arrived) };
   const rpNote = `${ROUNDS} rounds after ${WARMUP_ROUNDS}, ${LCSPR_CASES} cases at lcspr, settled before each`;
   add('1. review-progress: bare update / floor, p50', ROUNDS, `${ratio(p(rp.bare, 50), p(rp.floor, 50))} (${ms(p(rp.bare, 50))} / ${ms(p(rp.floor, 50))} ms)`, '<= 2x', rpNote);
+  return rp;
+}
 
-  // ---- 1: ssp-informed on a fresh case each time: bare update and floor, alternating --------------------
+/** Figure 1 (ssp-informed) on a fresh case each time: bare update and floor, alternating. The cases, for figure 4. */
+async function sspInformedFigure(bench: Bench): Promise<string[]> {
+  const { stack, onFloor } = bench;
+  const { api, bare, caseHandle } = stack;
   const si = { bare: [] as number[], floor: [] as number[] };
   const sspInformedRefs: string[] = [];
   for (let i = 0; i < WARMUP_FRESH + FRESH; i++) {
-    const ref = await openCase();
-    otherCases++;
+    const ref = await api.openCase();
+    bench.otherCases++;
     await settled(caseHandle(ref));
     const order: Array<keyof typeof si> = i % 2 === 0 ? ['bare', 'floor'] : ['floor', 'bare'];
     for (const kind of order) {
@@ -224,21 +185,33 @@ async function main(): Promise<void> {
     sspInformedRefs.push(ref);
   }
   add('1. ssp-informed: bare update / floor, p50', FRESH, `${ratio(p(si.bare, 50), p(si.floor, 50))} (${ms(p(si.bare, 50))} / ${ms(p(si.floor, 50))} ms)`, '<= 2x', `a fresh case each, after ${WARMUP_FRESH}, settled first`);
+  return sspInformedRefs;
+}
 
-  // ---- 2: API round trip / bare update (the review-progress samples above) ------------------------------
+/** Figure 2: API round trip / bare update (the review-progress samples of figure 1). */
+function apiRoundTripFigure(rp: ReviewProgressSamples): void {
   add('2. API round trip / bare update, p50', ROUNDS, `${ratio(p(rp.api, 50), p(rp.bare, 50))} (${ms(p(rp.api, 50))} / ${ms(p(rp.bare, 50))} ms)`, '<= 1.1x', `POST .../decisions/review-progress over HTTP, same rounds as 1.; inside the API server p50 ${ms(p(rp.served, 50))} ms`);
   add('2. API round trip / bare update, p99', ROUNDS, `${ratio(p(rp.api, 99), p(rp.bare, 99))} (${ms(p(rp.api, 99))} / ${ms(p(rp.bare, 99))} ms)`, '<= 1.2x', `floor p99 ${ms(p(rp.floor, 99))} ms`);
+}
 
-  // ---- 3: one complete LCSPR case, through the API, settled before each decision ------------------------
-  const lcsprRef = await openCase();
-  otherCases++;
+interface LcsprCase {
+  ref: string;
+  decisions: number;
+  events: temporal.api.history.v1.IHistoryEvent[];
+}
+
+/** Figure 3: one complete LCSPR case, through the API, settled before each decision. */
+async function lcsprCaseFigure(bench: Bench): Promise<LcsprCase> {
+  const { api, caseHandle } = bench.stack;
+  const lcsprRef = await api.openCase();
+  bench.otherCases++;
   const lcsprHandle = caseHandle(lcsprRef);
   let decisions = 0;
   let stoppedAt = '';
   const tPath = performance.now();
   for (const step of [...TO_LCSPR, ...LCSPR_REST]) {
     await settled(lcsprHandle);
-    const res = await decideThroughApi(lcsprRef, step.decision, step.role, step.payload());
+    const res = await api.decide(lcsprRef, step.decision, step.role, step.payload());
     if (res.status !== 200) {
       stoppedAt = `${step.decision} refused: HTTP ${res.status} ${(res.body as { error?: { code?: string } }).error?.code ?? ''}`;
       break;
@@ -263,10 +236,16 @@ async function main(): Promise<void> {
   add('3. events: one LCSPR case', decisions, String(lcsprEvents.length), '<= 300', `${decisions} decisions + opening via API, stage ${lcsprStatus.stage}, report-to-panel ${lcsprStatus.obligations['report-to-panel']?.status ?? 'not opened'}; ${furthest}`);
   add('3. bytes: that history', decisions, kib(historyBytes), '', `${ms((tPathDone - tPath) / 1000)} s to drive and settle; payloads encrypted`);
   add('3. share of bytes: update results', decisions, `${((100 * updateResultBytes) / historyBytes).toFixed(1)}%`, '', `${kib(updateResultBytes)} in ${countOf(lcsprEvents, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED)} results; update requests ${kib(updateRequestBytes)}`);
+  return { ref: lcsprRef, decisions, events: lcsprEvents };
+}
 
-  // ---- 4: ssp-decision alone: the history it adds, once the case has settled --------------------------
+type TypeCounts = ReturnType<typeof byType>;
+
+/** Figure 4: ssp-decision alone, the history it adds once the case has settled. The last case's events by type. */
+async function sspDecisionFigure(bench: Bench, sspInformedRefs: string[]): Promise<TypeCounts> {
+  const { bare, caseHandle } = bench.stack;
   const added = { events: [] as number[], activities: [] as number[], tasks: [] as number[], markers: [] as number[], timers: [] as number[], answer: [] as number[], wall: [] as number[] };
-  let addedTypes: Array<{ type: string; count: number; bytes: number }> = [];
+  let addedTypes: TypeCounts = [];
   for (const ref of sspInformedRefs.slice(-SSP_DECISIONS)) {
     const handle = caseHandle(ref);
     await settled(handle);
@@ -292,22 +271,37 @@ async function main(): Promise<void> {
   add('4. ssp-decision: activity tasks', SSP_DECISIONS, range(added.activities), '<= 3', `ActivityTaskScheduled; MarkerRecorded (local activities, a patch's first use): ${range(added.markers)}`);
   add('4. ssp-decision: workflow tasks', SSP_DECISIONS, range(added.tasks), '', `WorkflowTaskCompleted; timers started: ${range(added.timers)}`);
   add('4. ssp-decision: wall time to settled', SSP_DECISIONS, `${ms(med(added.wall))} ms`, '', `p50; answered after ${ms(med(added.answer))} ms, then emails and rows`);
+  return addedTypes;
+}
 
-  // ---- 5, 7: N cases opened through the API (the first 20 s timed), each settled, memory before/after --
+/** Figure 5's cases, and figure 7's openings (the first OPEN_SECONDS of them). */
+interface CachedCases {
+  opened: string[];
+  cachedHeld: number;
+  rssPerCase: number;
+  loadBefore: string;
+  openings: { count: number; latencies: number[]; load: string };
+  tOpen: number;
+  tOpened: number;
+  tQueried: number;
+}
+
+/** Figure 5 (and 7): N cases opened through the API (the first 20 s timed), each settled, memory before/after. */
+async function cachedCasesFigure(bench: Bench): Promise<CachedCases> {
+  const { stack } = bench;
   const cacheSize = DEFAULT_CAPACITY.maxCachedWorkflows;
-  await settleWorker();
-  const before = worker.rssMiB();
+  await settleWorker(stack);
+  const before = stack.worker.rssMiB();
   const loadBefore = load();
   const opened: string[] = [];
   const openLatencies: number[] = [];
   let openingsIn20s = 0;
-  const openSeconds = OPEN_SECONDS;
   const tOpen = performance.now();
   const openUntil = tOpen + OPEN_SECONDS * 1000;
   await Promise.all(
     Array.from({ length: OPEN_CONCURRENCY }, async () => {
       while (performance.now() < openUntil || opened.length < CASES) {
-        const [took, ref] = await timed(openCase);
+        const [took, ref] = await timed(stack.api.openCase);
         opened.push(ref);
         if (performance.now() <= openUntil) {
           openLatencies.push(took);
@@ -318,17 +312,22 @@ async function main(): Promise<void> {
   );
   const loadOpenings = load();
   const tOpened = performance.now();
-  for (const ref of opened) await settled(caseHandle(ref), 120_000);
+  for (const ref of opened) await settled(stack.caseHandle(ref), 120_000);
   const tQueried = performance.now();
-  await settleWorker();
-  const after = worker.rssMiB();
+  await settleWorker(stack);
+  const after = stack.worker.rssMiB();
   const n = opened.length;
-  const cachedHeld = n + otherCases;
+  const cachedHeld = n + bench.otherCases;
   const rssPerCase = (after - before) / n;
   const cacheNote = cachedHeld <= cacheSize ? `the cache holds all ${cachedHeld} cases` : `MORE CASES (${cachedHeld}) THAN THE CACHE HOLDS: evictions, so not per cached case`;
   add('5. worker RSS per cached case', n, `${rssPerCase.toFixed(3)} MiB`, '<= 0.35 MiB', `the worker process's (RSS after - before) / N; ${cacheNote}; RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MiB`);
+  return { opened, cachedHeld, rssPerCase, loadBefore, openings: { count: openingsIn20s, latencies: openLatencies, load: loadOpenings }, tOpen, tOpened, tQueried };
+}
 
-  // ---- 5 (floor): as many floor workflows, each past one update, held by the floor worker's cache ------
+/** Figure 5 (floor): as many floor workflows, each past one update, held by the floor worker's cache; and the cache's size. */
+async function floorMemoryFigure(bench: Bench, cases: CachedCases): Promise<void> {
+  const { client } = bench.stack;
+  const n = cases.opened.length;
   await collect();
   const floorBefore = process.memoryUsage().rss;
   let floorsStarted = 0;
@@ -345,25 +344,29 @@ async function main(): Promise<void> {
   );
   await collect();
   const floorPerWorkflow = (process.memoryUsage().rss - floorBefore) / n / MiB;
-  add('5. floor: RSS per cached floor workflow', n, `${floorPerWorkflow.toFixed(3)} MiB`, '', `what the SDK holds per cached workflow (one that only waits, past one update; this process, after global.gc); the case: ${(rssPerCase - floorPerWorkflow).toFixed(3)} MiB more`);
-  add('5. worker cache size (maxCachedWorkflows)', 1, String(cacheSize), '', `DEFAULT_CAPACITY in workers/incident-worker.ts (WORKER_MAX_CACHED_WORKFLOWS); the SDK's own default would be from the ${(v8.getHeapStatistics().heap_size_limit / MiB).toFixed(0)} MiB heap limit`);
+  add('5. floor: RSS per cached floor workflow', n, `${floorPerWorkflow.toFixed(3)} MiB`, '', `what the SDK holds per cached workflow (one that only waits, past one update; this process, after global.gc); the case: ${(cases.rssPerCase - floorPerWorkflow).toFixed(3)} MiB more`);
+  add('5. worker cache size (maxCachedWorkflows)', 1, String(DEFAULT_CAPACITY.maxCachedWorkflows), '', `DEFAULT_CAPACITY in workers/incident-worker.ts (WORKER_MAX_CACHED_WORKFLOWS); the SDK's own default would be from the ${(v8.getHeapStatistics().heap_size_limit / MiB).toFixed(0)} MiB heap limit`);
   // The floor's workflows end, so the floor worker's cache is empty again.
   await Promise.all(floorIds.map((id) => client.workflow.getHandle(id).terminate('benchmark: floor measured')));
+}
 
-  // ---- 6: more cases, until OPEN_CASES are open on this worker: RSS with the cache full ----------------
+/** Figure 6: more cases, until OPEN_CASES are open on this worker: RSS with the cache full. The cases opened. */
+async function openCasesFigure(bench: Bench, cases: CachedCases): Promise<string[]> {
+  const { stack } = bench;
+  const cacheSize = DEFAULT_CAPACITY.maxCachedWorkflows;
   const tMore = performance.now();
   const more: string[] = [];
   await Promise.all(
     Array.from({ length: OPEN_CONCURRENCY }, async () => {
-      while (cachedHeld + more.length < OPEN_CASES) more.push(await openCase());
+      while (cases.cachedHeld + more.length < OPEN_CASES) more.push(await stack.api.openCase());
     }),
   );
   // The last ones settled (the earlier ones have long since): their emails and rows are out.
-  for (const ref of more.slice(-200)) await settled(caseHandle(ref), 120_000);
+  for (const ref of more.slice(-200)) await settled(stack.caseHandle(ref), 120_000);
   const tMoreDone = performance.now();
-  await settleWorker();
-  const full = worker.rssMiB();
-  const held = cachedHeld + more.length;
+  await settleWorker(stack);
+  const full = stack.worker.rssMiB();
+  const held = cases.cachedHeld + more.length;
   add(
     '6. open cases held on one worker',
     held,
@@ -371,10 +374,16 @@ async function main(): Promise<void> {
     '>= 10000 in <= 1024 MiB',
     `measured: the worker process (dist/workers/main.js), ${Math.min(held, cacheSize)} of them cached; ${more.length} opened in ${ms((tMoreDone - tMore) / 1000)} s`,
   );
+  return more;
+}
 
-  // ---- 6: what a cache miss costs: ssp-informed on a case long evicted against one still cached --------
-  const evicted = opened.slice(0, MISS_SAMPLES);
-  const cached = [...opened, ...more].slice(-MISS_SAMPLES);
+/** Figure 6: what a cache miss costs: ssp-informed on a case long evicted against one still cached. */
+async function cacheMissFigure(bench: Bench, cases: CachedCases, more: string[]): Promise<void> {
+  const { bare, caseHandle } = bench.stack;
+  const cacheSize = DEFAULT_CAPACITY.maxCachedWorkflows;
+  const held = cases.cachedHeld + more.length;
+  const evicted = cases.opened.slice(0, MISS_SAMPLES);
+  const cached = [...cases.opened, ...more].slice(-MISS_SAMPLES);
   const miss = { evicted: [] as number[], cached: [] as number[] };
   // Read from the server's history, which does not bring the case back into the worker's cache.
   const evictedEvents = (await caseHandle(evicted[0]!).fetchHistory()).events?.length ?? 0;
@@ -393,31 +402,78 @@ async function main(): Promise<void> {
     '',
     held > cacheSize ? `bare ssp-informed, p50, evicted / cached, alternating; the evicted case replays its ${evictedEvents} events first` : `NONE EVICTED: ${held} cases, cache ${cacheSize}`,
   );
-  add('7. openings per second (POST /referrals)', openingsIn20s, (openingsIn20s / openSeconds).toFixed(1), '>= 12', `${OPEN_CONCURRENCY} at a time for ${ms(openSeconds)} s; p50 ${ms(p(openLatencies, 50))} ms, p99 ${ms(p(openLatencies, 99))} ms`, loadOpenings);
-  const tEnd = performance.now();
+}
 
+/** Figure 7: openings per second through the API, in figure 5's first OPEN_SECONDS (the load then). */
+function openingsFigure({ count, latencies, load: loadOpenings }: CachedCases['openings']): void {
+  const openSeconds = OPEN_SECONDS;
+  add('7. openings per second (POST /referrals)', count, (count / openSeconds).toFixed(1), '>= 12', `${OPEN_CONCURRENCY} at a time for ${ms(openSeconds)} s; p50 ${ms(p(latencies, 50))} ms, p99 ${ms(p(latencies, 99))} ms`, loadOpenings);
+}
+
+/** When each part of the run started and ended (performance.now()). */
+interface Times {
+  start: number;
+  setup: number;
+  end: number;
+}
+
+/** The machine, the server and the code measured, the run's timings, the figures, and the events by type. */
+async function printReport(stack: Stack, times: Times, cases: CachedCases, lcspr: LcsprCase, addedTypes: TypeCounts): Promise<void> {
+  const { tOpen, tOpened, tQueried } = cases;
+  const n = cases.opened.length;
   const { temporalCliVersion } = readServersRecord(PROJECT_ROOT);
-  const system = await connection.workflowService.getSystemInfo({});
+  const system = await stack.connection.workflowService.getSystemInfo({});
   const cpus = os.cpus();
   console.log('');
   console.log(`Cost benchmark (issue 9): today's figures beside the goals, one run, on the dev server; numbers only.`);
   console.log(`Node ${process.version}, ${os.type()} ${os.release()} ${os.arch()}, ${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM;`);
-  console.log(`Temporal CLI ${temporalCliVersion} (server ${system.serverVersion ?? 'unknown'}), SDK 1.24, register SQLite (better-sqlite3); the incident worker in its own process (dist/workers/main.js, pid ${worker.pid}); the API, the floor's worker and the clients in this one.`);
+  console.log(`Temporal CLI ${temporalCliVersion} (server ${system.serverVersion ?? 'unknown'}), SDK 1.24, register SQLite (better-sqlite3); the incident worker in its own process (dist/workers/main.js, pid ${stack.worker.pid}); the API, the floor's worker and the clients in this one.`);
   console.log(`Code measured: ${codeVersion()}.`);
   console.log(
-    `Setup ${ms((tSetup - tStart) / 1000)} s; ${n} cases opened in ${ms((tOpened - tOpen) / 1000)} s, settled and queried in ${ms((tQueried - tOpened) / 1000)} s; total ${ms((tEnd - tStart) / 1000)} s. Load before the openings: ${loadBefore}.`,
+    `Setup ${ms((times.setup - times.start) / 1000)} s; ${n} cases opened in ${ms((tOpened - tOpen) / 1000)} s, settled and queried in ${ms((tQueried - tOpened) / 1000)} s; total ${ms((times.end - times.start) / 1000)} s. Load before the openings: ${cases.loadBefore}.`,
   );
   console.log('');
   printTable(rows, { figure: 'figure', n: 'n', today: 'today', goal: 'goal', load: 'load 1/5/15 min', note: 'note' }, ['n']);
 
   console.log('');
-  console.log(`One LCSPR case (${lcsprRef}, ${decisions} decisions): events by type`);
-  const typeRows = (types: Array<{ type: string; count: number; bytes: number }>) => types.map((t) => ({ type: t.type, count: String(t.count), bytes: kib(t.bytes) }));
+  console.log(`One LCSPR case (${lcspr.ref}, ${lcspr.decisions} decisions): events by type`);
+  const typeRows = (types: TypeCounts) => types.map((t) => ({ type: t.type, count: String(t.count), bytes: kib(t.bytes) }));
   const typeHeader = { type: 'event type', count: 'events', bytes: 'bytes' };
-  printTable(typeRows(byType(lcsprEvents)), typeHeader, ['count', 'bytes']);
+  printTable(typeRows(byType(lcspr.events)), typeHeader, ['count', 'bytes']);
   console.log('');
   console.log(`ssp-decision alone (the last case of figure 4): events added by type`);
   printTable(typeRows(addedTypes), typeHeader, ['count', 'bytes']);
+}
+
+// ---- main ------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  checkSizes();
+  // Worker state changes at INFO would drown the table; warnings and errors still show.
+  const quiet = new DefaultLogger('WARN');
+  Runtime.install({ logger: quiet });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ssi-bench-'));
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+  const tStart = performance.now();
+
+  // The incident worker in a process of its own, as production runs it (its memory is figure 5's and 6's).
+  const stack = await startStack({ dir });
+  const bench: Bench = { stack, onFloor: await startFloor(stack, quiet), otherCases: 0 };
+  const tSetup = performance.now();
+
+  const rp = await reviewProgressFigure(bench);
+  const sspInformedRefs = await sspInformedFigure(bench);
+  apiRoundTripFigure(rp);
+  const lcspr = await lcsprCaseFigure(bench);
+  const addedTypes = await sspDecisionFigure(bench, sspInformedRefs);
+  const cases = await cachedCasesFigure(bench);
+  await floorMemoryFigure(bench, cases);
+  const more = await openCasesFigure(bench, cases);
+  await cacheMissFigure(bench, cases, more);
+  openingsFigure(cases.openings);
+  const tEnd = performance.now();
+
+  await printReport(stack, { start: tStart, setup: tSetup, end: tEnd }, cases, lcspr, addedTypes);
 }
 
 runBenchmark(main);
