@@ -165,11 +165,6 @@ export function escalationLevel(state: ActionState): EscalationLevel {
   return 'none';
 }
 
-function londonDate(instant: string): string {
-  // The UK's clock-change rule, not the host's time-zone data: the handler runs this on replay too.
-  return londonDateAt(Date.parse(instant));
-}
-
 export function actionSnapshot(state: ActionState, now: string): ActionSnapshot {
   return {
     caseReference: state.caseReference,
@@ -178,7 +173,7 @@ export function actionSnapshot(state: ActionState, now: string): ActionSnapshot 
     owner: state.terms.owner,
     description: state.terms.description,
     finding: state.terms.finding,
-    agreedOn: londonDate(state.agreedAt),
+    agreedOn: londonDateAt(Date.parse(state.agreedAt)),
     originalDeadline: state.terms.deadline,
     deadline: state.deadline,
     status: state.status,
@@ -259,14 +254,15 @@ export function checkActionDecision(state: ActionState, name: ActionDecisionName
   const schema = ACTION_DECISIONS[name].schema();
   const parsed = schema.safeParse(raw);
   if (!parsed.success) return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: zodProblems(parsed.error, raw, schema) };
-  const today = londonDate(new Date(now).toISOString());
+  // The UK's clock-change rule, not the host's time-zone data: the handler runs this on replay too.
+  const today = londonDateAt(now);
   const payload = parsed.data as Record<string, unknown>;
   const problems: Problem[] = [];
   if (typeof payload.occurredAt === 'string' && Date.parse(payload.occurredAt) > now) problems.push({ path: 'occurredAt', message: 'occurredAt is in the future' });
   if (name === 'action-completed') {
     const on = payload.completedOn as string;
     if (on > today) problems.push({ path: 'completedOn', message: 'completedOn is in the future' });
-    if (on < londonDate(state.agreedAt)) problems.push({ path: 'completedOn', message: 'completedOn is before the action was agreed' });
+    if (on < londonDateAt(Date.parse(state.agreedAt))) problems.push({ path: 'completedOn', message: 'completedOn is before the action was agreed' });
   }
   if (name === 'action-extended') {
     const { newDeadline, requestedBy } = payload as z.infer<ReturnType<(typeof ACTION_DECISIONS)['action-extended']['schema']>>;

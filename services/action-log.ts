@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { KeyRing } from '../config/key-ring';
 import { actionReadFor, type ActionRead } from '../domain/access';
-import { londonDateOf } from '../domain/calendar';
+import { londonDateAt } from '../domain/working-days-late';
 import type { Actor } from '../domain/roles';
 import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv } from '../register/actions';
 import type { RegisterDb } from '../register/database';
@@ -70,7 +70,7 @@ export function actionLogService(deps: ActionLogDependencies) {
       const read = grantedTo(actor);
       const q = parsed(logQuery, given);
       const agency = agencyToList(actor, read, q.agency);
-      const today = londonDateOf(deps.now());
+      const today = londonDateAt(deps.now().getTime());
       const rows =
         agency === null
           ? []
@@ -84,7 +84,7 @@ export function actionLogService(deps: ActionLogDependencies) {
       const read = grantedTo(actor);
       const q = parsed(exceptionsQuery, given);
       const agency = agencyToList(actor, read, q.agency);
-      const today = londonDateOf(deps.now());
+      const today = londonDateAt(deps.now().getTime());
       const rows =
         agency === null
           ? []

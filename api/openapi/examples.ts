@@ -19,8 +19,12 @@ const RATIONALE = 'Example rationale: replace with the real reasons';
 const NOTE = 'Example note: replace with the real one';
 const REASON = 'Example reason: replace with the real one';
 
-/** An example payload for every case decision, true on `today` (London's date) for a case opened that day; the test sends them. */
-export const caseDecisionExamples = (today: string = londonToday()): { [K in DecisionName]: z.input<ReturnType<(typeof DECISIONS)[K]['schema']>> } => ({
+/**
+ * An example payload for each case decision, true on `today` (London's date) for a case opened that
+ * day; the test sends them. A new decision may have none: it is documented from its schema alone
+ * (Swagger UI builds an example from it), so adding one to the table needs nothing here.
+ */
+export const caseDecisionExamples = (today: string = londonToday()): { [K in DecisionName]?: z.input<ReturnType<(typeof DECISIONS)[K]['schema']>> } => ({
   'ssp-informed': { note: NOTE },
   'ssp-decision': { outcome: 'criteria-met', rationale: RATIONALE },
   'referrer-feedback-sent': { note: NOTE },

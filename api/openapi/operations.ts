@@ -64,6 +64,9 @@ import {
   type ResponseSpec,
 } from './spec';
 
+/** The request example, when the decision has one. */
+const exampleOf = (value: unknown) => (value === undefined ? undefined : one(value, REQUEST_EXAMPLE));
+
 function caseDecisionOperation(name: DecisionName, today: string): OperationSpec {
   const rule = DECISIONS[name] as { roles: readonly string[]; stages: readonly string[] | string; meets?: string };
   const stages = Array.isArray(rule.stages) ? rule.stages.map((s) => `\`${s}\``).join(', ') : 'any stage while the obligation it meets is open';
@@ -79,7 +82,7 @@ function caseDecisionOperation(name: DecisionName, today: string): OperationSpec
     tags: ['Case decisions'],
     params: z.object({ caseReference: caseReferenceParam() }),
     idempotent: true,
-    body: json(DECISIONS[name].schema(), `CaseDecision.${pascal(name)}`, one(caseDecisionExamples(today)[name], REQUEST_EXAMPLE)),
+    body: json(DECISIONS[name].schema(), `CaseDecision.${pascal(name)}`, exampleOf(caseDecisionExamples(today)[name])),
     responses: {
       200: {
         description: "Applied: the case's stage, what changed, what is now due, and how many emails and register rows were queued",

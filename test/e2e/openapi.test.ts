@@ -279,8 +279,8 @@ describe('real answers pass the documented schemas', () => {
     const steps: Array<[Role, keyof typeof CASE_DECISION_EXAMPLES, object]> = [
       ['business-unit', 'ssp-informed', {}],
       ['ssp', 'ssp-decision', { outcome: 'not-met-learning', rationale: 'Learning about information sharing' }],
-      ['ld-chair', 'ld-decision', CASE_DECISION_EXAMPLES['ld-decision']],
-      ['ssp', 'ssp-approval', CASE_DECISION_EXAMPLES['ssp-approval']],
+      ['ld-chair', 'ld-decision', CASE_DECISION_EXAMPLES['ld-decision']!],
+      ['ssp', 'ssp-approval', CASE_DECISION_EXAMPLES['ssp-approval']!],
     ];
     for (const [role, name, body] of steps) {
       const res = await request(stack.app).post(`/cases/${ref}/decisions/${name}`).set(as(role)).send(body);
@@ -288,7 +288,7 @@ describe('real answers pass the documented schemas', () => {
       expectDocumented('post', `/cases/{caseReference}/decisions/${name}`, res);
     }
     const deadline = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
-    const plan = CASE_DECISION_EXAMPLES['actions-agreed'].actions.map((a) => ({ ...a, deadline }));
+    const plan = CASE_DECISION_EXAMPLES['actions-agreed']!.actions.map((a) => ({ ...a, deadline }));
     const agreed = await request(stack.app).post(`/cases/${ref}/decisions/actions-agreed`).set(as('ld-chair')).send({ actions: plan });
     expect(agreed.status).toBe(200);
     expect(agreed.body.agreed).toHaveLength(2);
