@@ -26,21 +26,13 @@ import { checkDecision, DECISION_NAMES, scopeRefusal } from '../domain/decisions
 import { actionWorkflowId } from '../domain/action-snapshot';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText } from '../domain/incident';
 import { record, type DeadlineRequest } from '../domain/obligations';
+import { COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, REVIEWER_ID_REQUIRED } from './patches';
 import { carryOutOutbox, changeLock, computeDeadlines, deadlinesForDecision, keyReuse, outboxDispatcher, recordOutcomes, rememberRequest, sendNotice, wakeTimer } from './machinery';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, CASE_STAGE, caseOpenedUpdate, decisionUpdate, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, type DecisionRequest, type IncidentInput } from './contract';
 
 /** How long continue-as-new waits for running handlers before operations are alerted. */
 const CONTINUE_AS_NEW_WAIT_MS = 10 * 60_000;
-/** The patch that added the receipt email about the national notification's deadline (§5.2). */
-const NOTIFICATION_DEADLINE_AT_REFERRAL = 'notification-deadline-at-referral';
-/** The patch that has the main loop issue every command (outbox, actions, one kept timer), issue 9. */
-const COMMANDS_FROM_MAIN_LOOP = 'commands-from-main-loop';
-/** The patch that refuses a decision from someone who may not read the case (an uncommissioned reviewer). */
-const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
-/** The patch from which reviewer-commissioned requires the reviewer's sign-in ID (issue 16). */
-const REVIEWER_ID_REQUIRED = 'reviewer-id-required';
-
 function nowIso(): string {
   return new Date().toISOString();
 }
