@@ -1,11 +1,17 @@
-// What the case's workflow and each action's workflow share: one change at a time, and the
-// outbox carried out after a change has answered (register rows in batches, emails one by one),
-// so an outage of SMTP or the register delays only them.
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+// What the case's workflow and each action's workflow share: one change at a time, the opening
+// that keeps trying until its deadlines are computed, the outbox carried out after a change has
+// answered (register rows in batches, emails one by one), so an outage of SMTP or the register
+// delays only them, and what operations see of them in the Temporal UI. Their decisions' updates
+// are workflows/decision-updates.ts.
+//
+// Every helper here keeps the awaits of the code it came from, one for one: the order in which a
+// workflow's coroutines issue commands depends on them, and recorded histories replay only in
+// that order.
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
-import { REQUESTS_KEPT, type Deadline, type DecisionRequestRecord } from '../domain/case';
+import type { Deadline } from '../domain/case';
 import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
-import type { DecisionRequest } from './contract';
+import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from './contract';
 
 // Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
 // Heartbeats let Temporal notice a worker that died mid-send within a minute.
@@ -44,11 +50,17 @@ export async function deadlinesForDecision(caseReference: string, rulebookVersio
 /** Register rows written per activity call. */
 export const RECORDS_PER_BATCH = 200;
 
+export interface ChangeLock {
+  /** True while a change holds the case (or the action): the main loop leaves due work until it ends. */
+  busy(): boolean;
+  exclusive<T>(fn: () => Promise<T>): Promise<T>;
+}
+
 /**
  * A FIFO lock handed from one holder to the next (two waiters woken by one condition could
  * otherwise both go in). `released` runs after every holder, so the main loop re-plans its timers.
  */
-export function changeLock(released: () => void) {
+export function changeLock(released: () => void): ChangeLock {
   let busy = false;
   const waiting: Array<() => void> = [];
   return {
@@ -66,6 +78,42 @@ export function changeLock(released: () => void) {
       }
     },
   };
+}
+
+/** What a log line about an opening says, never personal data: the reference (and the action's ID). */
+export interface OpeningLog {
+  message: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * The opening of a case (its referral) or of an improvement action (agreed in its case's plan),
+ * under the lock, taken before the workflow's first await, so no decision is checked against a
+ * half-opened case or action. It is not a request anyone can retry, and its inputs were validated
+ * before it started: it keeps trying until its deadlines are computed (a worker overloaded for a
+ * minute must not end a case before it begins), waiting a minute more each time, up to 30, then
+ * `open` applies them.
+ */
+export function openWhenComputed(
+  lock: ChangeLock,
+  ledger: { caseReference: string; rulebookVersion: string },
+  requests: () => DeadlineRequest[],
+  open: (deadlines: Deadline[]) => void,
+  retrying: OpeningLog,
+): Promise<void> {
+  return lock.exclusive(async () => {
+    const input = { caseReference: ledger.caseReference, rulebookVersion: ledger.rulebookVersion, requests: requests() };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        open(await computeDeadlines(input));
+        return;
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        log.error(retrying.message, { ...retrying.fields, attempt });
+        await sleep(Math.min(attempt, 30) * 60_000);
+      }
+    }
+  });
 }
 
 export interface OutboxActivities {
@@ -141,20 +189,6 @@ export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, cha
   return { idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
 }
 
-/** Why a keyed request reuses a key another request of this person already used, if it does. */
-export function keyReuse(requests: readonly DecisionRequestRecord[], request: DecisionRequest, name: string): string | undefined {
-  const sameKey = request.key && requests.find((r) => r.keyId === request.key!.keyId);
-  if (!sameKey) return undefined;
-  return `This Idempotency-Key was used for ${sameKey.decision === name ? 'a different body' : `another decision (${sameKey.decision})`}`;
-}
-
-/** A keyed request applied: remembered (the newest REQUESTS_KEPT), across continue-as-new too. */
-export function rememberRequest(requests: DecisionRequestRecord[], updateId: string | undefined, request: DecisionRequest, name: string): void {
-  if (!request.key || updateId === undefined) return;
-  requests.push({ updateId, keyId: request.key.keyId, decision: name, requestHash: request.key.requestHash });
-  if (requests.length > REQUESTS_KEPT) requests.splice(0, requests.length - REQUESTS_KEPT);
-}
-
 /**
  * The outbox carried out by the workflow's main loop itself: `dispatch()` starts the next batch of
  * register rows and the next email, if none is under way, records first, and returns at once; a
@@ -198,6 +232,45 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
     }
   }
   return { dispatch, idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+}
+
+/**
+ * The end of a case (closed) or of an action (completed or withdrawn): what is still queued goes
+ * out before the workflow ends. `issue` starts the next commands (the outbox's, and a case's
+ * actions' starts); the loop wakes on every change (`changes` moves) and ends when `finished`.
+ * `then` runs as soon as it has, before anything else is awaited: its commands come right after
+ * the last ones issued.
+ */
+export async function whenCarriedOut<T>(issue: () => void, finished: () => boolean, changes: () => number, then: () => T): Promise<T> {
+  for (;;) {
+    issue();
+    if (finished()) return then();
+    const seen = changes();
+    await condition(() => changes() !== seen || finished());
+  }
+}
+
+/** What operations see of a case or an action in the Temporal UI: never personal data. */
+export interface Visibility {
+  stage: string;
+  nextDeadline: string | undefined;
+  overdue: number;
+}
+
+/** Publishes the search attributes when they have changed since they were last published. */
+export function visibilityPublisher(read: () => Visibility): () => void {
+  let published = '';
+  return () => {
+    const { stage, nextDeadline, overdue } = read();
+    const signature = `${stage}|${nextDeadline ?? ''}|${overdue}`;
+    if (signature === published) return;
+    published = signature;
+    upsertSearchAttributes([
+      { key: CASE_STAGE, value: stage },
+      { key: NEXT_DEADLINE, value: nextDeadline ? new Date(nextDeadline) : null },
+      { key: OVERDUE_COUNT, value: overdue },
+    ]);
+  };
 }
 
 /**
