@@ -90,13 +90,12 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 async function noticeFor(ref: string, kind: ObligationNotice['kind'], to: Notice['to'] = ['business-unit']): Promise<ObligationNotice> {
-  const deadline = await sender(smtp.url).computeDeadline({
+  const [deadline] = await sender(smtp.url).computeDeadlines({
     caseReference: ref,
     rulebookVersion: 'DSP-1.5',
-    obligationId: 'national-notification',
-    clock: '2026-12-21T10:30:00Z',
+    requests: [{ obligationId: 'national-notification', clock: '2026-12-21T10:30:00Z' }],
   });
-  return { key: `${ref}:national-notification:1:${kind}:${deadline.dueAt}`, caseReference: ref, kind, to, deadline };
+  return { key: `${ref}:national-notification:1:${kind}:${deadline!.dueAt}`, caseReference: ref, kind, to, deadline: deadline! };
 }
 
 function outboxRow(key: string, db: RegisterDb = register) {
