@@ -11,7 +11,6 @@ import type { DeadlineRequest, DeadlinesRequest } from './types';
 const LATENESS_HORIZON_MONTHS = 24;
 
 export interface DeadlineCalculator {
-  computeDeadline(request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Deadline;
   computeDeadlines(request: DeadlinesRequest): Deadline[];
 }
 
@@ -20,115 +19,122 @@ export function deadlineCalculator(
   localPolicyWorkingDays: Record<string, number> | undefined,
   now: () => Date,
 ): DeadlineCalculator {
-  // A reminder falls on a working day, in working hours: one counted in months that lands on a
-  // weekend or holiday moves back to the working day before.
-  function reminderInstant(dueDate: string, rule: ReminderRule): string {
-    let day =
-      'workingDaysBefore' in rule ? calendar.subtractWorkingDays(dueDate, rule.workingDaysBefore) : calendar.addCalendarMonths(dueDate, -rule.calendarMonthsBefore);
-    if (!calendar.isWorkingDay(day)) day = calendar.subtractWorkingDays(day, 1);
-    return londonInstant(day, rule.at);
-  }
-
-  // Only rows the seed gives no limit may be changed by configuration: statute is not configurable.
-  function localPolicy(rule: ObligationRule): ObligationRule {
-    const days = localPolicyWorkingDays?.[rule.id];
-    if (rule.statutory || days === undefined || rule.limit.kind !== 'working-days-after') return rule;
-    return { ...rule, limit: { kind: 'working-days-after', days } };
-  }
-
-  function clockDateOf(clock: string): string {
-    return /^\d{4}-\d{2}-\d{2}$/.test(clock) ? clock : londonDateOf(clock);
-  }
-
-  function count(limit: LimitRule, clockDate: string): CountExplanation {
-    switch (limit.kind) {
-      case 'working-days-after':
-        return calendar.explainAddWorkingDays(clockDate, limit.days);
-      case 'working-days-before':
-        return calendar.explainSubtractWorkingDays(clockDate, limit.days);
-      case 'calendar-months-after':
-        return calendar.explainAddCalendarMonths(clockDate, limit.months);
-      case 'on-the-date':
-        return { from: clockDate, result: clockDate, rule: `on the date set, ${clockDate}`, skipped: [] };
-    }
-  }
-
-  function afterDue(dueDate: string): DaysAfterDue {
-    const horizon = calendar.addCalendarMonths(dueDate, LATENESS_HORIZON_MONTHS);
-    const nonWorking: string[] = [];
-    for (let t = Date.parse(`${dueDate}T00:00:00Z`) + 86_400_000; ; t += 86_400_000) {
-      const date = new Date(t).toISOString().slice(0, 10);
-      if (date > horizon) break;
-      const weekday = new Date(t).getUTCDay();
-      if (weekday !== 0 && weekday !== 6 && !calendar.isWorkingDay(date)) nonWorking.push(date);
-    }
-    return { nonWorking, horizon };
-  }
-
-  function compute(rulebookVersion: string, request: DeadlineRequest): Deadline {
-    const rule = localPolicy(obligationRule(rulebookVersion, request.obligationId));
-    let clockEvent = rule.clock;
-    let clockDate = clockDateOf(request.clock);
-    let counted = count(rule.limit, clockDate);
-    let governs = '';
-    // The earlier of two counts (§4.6 / §5.1): the explanation says which rule governs.
-    if (rule.orClock && request.orClock !== undefined) {
-      const otherDate = clockDateOf(request.orClock);
-      const other = count(rule.limit, otherDate);
-      if (other.result < counted.result) {
-        governs = `; earlier than the count from ${rule.clock} (${counted.result})`;
-        clockEvent = rule.orClock;
-        clockDate = otherDate;
-        counted = other;
-      } else {
-        governs = other.result === counted.result ? `; the same as the count from ${rule.orClock}` : `; earlier than the count from ${rule.orClock} (${other.result})`;
-      }
-    }
-    const dueAt = endOfLondonDay(counted.result);
-    const target = rule.target?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.target.days) : undefined;
-    const targetFrom = rule.targetFrom?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.targetFrom.days) : undefined;
-    const reminders = [...new Set(rule.reminders.map((r) => reminderInstant(counted.result, r)))].filter((r) => r < dueAt).sort();
-    return {
-      obligationId: rule.id,
-      obligation: rule.obligation,
-      clock: { event: clockEvent, date: clockDate },
-      rule: `${counted.rule} (${clockEvent}${governs})`,
-      dueDate: counted.result,
-      dueAt,
-      skipped: counted.skipped,
-      section: rule.section,
-      statutory: rule.statutory,
-      ...(target
-        ? {
-            target: {
-              rule: `${target.rule} (${clockEvent}, target)`,
-              dueDate: target.result,
-              dueAt: endOfLondonDay(target.result),
-              ...(targetFrom ? { window: { fromDate: targetFrom.result, toDate: target.result, rule: `${targetFrom.rule} to ${target.rule} (${clockEvent}, target window)` } } : {}),
-            },
-          }
-        : {}),
-      reminders,
-      afterDue: afterDue(counted.result),
-      computedAt: now().toISOString(),
-    };
-  }
-
-  /** Bad data can never become good by retrying: it fails the activity for good. */
-  function guarded<T>(caseReference: string, fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      if (err instanceof ApplicationFailure) throw err;
-      // The calendar's RangeError quotes the value it could not read: say only that it was a date.
-      // Other errors (an unknown obligation or rulebook) name rulebook ids, which are not case data.
-      const why = err instanceof RangeError ? 'a date or instant given is not usable' : err instanceof Error ? err.message : 'unknown error';
-      throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: ${why}`, 'InvalidDeadlineInput');
-    }
-  }
-
   return {
-    computeDeadline: (request) => guarded(request.caseReference, () => compute(request.rulebookVersion, request)),
-    computeDeadlines: (request) => guarded(request.caseReference, () => request.requests.map((r) => compute(request.rulebookVersion, r))),
+    computeDeadlines: (request) =>
+      guarded(request.caseReference, () =>
+        request.requests.map((r) => deadlineOf(calendar, localPolicy(localPolicyWorkingDays, obligationRule(request.rulebookVersion, r.obligationId)), r, now)),
+      ),
   };
+}
+
+// A reminder falls on a working day, in working hours: one counted in months that lands on a
+// weekend or holiday moves back to the working day before.
+function reminderInstant(calendar: WorkingDayCalendar, dueDate: string, rule: ReminderRule): string {
+  let day =
+    'workingDaysBefore' in rule ? calendar.subtractWorkingDays(dueDate, rule.workingDaysBefore) : calendar.addCalendarMonths(dueDate, -rule.calendarMonthsBefore);
+  if (!calendar.isWorkingDay(day)) day = calendar.subtractWorkingDays(day, 1);
+  return londonInstant(day, rule.at);
+}
+
+// Only rows the seed gives no limit may be changed by configuration: statute is not configurable.
+function localPolicy(localPolicyWorkingDays: Record<string, number> | undefined, rule: ObligationRule): ObligationRule {
+  const days = localPolicyWorkingDays?.[rule.id];
+  if (rule.statutory || days === undefined || rule.limit.kind !== 'working-days-after') return rule;
+  return { ...rule, limit: { kind: 'working-days-after', days } };
+}
+
+function clockDateOf(clock: string): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(clock) ? clock : londonDateOf(clock);
+}
+
+function count(calendar: WorkingDayCalendar, limit: LimitRule, clockDate: string): CountExplanation {
+  switch (limit.kind) {
+    case 'working-days-after':
+      return calendar.explainAddWorkingDays(clockDate, limit.days);
+    case 'working-days-before':
+      return calendar.explainSubtractWorkingDays(clockDate, limit.days);
+    case 'calendar-months-after':
+      return calendar.explainAddCalendarMonths(clockDate, limit.months);
+    case 'on-the-date':
+      return { from: clockDate, result: clockDate, rule: `on the date set, ${clockDate}`, skipped: [] };
+  }
+}
+
+function afterDue(calendar: WorkingDayCalendar, dueDate: string): DaysAfterDue {
+  const horizon = calendar.addCalendarMonths(dueDate, LATENESS_HORIZON_MONTHS);
+  const nonWorking: string[] = [];
+  for (let t = Date.parse(`${dueDate}T00:00:00Z`) + 86_400_000; ; t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    if (date > horizon) break;
+    const weekday = new Date(t).getUTCDay();
+    if (weekday !== 0 && weekday !== 6 && !calendar.isWorkingDay(date)) nonWorking.push(date);
+  }
+  return { nonWorking, horizon };
+}
+
+interface Counted {
+  clockEvent: ObligationRule['clock'];
+  clockDate: string;
+  counted: CountExplanation;
+  /** Which of two clocks governs, for the explanation ('' with one clock). */
+  governs: string;
+}
+
+/** The count from the rule's clock, or the earlier of two counts (§4.6 / §5.1): the explanation says which rule governs. */
+function countFromClocks(calendar: WorkingDayCalendar, rule: ObligationRule, request: DeadlineRequest): Counted {
+  const clockDate = clockDateOf(request.clock);
+  const counted = count(calendar, rule.limit, clockDate);
+  if (!rule.orClock || request.orClock === undefined) return { clockEvent: rule.clock, clockDate, counted, governs: '' };
+  const otherDate = clockDateOf(request.orClock);
+  const other = count(calendar, rule.limit, otherDate);
+  if (other.result < counted.result) {
+    return { clockEvent: rule.orClock, clockDate: otherDate, counted: other, governs: `; earlier than the count from ${rule.clock} (${counted.result})` };
+  }
+  const governs = other.result === counted.result ? `; the same as the count from ${rule.orClock}` : `; earlier than the count from ${rule.orClock} (${other.result})`;
+  return { clockEvent: rule.clock, clockDate, counted, governs };
+}
+
+function deadlineOf(calendar: WorkingDayCalendar, rule: ObligationRule, request: DeadlineRequest, now: () => Date): Deadline {
+  const { clockEvent, clockDate, counted, governs } = countFromClocks(calendar, rule, request);
+  const dueAt = endOfLondonDay(counted.result);
+  const target = rule.target?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.target.days) : undefined;
+  const targetFrom = rule.targetFrom?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.targetFrom.days) : undefined;
+  const reminders = [...new Set(rule.reminders.map((r) => reminderInstant(calendar, counted.result, r)))].filter((r) => r < dueAt).sort();
+  return {
+    obligationId: rule.id,
+    obligation: rule.obligation,
+    clock: { event: clockEvent, date: clockDate },
+    rule: `${counted.rule} (${clockEvent}${governs})`,
+    dueDate: counted.result,
+    dueAt,
+    skipped: counted.skipped,
+    section: rule.section,
+    statutory: rule.statutory,
+    ...(target
+      ? {
+          target: {
+            rule: `${target.rule} (${clockEvent}, target)`,
+            dueDate: target.result,
+            dueAt: endOfLondonDay(target.result),
+            ...(targetFrom ? { window: { fromDate: targetFrom.result, toDate: target.result, rule: `${targetFrom.rule} to ${target.rule} (${clockEvent}, target window)` } } : {}),
+          },
+        }
+      : {}),
+    reminders,
+    afterDue: afterDue(calendar, counted.result),
+    computedAt: now().toISOString(),
+  };
+}
+
+/** Bad data can never become good by retrying: it fails the activity for good. */
+function guarded<T>(caseReference: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ApplicationFailure) throw err;
+    // The calendar's RangeError quotes the value it could not read: say only that it was a date.
+    // Other errors (an unknown obligation or rulebook) name rulebook ids, which are not case data.
+    const why = err instanceof RangeError ? 'a date or instant given is not usable' : err instanceof Error ? err.message : 'unknown error';
+    throw ApplicationFailure.nonRetryable(`Deadline cannot be computed for case ${caseReference}: ${why}`, 'InvalidDeadlineInput');
+  }
 }

@@ -2,21 +2,18 @@
 // directory, calendar): tests hand in their own SMTP transport and database, production code
 // has no test flags.
 import type { Transporter } from 'nodemailer';
-import type { KeyRing } from '../config/key-ring';
 import type { WorkingDayCalendar } from '../domain/calendar';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
-import { upsertActionSnapshot } from '../register/actions';
+import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
 import { renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import { recordEntry, type RegisterDb } from '../register/database';
 import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
-  register: RegisterDb;
-  /** Seals the free text of the register's rows (register/crypto.ts). */
-  ring: KeyRing;
+  /** The register, with the key ring that seals the free text of its rows (register/register.ts). */
+  register: Register;
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
@@ -32,7 +29,7 @@ export interface ActivityDependencies {
 
 export function createActivities(deps: ActivityDependencies): IncidentActivities {
   const now = deps.now ?? (() => new Date());
-  const { calendar, register, ring } = deps;
+  const { calendar, register } = deps;
 
   const deadlines = deadlineCalculator(calendar, deps.localPolicyWorkingDays, now);
 
@@ -54,26 +51,17 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
   }
 
   return {
-    async computeDeadline(request) {
-      return deadlines.computeDeadline(request);
-    },
-
     async computeDeadlines(request) {
       return deadlines.computeDeadlines(request);
     },
 
     async recordOutcomes(records: OutcomeRecord[]): Promise<void> {
-      await register.transaction().execute(async (tx) => {
-        for (const record of records) await recordEntry(tx, ring, record, now());
-      });
+      await register.events.record(records, now);
     },
 
     async recordActionOutcomes({ records, snapshot }): Promise<void> {
-      await register.transaction().execute(async (tx) => {
-        for (const record of records) await recordEntry(tx, ring, record, now());
-        // Version-guarded: a repeated or late write never rolls the action log back.
-        await upsertActionSnapshot(tx, ring, snapshot);
-      });
+      // Version-guarded: a repeated or late write never rolls the action log back.
+      await register.actions.record(records, snapshot, now);
     },
 
     // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
@@ -81,7 +69,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       const { to, unconfigured } = addresses(notice.to);
       const rendered = renderNotice(notice, now(), unconfigured);
       return sendThroughOutbox(
-        { register, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
+        { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
         {
           key: notice.key,
           caseReference: notice.caseReference,

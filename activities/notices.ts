@@ -1,7 +1,7 @@
 // The words of every email. Bodies name the case by its reference only: the child's and
 // family's details stay behind sign-in (DSP 1.5, "Who hears what").
 import type { Deadline } from '../domain/case';
-import type { Notice } from './types';
+import type { Notice, ObligationNotice, OperationsAlert } from './types';
 
 const londonDay = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
@@ -63,149 +63,194 @@ export function renderNotice(notice: Notice, now: Date, unconfigured: readonly s
 }
 
 function renderBody(notice: Notice, now: Date): RenderedNotice {
-  if (notice.kind === 'operations-alert') {
-    return {
-      subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
-      text: [
-        `Case ${notice.caseReference}, ${londonTime.format(now)}: ${notice.reason}.`,
-        '',
-        `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and`,
-        'recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.',
-      ].join('\n'),
-    };
-  }
+  if (notice.kind === 'operations-alert') return operationsAlert(notice, now);
   const { deadline } = notice;
-  // An action's emails carry its reference beside the case's: a case can have dozens of actions.
-  const ref = notice.action ? `${notice.caseReference} ${notice.action.actionId}` : notice.caseReference;
-  const intro = aboutAction(notice);
-  const due = describeDue(deadline);
-  // Limits the seed does not set are this partnership's local policy, and say so.
-  const overdueWord = deadline.statutory ? 'MISSED' : 'Overdue (local policy)';
-  switch (notice.kind) {
-    case 'referral-received':
-      return {
-        subject: `[${ref}] Referral received - ${deadline.obligation}: due ${deadline.dueDate}`,
-        text: [
-          `A serious child safeguarding incident referral has been received as case ${ref}.`,
-          '',
-          `To do: ${deadline.obligation}.`,
-          ...(deadline.obligationId === 'national-notification'
-            ? ['This is required if the SSP find the criteria for notification met; its clock runs from the', "local authority's awareness, whatever the pace of the SSP decision (§5.2)."]
-            : []),
-          `Due by: ${due}.`,
-          howCounted(deadline),
-          '',
-          'The referral itself is available to signed-in staff in the case system; it is not sent by email.',
-          RECORD_IT(ref, deadline.obligationId),
-        ].join('\n'),
-      };
-    case 'reminder':
-      return {
-        subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
-        text: [
-          `Reminder for case ${ref}, sent ${londonTime.format(now)}.`,
-          '',
-          ...intro,
-          `To do: ${deadline.obligation}.`,
-          `Due by: ${due}. It has not yet been recorded as done.`,
-          howCounted(deadline),
-          '',
-          RECORD_IT(ref, deadline.obligationId),
-        ].join('\n'),
-      };
-    case 'target-warning':
-      return {
-        subject: `[${ref}] Target passed - ${deadline.obligation}: limit ${deadline.dueDate}`,
-        text: [
-          `Case ${ref}: the target for this step has passed without it being recorded.`,
-          '',
-          `To do: ${deadline.obligation}.`,
-          `Target: ${deadline.target ? `${deadline.target.dueDate} (${deadline.target.rule})` : 'none'}.`,
-          `Limit: ${due}.`,
-          howCounted(deadline),
-          '',
-          RECORD_IT(ref, deadline.obligationId),
-        ].join('\n'),
-      };
-    case 'escalation':
-      return {
-        subject: `[${ref}] ${overdueWord} - ${deadline.obligation}: was due ${deadline.dueDate}`,
-        text: [
-          `Escalation for case ${ref}: a deadline has passed.`,
-          '',
-          `${overdueWord}: ${deadline.obligation}.`,
-          `It was due by ${due} and had not been recorded as done by then.`,
-          howCounted(deadline),
-          '',
-          ...(notice.action
-            ? [
-                '',
-                ...intro,
-                `The Chair of the L&D Group is told, and ${notice.action.agency} is asked for an explanation of the`,
-                'outstanding action and of what will be done to complete it (§16.2). Three calendar months past the',
-                "deadline, the agency's Head of Service is told; six months past the original deadline, its Chief Officer.",
-              ]
-            : []),
-          '',
-          'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',
-          'it will then be recorded as met late.',
-        ].join('\n'),
-      };
-    case 'escalation-step': {
-      const chief = deadline.obligationId === 'action-escalation-chief';
-      const agency = notice.action?.agency ?? 'the agency';
-      return {
-        subject: `[${ref}] Outstanding action reported to ${agency}'s ${chief ? 'Chief Officer' : 'Head of Service'}`,
-        text: [
-          ...intro,
-          chief
-            ? `The action is still outstanding six calendar months beyond its original deadline, ${deadline.clock.date} (§9.2, §16.2).`
-            : `The action is still outstanding three calendar months beyond its specified deadline, ${deadline.clock.date} (§9.2, §16.2).`,
-          chief
-            ? `The Chair of the L&D Group informs the Chief Officer of ${agency} and seeks information about what steps are being taken to complete the action.`
-            : `The Chair of the L&D Group informs the Head of Service of ${agency} and requests confirmation of what action will be taken to rectify the matter.`,
-          `This step fell due at ${due}.`,
-          howCounted(deadline),
-          ...(chief ? ['The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").'] : []),
-          '',
-          RECORD_IT(ref, 'action-due'),
-        ].join('\n'),
-      };
-    }
-    case 'ssp-involved':
-      return {
-        subject: `[${ref}] SSP asked to join the escalation of an outstanding action`,
-        text: [
-          ...intro,
-          'The Chair of the L&D Group has asked the Statutory Safeguarding Partners to be involved in the',
-          'escalation of this outstanding action (§9.2, exceptional circumstances).',
-          `Its deadline now in force: ${due}.`,
-          '',
-          'The reasons are recorded in the case system, behind sign-in; they are not sent by email.',
-        ].join('\n'),
-      };
-    case 'breach':
-      return {
-        subject: `[${ref}] Broken - ${deadline.obligation}: required until ${deadline.dueDate}`,
-        text: [
-          `Case ${ref}: a requirement has been broken.`,
-          '',
-          `${deadline.obligation} was required until ${due}, and has ended early.`,
-          howCounted(deadline),
-          '',
-          'It is recorded as broken in the register.',
-        ].join('\n'),
-      };
-    case 'ssp-decision-shared':
-      return {
-        subject: `[${ref}] SSP decision: ${notice.outcome ?? 'recorded'}`,
-        text: [
-          `Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`,
-          '',
-          "The details of the referral and the decision's rationale are shared with the Chair of the",
-          'Learning and Development Group (§5.6, §10.1). They are in the case system, behind sign-in;',
-          'they are not sent by email.',
-        ].join('\n'),
-      };
-  }
+  return BODIES[notice.kind]({
+    notice,
+    deadline,
+    now,
+    // An action's emails carry its reference beside the case's: a case can have dozens of actions.
+    ref: notice.action ? `${notice.caseReference} ${notice.action.actionId}` : notice.caseReference,
+    intro: aboutAction(notice),
+    due: describeDue(deadline),
+    // Limits the seed does not set are this partnership's local policy, and say so.
+    overdueWord: deadline.statutory ? 'MISSED' : 'Overdue (local policy)',
+  });
 }
+
+function operationsAlert(notice: OperationsAlert, now: Date): RenderedNotice {
+  return {
+    subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
+    text: [
+      `Case ${notice.caseReference}, ${londonTime.format(now)}: ${notice.reason}.`,
+      '',
+      `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and`,
+      'recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.',
+    ].join('\n'),
+  };
+}
+
+/** What every email about an obligation is written from. */
+interface NoticeWords {
+  notice: ObligationNotice;
+  deadline: Deadline;
+  now: Date;
+  /** The case's reference, and the action's beside it for an action's emails. */
+  ref: string;
+  /** What an action's email says of the action first (aboutAction). */
+  intro: string[];
+  /** When it is due, in words (describeDue). */
+  due: string;
+  overdueWord: string;
+}
+
+function referralReceived({ deadline, ref, due }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] Referral received - ${deadline.obligation}: due ${deadline.dueDate}`,
+    text: [
+      `A serious child safeguarding incident referral has been received as case ${ref}.`,
+      '',
+      `To do: ${deadline.obligation}.`,
+      ...(deadline.obligationId === 'national-notification'
+        ? ['This is required if the SSP find the criteria for notification met; its clock runs from the', "local authority's awareness, whatever the pace of the SSP decision (§5.2)."]
+        : []),
+      `Due by: ${due}.`,
+      howCounted(deadline),
+      '',
+      'The referral itself is available to signed-in staff in the case system; it is not sent by email.',
+      RECORD_IT(ref, deadline.obligationId),
+    ].join('\n'),
+  };
+}
+
+function reminder({ deadline, now, ref, intro, due }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
+    text: [
+      `Reminder for case ${ref}, sent ${londonTime.format(now)}.`,
+      '',
+      ...intro,
+      `To do: ${deadline.obligation}.`,
+      `Due by: ${due}. It has not yet been recorded as done.`,
+      howCounted(deadline),
+      '',
+      RECORD_IT(ref, deadline.obligationId),
+    ].join('\n'),
+  };
+}
+
+function targetWarning({ deadline, ref, due }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] Target passed - ${deadline.obligation}: limit ${deadline.dueDate}`,
+    text: [
+      `Case ${ref}: the target for this step has passed without it being recorded.`,
+      '',
+      `To do: ${deadline.obligation}.`,
+      `Target: ${deadline.target ? `${deadline.target.dueDate} (${deadline.target.rule})` : 'none'}.`,
+      `Limit: ${due}.`,
+      howCounted(deadline),
+      '',
+      RECORD_IT(ref, deadline.obligationId),
+    ].join('\n'),
+  };
+}
+
+function escalation({ notice, deadline, ref, intro, due, overdueWord }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] ${overdueWord} - ${deadline.obligation}: was due ${deadline.dueDate}`,
+    text: [
+      `Escalation for case ${ref}: a deadline has passed.`,
+      '',
+      `${overdueWord}: ${deadline.obligation}.`,
+      `It was due by ${due} and had not been recorded as done by then.`,
+      howCounted(deadline),
+      '',
+      ...(notice.action
+        ? [
+            '',
+            ...intro,
+            `The Chair of the L&D Group is told, and ${notice.action.agency} is asked for an explanation of the`,
+            'outstanding action and of what will be done to complete it (§16.2). Three calendar months past the',
+            "deadline, the agency's Head of Service is told; six months past the original deadline, its Chief Officer.",
+          ]
+        : []),
+      '',
+      'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',
+      'it will then be recorded as met late.',
+    ].join('\n'),
+  };
+}
+
+function escalationStep({ notice, deadline, ref, intro, due }: NoticeWords): RenderedNotice {
+  const chief = deadline.obligationId === 'action-escalation-chief';
+  const agency = notice.action?.agency ?? 'the agency';
+  return {
+    subject: `[${ref}] Outstanding action reported to ${agency}'s ${chief ? 'Chief Officer' : 'Head of Service'}`,
+    text: [
+      ...intro,
+      chief
+        ? `The action is still outstanding six calendar months beyond its original deadline, ${deadline.clock.date} (§9.2, §16.2).`
+        : `The action is still outstanding three calendar months beyond its specified deadline, ${deadline.clock.date} (§9.2, §16.2).`,
+      chief
+        ? `The Chair of the L&D Group informs the Chief Officer of ${agency} and seeks information about what steps are being taken to complete the action.`
+        : `The Chair of the L&D Group informs the Head of Service of ${agency} and requests confirmation of what action will be taken to rectify the matter.`,
+      `This step fell due at ${due}.`,
+      howCounted(deadline),
+      ...(chief ? ['The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").'] : []),
+      '',
+      RECORD_IT(ref, 'action-due'),
+    ].join('\n'),
+  };
+}
+
+function sspInvolved({ ref, intro, due }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] SSP asked to join the escalation of an outstanding action`,
+    text: [
+      ...intro,
+      'The Chair of the L&D Group has asked the Statutory Safeguarding Partners to be involved in the',
+      'escalation of this outstanding action (§9.2, exceptional circumstances).',
+      `Its deadline now in force: ${due}.`,
+      '',
+      'The reasons are recorded in the case system, behind sign-in; they are not sent by email.',
+    ].join('\n'),
+  };
+}
+
+function breach({ deadline, ref, due }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] Broken - ${deadline.obligation}: required until ${deadline.dueDate}`,
+    text: [
+      `Case ${ref}: a requirement has been broken.`,
+      '',
+      `${deadline.obligation} was required until ${due}, and has ended early.`,
+      howCounted(deadline),
+      '',
+      'It is recorded as broken in the register.',
+    ].join('\n'),
+  };
+}
+
+function sspDecisionShared({ notice, ref }: NoticeWords): RenderedNotice {
+  return {
+    subject: `[${ref}] SSP decision: ${notice.outcome ?? 'recorded'}`,
+    text: [
+      `Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`,
+      '',
+      "The details of the referral and the decision's rationale are shared with the Chair of the",
+      'Learning and Development Group (§5.6, §10.1). They are in the case system, behind sign-in;',
+      'they are not sent by email.',
+    ].join('\n'),
+  };
+}
+
+const BODIES: Record<ObligationNotice['kind'], (words: NoticeWords) => RenderedNotice> = {
+  'referral-received': referralReceived,
+  'reminder': reminder,
+  'target-warning': targetWarning,
+  'escalation': escalation,
+  'escalation-step': escalationStep,
+  'ssp-involved': sspInvolved,
+  'breach': breach,
+  'ssp-decision-shared': sspDecisionShared,
+};

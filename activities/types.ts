@@ -52,7 +52,6 @@ export interface ActionRecords {
 }
 
 export interface IncidentActivities {
-  computeDeadline(request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Promise<Deadline>;
   computeDeadlines(request: DeadlinesRequest): Promise<Deadline[]>;
   /** Writes rows in one transaction; rows already there are kept as they are. */
   recordOutcomes(records: OutcomeRecord[]): Promise<void>;

@@ -9,75 +9,19 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { sql, type ColumnType, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Users } from '../config';
 import { mayReadReferral } from '../domain/access';
 import type { Actor } from '../domain/roles';
+import { codecAudit, type CodecAudit, type CodecAuditTables, type CodecOperation, type CodecOutcome } from '../register/codec-audit';
 import { authenticate, signInOf, SignInUnavailable, type SignIn } from './auth';
 import { RETRY_AFTER_SECONDS, sendError } from './errors';
 import type { RateLimiters } from './rate-limits';
 
-export interface CodecAuditTable {
-  at: string;
-  actor_id: string;
-  actor_role: string;
-  operation: 'decode' | 'encode';
-  namespace: string;
-  /** The workflow the UI page showed, when the browser says (Referer); never anything else. */
-  workflow_id: string | null;
-  payloads: number;
-  /**
-   * 'decoded' / 'encoded': allowed, and the row written before the codec ran (so a decoding the
-   * answer never reached is still recorded); 'refused': a signed-in person whose role may not.
-   * Null only in a table migrated from before this column and with no rows then.
-   */
-  outcome: ColumnType<CodecOutcome | null, CodecOutcome, CodecOutcome>;
-}
-
-export type CodecOutcome = 'decoded' | 'encoded' | 'refused';
-
-export interface CodecAuditTables {
-  codec_audit: CodecAuditTable;
-}
-
-export async function migrateCodecAudit<DB extends CodecAuditTables>(database: Kysely<DB>): Promise<void> {
-  const db = database as unknown as Kysely<CodecAuditTables>;
-  await db.schema
-    .createTable('codec_audit')
-    .ifNotExists()
-    .addColumn('at', 'text', (c) => c.notNull())
-    .addColumn('actor_id', 'text', (c) => c.notNull())
-    .addColumn('actor_role', 'text', (c) => c.notNull())
-    .addColumn('operation', 'text', (c) => c.notNull())
-    .addColumn('namespace', 'text', (c) => c.notNull())
-    .addColumn('workflow_id', 'text')
-    .addColumn('payloads', 'integer', (c) => c.notNull())
-    .addColumn('outcome', 'text')
-    .execute();
-  // A table from before the outcome column gets it; its rows were all allowed operations (the
-  // refusals were not recorded then), so they are filled from the operation.
-  if (!(await hasOutcomeColumn(db))) {
-    try {
-      await db.schema.alterTable('codec_audit').addColumn('outcome', 'text').execute();
-    } catch (err) {
-      // Another API process added it between our look and our ALTER: the outcome we wanted
-      // (SQLite has no ADD COLUMN IF NOT EXISTS; 42701 is PostgreSQL's duplicate_column).
-      const duplicate = (err as { code?: string }).code === '42701' || /duplicate column/i.test((err as Error).message);
-      if (!duplicate) throw err;
-    }
-  }
-  await db
-    .updateTable('codec_audit')
-    .set({ outcome: sql<CodecOutcome>`case when operation = 'encode' then 'encoded' else 'decoded' end` })
-    .where('outcome', 'is', null)
-    .execute();
-}
-
-async function hasOutcomeColumn(db: Kysely<CodecAuditTables>): Promise<boolean> {
-  const tables = (await db.introspection.getTables()).filter((t) => t.name === 'codec_audit');
-  return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === 'outcome'));
-}
+// The audit's table and its writes are the register's (register/codec-audit.ts); the names the
+// API has always imported from here still resolve.
+export type { CodecAuditTable, CodecAuditTables, CodecOutcome } from '../register/codec-audit';
 
 /**
  * The payloads the UI sends and is sent back (the OpenAPI document is generated from it too).
@@ -231,55 +175,93 @@ export interface CodecServerOptions<DB extends CodecAuditTables> {
 
 export function codecServer<DB extends CodecAuditTables>(options: CodecServerOptions<DB>): Router {
   const router = express.Router();
-  const db = options.register as unknown as Kysely<CodecAuditTables>;
   const now = options.now ?? (() => new Date());
   const signIn = signInOf(options.users);
-  const bearer = authenticate(signIn, options.limits?.failedSignIn);
   const sessions = new CodecSessions(() => now().getTime());
-  // Created on first use (idempotent), so every register the API opens has the table.
-  let migrated: Promise<void> | undefined;
+  // The table is the register's, made by its migrations when the API starts (api/main.ts).
+  const audit = codecAudit(options.register);
 
-  // CORS for the UI's origin only; the preflight carries no token, so it is answered before sign-in.
-  router.use((req, res, next) => {
-    if (req.get('origin') === options.uiOrigin) {
-      res.setHeader('Access-Control-Allow-Origin', options.uiOrigin);
+  router.use(corsForUi(options.uiOrigin));
+  router.use(codecRateLimits(options.limits, sessions));
+  signInRoutes(router, { signIn, sessions, limits: options.limits });
+  router.use(sessionOrBearer(sessions, authenticate(signIn, options.limits?.failedSignIn)));
+  for (const operation of ['decode', 'encode'] as const) {
+    router.post(`/${operation}`, express.json({ limit: '4mb' }), codecRoute(operation, options.codec, audit, now));
+  }
+  return router;
+}
+
+/** CORS for the UI's origin only; the preflight carries no token, so it is answered before sign-in. */
+function corsForUi(uiOrigin: string) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.get('origin') === uiOrigin) {
+      res.setHeader('Access-Control-Allow-Origin', uiOrigin);
       res.setHeader('Access-Control-Allow-Credentials', 'true');
       res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
       res.setHeader('Access-Control-Allow-Methods', 'POST');
       res.setHeader('Vary', 'Origin');
     }
-    if (req.method === 'OPTIONS') return res.sendStatus(req.get('origin') === options.uiOrigin ? 204 : 403);
+    if (req.method === 'OPTIONS') return res.sendStatus(req.get('origin') === uiOrigin ? 204 : 403);
     next();
-  });
+  };
+}
 
-  // After the CORS headers, so the UI can read a 429. A decode or encode with neither a token nor
-  // a session is the Temporal UI before its person signs in (about 40 calls a page): answered 401
-  // below and counted on its own, never against the client's limit or as failed sign-ins. The rest
-  // count as any request to the API.
-  router.use((req, res, next) => {
-    if (!options.limits) return next();
+/**
+ * After the CORS headers, so the UI can read a 429. A decode or encode with neither a token nor
+ * a session is the Temporal UI before its person signs in (about 40 calls a page): answered 401
+ * below and counted on its own, never against the client's limit or as failed sign-ins. The rest
+ * count as any request to the API.
+ */
+function codecRateLimits(limits: RateLimiters | undefined, sessions: CodecSessions) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!limits) return next();
     const unsigned = /^\/(decode|encode)\/?$/i.test(req.path) && req.get('authorization') === undefined && !sessions.actorOf(sessionIdOf(req));
-    return (unsigned ? options.limits.unsignedCodec : options.limits.perClient)(req, res, next);
-  });
+    return (unsigned ? limits.unsignedCodec : limits.perClient)(req, res, next);
+  };
+}
 
-  // The sign-in page: a form, no script. The cookie it sets is HttpOnly, SameSite=Strict and for
-  // /codec only. SameSite=Strict still lets the UI's fetch carry it because the UI and the API are
-  // the same site (127.0.0.1:8233 and 127.0.0.1:3000: ports do not count). In production the UI
-  // and the API must share a registrable domain (e.g. temporal.example.org, api.example.org), or
-  // the browser will not send the cookie.
+interface SignInDependencies {
+  signIn: SignIn;
+  sessions: CodecSessions;
+  limits: RateLimiters | undefined;
+}
+
+/**
+ * The sign-in page: a form, no script. The cookie it sets is HttpOnly, SameSite=Strict and for
+ * /codec only. SameSite=Strict still lets the UI's fetch carry it because the UI and the API are
+ * the same site (127.0.0.1:8233 and 127.0.0.1:3000: ports do not count). In production the UI
+ * and the API must share a registrable domain (e.g. temporal.example.org, api.example.org), or
+ * the browser will not send the cookie.
+ */
+function signInRoutes(router: Router, deps: SignInDependencies): void {
+  const { sessions } = deps;
   router.get('/sign-in', (req, res) => {
     const actor = sessions.actorOf(sessionIdOf(req));
     if (actor) return signedInPage(req, res, actor);
     sendPage(res, 200, 'Sign in to the codec server', `<p>Sign in with your token to decode case payloads in the Temporal UI.</p>\n${SIGN_IN_FORM}`);
   });
-  // Only the sign-in page itself may post the form: another site's page could otherwise sign this
-  // browser in as someone else (login forgery). Browsers send Origin with every form POST.
-  const sameOrigin = (req: Request) => {
-    const origin = req.get('origin');
-    return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
-  };
   // 16 kB: an OIDC access token (a JWT) is far longer than a development token.
-  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res, next) => {
+  router.post('/sign-in', express.urlencoded({ extended: false, limit: '16kb' }), signInByForm(deps));
+  router.post('/sign-out', (req, res) => {
+    if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed out', '<p id="refused">Sign out from the sign-in page of this server.</p>');
+    sessions.end(sessionIdOf(req));
+    res.clearCookie(CODEC_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/codec', secure: req.secure });
+    sendPage(res, 200, 'Signed out of the codec server', `<p id="signed-out">Signed out.</p>\n${SIGN_IN_FORM}`);
+  });
+}
+
+/**
+ * Only the sign-in page itself may post the form: another site's page could otherwise sign this
+ * browser in as someone else (login forgery). Browsers send Origin with every form POST.
+ */
+function sameOrigin(req: Request): boolean {
+  const origin = req.get('origin');
+  return origin === undefined || origin === `${req.protocol}://${req.get('host')}`;
+}
+
+/** POST /codec/sign-in: the token from the form signs the person in and starts a session. */
+function signInByForm({ signIn, sessions, limits }: SignInDependencies) {
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed in', '<p id="refused">Sign in from the sign-in page of this server.</p>');
     const token = (req.body as { token?: unknown } | undefined)?.token;
     let actor: Actor | undefined;
@@ -295,7 +277,7 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
     if (!actor) {
       const refuse = (err?: unknown) => (err ? next(err) : sendPage(res, 401, 'Not signed in', `<p id="refused">That token is not known.</p>\n${SIGN_IN_FORM}`));
       // A token that signs in no one is a failed sign-in, as with a bearer token: counted, 429 past the limit.
-      return typeof token === 'string' && token.trim() && options.limits ? options.limits.failedSignIn(req, res, refuse) : refuse();
+      return typeof token === 'string' && token.trim() && limits ? limits.failedSignIn(req, res, refuse) : refuse();
     }
     // A new session each time; one this browser already had is ended.
     sessions.end(sessionIdOf(req));
@@ -307,17 +289,15 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
       secure: req.secure,
     });
     signedInPage(req, res, actor);
-  });
-  router.post('/sign-out', (req, res) => {
-    if (!sameOrigin(req)) return sendPage(res, 403, 'Not signed out', '<p id="refused">Sign out from the sign-in page of this server.</p>');
-    sessions.end(sessionIdOf(req));
-    res.clearCookie(CODEC_SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', path: '/codec', secure: req.secure });
-    sendPage(res, 200, 'Signed out of the codec server', `<p id="signed-out">Signed out.</p>\n${SIGN_IN_FORM}`);
-  });
+  };
+}
 
-  // Decode and encode: the bearer token when one is sent (as the rest of the API), else the
-  // session cookie; neither is 401.
-  router.use((req: Request, res: Response, next: NextFunction) => {
+/**
+ * Decode and encode: the bearer token when one is sent (as the rest of the API), else the
+ * session cookie; neither is 401.
+ */
+function sessionOrBearer(sessions: CodecSessions, bearer: (req: Request, res: Response, next: NextFunction) => unknown) {
+  return (req: Request, res: Response, next: NextFunction) => {
     if (req.get('authorization') === undefined) {
       const actor = sessions.actorOf(sessionIdOf(req));
       if (actor) {
@@ -326,56 +306,42 @@ export function codecServer<DB extends CodecAuditTables>(options: CodecServerOpt
       }
     }
     return bearer(req, res, next);
-  });
-
-  for (const operation of ['decode', 'encode'] as const) {
-    router.post(`/${operation}`, express.json({ limit: '4mb' }), async (req, res) => {
-      const actor = res.locals.actor as Actor;
-      // Every decoding of a child's record is itself a record, written before the answer; so is
-      // every refusal of a signed-in person. Who, when, where and how many: never a payload.
-      const record = async (outcome: CodecOutcome, payloads: number) => {
-        migrated ??= migrateCodecAudit(db).catch((err: unknown) => {
-          migrated = undefined;
-          throw err;
-        });
-        await migrated;
-        await db
-          .insertInto('codec_audit')
-          .values({
-            at: now().toISOString(),
-            actor_id: actor.id,
-            actor_role: actor.role,
-            operation,
-            namespace: (req.get('x-namespace') ?? 'default').slice(0, 100),
-            workflow_id: workflowOf(req.get('referer')),
-            payloads,
-            outcome,
-          })
-          .execute();
-      };
-      const parsed = payloadsSchema.safeParse(req.body);
-      // The same people who may read the referral form (domain/access.ts).
-      if (!mayReadReferral(actor)) {
-        await record('refused', parsed.success ? parsed.data.payloads.length : 0);
-        return sendError(res, 403, 'DecodeNotAllowed', 'Your role may not decode case payloads');
-      }
-      if (!parsed.success) return sendError(res, 422, 'InvalidPayloads', 'Send {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
-      await record(operation === 'decode' ? 'decoded' : 'encoded', parsed.data.payloads.length);
-      const payloads = parsed.data.payloads.map(fromJson);
-      try {
-        const out = operation === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
-        res.json({ payloads: out.map(toJson) });
-      } catch {
-        // The error names a key ID at most; the answer names nothing.
-        sendError(res, 422, 'CannotDecode', 'These payloads cannot be decoded with the keys this server holds');
-      }
-    });
-  }
-  return router;
+  };
 }
 
-/** The audit rows, oldest first (for tests and the register's readers); any register database. */
-export async function codecAuditRows(database: Kysely<never> | Kysely<CodecAuditTables> | object) {
-  const db = database as Kysely<CodecAuditTables>;
-  return db.selectFrom('codec_audit').selectAll().orderBy('at').execute();
+/** POST /codec/decode or /codec/encode, for a signed-in person. */
+function codecRoute(operation: CodecOperation, codec: PayloadCodec, audit: CodecAudit, now: () => Date) {
+  return async (req: Request, res: Response) => {
+    const actor = res.locals.actor as Actor;
+    // Every decoding of a child's record is itself a record, written before the answer; so is
+    // every refusal of a signed-in person. Who, when, where and how many: never a payload.
+    const record = (outcome: CodecOutcome, payloads: number) =>
+      audit.record({
+        at: now().toISOString(),
+        actor,
+        operation,
+        namespace: (req.get('x-namespace') ?? 'default').slice(0, 100),
+        workflowId: workflowOf(req.get('referer')),
+        payloads,
+        outcome,
+      });
+    const parsed = payloadsSchema.safeParse(req.body);
+    // The same people who may read the referral form (domain/access.ts).
+    if (!mayReadReferral(actor)) {
+      await record('refused', parsed.success ? parsed.data.payloads.length : 0);
+      return sendError(res, 403, 'DecodeNotAllowed', 'Your role may not decode case payloads');
+    }
+    if (!parsed.success) return sendError(res, 422, 'InvalidPayloads', 'Send {"payloads":[{"metadata":{...},"data":"<base64>"}]}');
+    await record(operation === 'decode' ? 'decoded' : 'encoded', parsed.data.payloads.length);
+    const payloads = parsed.data.payloads.map(fromJson);
+    try {
+      const out = operation === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+      res.json({ payloads: out.map(toJson) });
+    } catch {
+      // The error names a key ID at most; the answer names nothing.
+      sendError(res, 422, 'CannotDecode', 'These payloads cannot be decoded with the keys this server holds');
+    }
+  };
 }
+
+export { codecAuditRows } from '../register/codec-audit';

@@ -9,7 +9,7 @@ import { apiTlsConfig, loadEnv, loadPartnership, loadUsers, signInConfig, type A
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
-import { migrateRegister, openRegister } from '../register/database';
+import { connectRegister } from '../register/register';
 import { smtpTransportOptions } from '../config/smtp';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createApp } from './app';
@@ -89,14 +89,22 @@ export async function startApi(env: Env = loadEnv()) {
   const mailOptions = smtpTransportOptions(env);
   const connection = await Connection.connect(temporalOptions);
   const temporal = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(ring) });
-  const register = openRegister(env.DATABASE_URL);
-  await migrateRegister(register);
+  // The worker and the API both migrate the register at start: whichever comes second waits for
+  // the first, or finds it migrated (register/migrate.ts).
+  const register = connectRegister(env.DATABASE_URL, ring);
+  try {
+    await register.migrate();
+  } catch (err) {
+    await register.close();
+    await connection.close();
+    throw err;
+  }
   // The same transport options as the worker's mailer, so the health check sees what a send would.
   const mailer = nodemailer.createTransport(mailOptions);
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
-  const dependencies = { temporal, register, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
+  const dependencies = { temporal, register: register.db, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
       perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
       perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
       failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,
@@ -112,7 +120,7 @@ export async function startApi(env: Env = loadEnv()) {
     });
   } catch (err) {
     mailer.close();
-    await register.destroy();
+    await register.close();
     await connection.close();
     throw err;
   }
@@ -121,7 +129,7 @@ export async function startApi(env: Env = loadEnv()) {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       mailer.close();
-      await register.destroy();
+      await register.close();
       await connection.close();
     },
   };

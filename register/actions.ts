@@ -11,7 +11,7 @@
 //
 // Nothing here logs a value or puts free text into an error message.
 import { stringify } from 'csv-stringify/sync';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { KeyRing } from '../config/key-ring';
 import {
   ACTION_ID_PATTERN,
@@ -56,81 +56,6 @@ type ActionDb = Kysely<ActionRegisterTables>;
 /** Queries are written against ActionRegisterTables alone (see register/cases.ts). */
 function narrow<DB extends ActionRegisterTables>(db: Kysely<DB>): ActionDb {
   return db as unknown as ActionDb;
-}
-
-// --- Schema ------------------------------------------------------------------------------------------
-
-/**
- * Creates action_record and its indexes if missing. Safe at every start, on SQLite and PostgreSQL,
- * and when the worker and the API migrate at once: PostgreSQL's CREATE ... IF NOT EXISTS is not
- * atomic (two sessions can both see the table missing; the second then fails on the catalog's
- * unique index, or with "already exists"), so that failure is taken as the outcome we wanted once
- * the table or index is seen to be there. On SQLite the database's write lock serialises the two.
- */
-export async function migrateActionRegister<DB extends ActionRegisterTables>(database: Kysely<DB>): Promise<void> {
-  const db = narrow(database);
-  await tolerateConcurrentCreate(
-    () =>
-      db.schema
-        .createTable('action_record')
-        .ifNotExists()
-        .addColumn('case_reference', 'text', (c) => c.notNull())
-        .addColumn('action_id', 'text', (c) => c.notNull())
-        .addColumn('agency', 'text', (c) => c.notNull())
-        .addColumn('owner', 'text', (c) => c.notNull())
-        .addColumn('description', 'text', (c) => c.notNull())
-        .addColumn('finding', 'text', (c) => c.notNull())
-        .addColumn('agreed_on', 'text', (c) => c.notNull())
-        .addColumn('original_deadline', 'text', (c) => c.notNull())
-        .addColumn('deadline', 'text', (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('escalation', 'text', (c) => c.notNull())
-        .addColumn('ssp_involved', 'integer', (c) => c.notNull())
-        .addColumn('completed_on', 'text')
-        .addColumn('withdrawn_reason', 'text')
-        .addColumn('version', 'integer', (c) => c.notNull())
-        .addColumn('updated_at', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('action_record_pk', ['case_reference', 'action_id'])
-        .execute(),
-    () => tableExists(db),
-  );
-  for (const [name, columns] of [
-    ['action_record_status_deadline', ['status', 'deadline']],
-    ['action_record_agency', ['agency']],
-  ] as const) {
-    await tolerateConcurrentCreate(
-      () => db.schema.createIndex(name).ifNotExists().on('action_record').columns([...columns]).execute(),
-      () => indexExists(db, name),
-    );
-  }
-}
-
-async function tolerateConcurrentCreate(create: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<void> {
-  try {
-    await create();
-  } catch (err) {
-    // 42P07 duplicate_table (also relations such as indexes), 42710 duplicate_object, 23505 a
-    // unique violation on the system catalogs (pg_type, pg_class); SQLite says "already exists".
-    const code = (err as { code?: unknown }).code;
-    const raced = code === '42P07' || code === '42710' || code === '23505' || /already exists/i.test((err as Error).message ?? '');
-    if (!raced || !(await exists())) throw err;
-  }
-}
-
-async function tableExists(db: ActionDb): Promise<boolean> {
-  return (await db.introspection.getTables()).some((t) => t.name === 'action_record');
-}
-
-async function indexExists(db: ActionDb, name: string): Promise<boolean> {
-  // Only reached after a failed CREATE INDEX on PostgreSQL (SQLite serialises DDL): ask its catalog,
-  // falling back to SQLite's.
-  try {
-    const { rows } = await sql<{ n: number }>`select 1 as n from pg_indexes where indexname = ${name}`.execute(db);
-    return rows.length > 0;
-  } catch {
-    const { rows } = await sql<{ n: number }>`select 1 as n from sqlite_master where type = 'index' and name = ${name}`.execute(db);
-    return rows.length > 0;
-  }
 }
 
 // --- Writing -----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The case register: the system allocates each case reference (DSP-YYYY-NNNN) and stores the
 // Appendix 1 referral form once, at intake. Tables sit beside the register's own (same database,
-// same Kysely over SQLite or PostgreSQL); migrateCaseRegister creates them.
+// same Kysely over SQLite or PostgreSQL); the register's migrations create them (register/migrations/).
 //
 // The form is special-category personal data about children: nothing here logs it or puts any of
 // it into an error message. It is stored encrypted (AES-256-GCM under the key ring, bound to its
@@ -105,38 +105,6 @@ export class IdempotencyConflict extends Error {
   constructor(readonly caseReference: string) {
     super('This idempotency key was already used for a different referral form');
   }
-}
-
-// --- Schema ------------------------------------------------------------------------------------------
-
-/** Creates the case tables if missing. Safe to run at every start, on SQLite and PostgreSQL. */
-export async function migrateCaseRegister<DB extends CaseRegisterTables>(database: Kysely<DB>): Promise<void> {
-  const db = narrow(database);
-  await db.schema
-    .createTable('case_counter')
-    .ifNotExists()
-    .addColumn('year', 'integer', (c) => c.primaryKey())
-    .addColumn('last_number', 'integer', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createTable('case_record')
-    .ifNotExists()
-    .addColumn('case_reference', 'text', (c) => c.primaryKey())
-    .addColumn('year', 'integer', (c) => c.notNull())
-    .addColumn('number', 'integer', (c) => c.notNull())
-    .addColumn('received_at', 'text', (c) => c.notNull())
-    .addColumn('received_by', 'text', (c) => c.notNull())
-    .addColumn('idempotency_scope', 'text', (c) => c.unique())
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addUniqueConstraint('case_record_year_number', ['year', 'number'])
-    .execute();
-  await db.schema
-    .createTable('referral')
-    .ifNotExists()
-    .addColumn('case_reference', 'text', (c) => c.primaryKey().references('case_record.case_reference'))
-    .addColumn('form', 'text', (c) => c.notNull())
-    .addColumn('stored_at', 'text', (c) => c.notNull())
-    .execute();
 }
 
 // --- References ----------------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 // The register: every decision, deadline met or missed, reminder and escalation sent. The
 // source of reports (§18). Kysely speaks both SQLite (a file under .data/ in development) and
 // PostgreSQL (production), chosen by DATABASE_URL. Its rows are written and read in
-// register/events.ts, the free text about a child sealed (register/crypto.ts).
+// register/events.ts, the free text about a child sealed (register/crypto.ts). Its tables are
+// made and changed by numbered migrations (register/migrate.ts, register/migrations/); the
+// register as the rest of the system uses it is one object, Register (register/register.ts).
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
-import { migrateActionRegister, type ActionRegisterTables } from './actions';
-import { migrateCaseRegister, type CaseRegisterTables } from './cases';
+import type { ActionRegisterTables } from './actions';
+import type { CaseRegisterTables } from './cases';
+import type { CodecAuditTables } from './codec-audit';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -42,7 +45,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables {
+export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }
@@ -62,71 +65,6 @@ export function openRegister(databaseUrl: string): RegisterDb {
   return new Kysely<RegisterSchema>({ dialect: new SqliteDialect({ database: db }) });
 }
 
-export async function migrateRegister(db: RegisterDb): Promise<void> {
-  await migrateCaseRegister(db);
-  await db.schema
-    .createTable('register_event')
-    .ifNotExists()
-    .addColumn('event_key', 'text', (c) => c.primaryKey())
-    .addColumn('case_reference', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('obligation_id', 'text')
-    .addColumn('occurred_at', 'text', (c) => c.notNull())
-    .addColumn('recorded_at', 'text', (c) => c.notNull())
-    .addColumn('actor_id', 'text')
-    .addColumn('actor_role', 'text')
-    .addColumn('detail', 'text', (c) => c.notNull())
-    .execute();
-  await db.schema
-    .createIndex('register_event_case')
-    .ifNotExists()
-    .on('register_event')
-    .columns(['case_reference', 'occurred_at'])
-    .execute();
-  await db.schema
-    .createTable('outbox')
-    .ifNotExists()
-    .addColumn('notice_key', 'text', (c) => c.primaryKey())
-    .addColumn('case_reference', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('obligation_id', 'text')
-    .addColumn('recipients', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('message_id', 'text')
-    .addColumn('created_at', 'text', (c) => c.notNull())
-    .addColumn('sent_at', 'text')
-    .addColumn('last_error', 'text')
-    .addColumn('claim_token', 'text')
-    .addColumn('claimed_until', 'text')
-    .execute();
-  // Registers created before the outbox had claims get the columns; rows already there keep theirs
-  // (null: unclaimed).
-  for (const column of ['claim_token', 'claimed_until'] as const) await addOutboxColumnIfMissing(db, column);
-  // The action log and exception report (§9.2).
-  await migrateActionRegister(db);
-}
-
-/**
- * ALTER TABLE ... ADD COLUMN, for SQLite and PostgreSQL alike (SQLite has no ADD COLUMN IF NOT
- * EXISTS). The worker and the API migrate at start, possibly at once: if the other added the
- * column between our look and our ALTER, its "duplicate column" error is the outcome we wanted.
- */
-async function addOutboxColumnIfMissing(db: RegisterDb, column: 'claim_token' | 'claimed_until'): Promise<void> {
-  const present = async () => {
-    const tables = (await db.introspection.getTables()).filter((t) => t.name === 'outbox');
-    return tables.length > 0 && tables.every((t) => t.columns.some((c) => c.name === column));
-  };
-  if (await present()) return;
-  try {
-    await db.schema.alterTable('outbox').addColumn(column, 'text').execute();
-  } catch (err) {
-    const duplicate = (err as { code?: string }).code === '42701' || /duplicate column/i.test((err as Error).message);
-    if (!duplicate) throw err;
-  }
-}
-
 export async function registerReachable(db: RegisterDb): Promise<boolean> {
   try {
     await sql`select 1`.execute(db);
@@ -136,4 +74,5 @@ export async function registerReachable(db: RegisterDb): Promise<boolean> {
   }
 }
 
+export { migrateRegister } from './migrate';
 export { recordEntry, readEntries, type CaseEntry, type RegisterEntry } from './events';

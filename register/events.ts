@@ -1,4 +1,4 @@
-// The register's rows (table register_event, created by migrateRegister): every decision,
+// The register's rows (table register_event, created by the register's migrations): every decision,
 // deadline set, met or missed, reminder and escalation sent; the source of reports (§18).
 //
 // The free text of a row's detail (a rationale, a note, a reason, a summary, a justification, a

@@ -12,8 +12,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { loadEnv, PROJECT_ROOT } from '../config';
-import { createKeyFileIfMissing } from '../config/key-ring';
+import { createKeyFileIfMissing, loadKeyRing } from '../config/key-ring';
 import { startApi } from '../api/main';
+import { connectRegister } from '../register/register';
 import { startWorker } from '../workers/main';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../workflows/contract';
 import { serverPaths } from './servers';
@@ -104,6 +105,11 @@ async function main(): Promise<void> {
     const inbox = new MailDev({ smtp: SMTP_PORT, ip: '127.0.0.1', web: INBOX_PORT, webIp: '127.0.0.1', silent: true });
     await inbox.start();
     cleanups.push(() => inbox.stop());
+
+    // The register's schema first, once, here: the worker and the API then find it migrated.
+    const register = connectRegister(env.DATABASE_URL, loadKeyRing(env));
+    const migrated = await register.migrate().finally(() => register.close());
+    if (migrated.length > 0) console.log(`Register migrated: ${migrated.join(', ')}`);
 
     const worker = await startWorker(env);
     cleanups.push(() => worker.close());

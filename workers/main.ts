@@ -31,7 +31,7 @@ export async function startWorker(env: Env) {
     const deps = await activityDependencies(env, ring, mailOptions);
     const worker = await createIncidentWorker({ connection, namespace: env.TEMPORAL_NAMESPACE, activities: deps, dataConverter: dataConverterFor(ring), capacity: capacityFrom(env) });
     const running = worker.run().finally(async () => {
-      await deps.register.destroy();
+      await deps.register.close();
       await connection.close();
     });
     return {

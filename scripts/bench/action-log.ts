@@ -27,6 +27,7 @@ import { WorkingDayCalendar } from '../../domain/calendar';
 import type { Role } from '../../domain/roles';
 import { mailTransportOptions } from '../../config/smtp';
 import { migrateRegister, openRegister } from '../../register/database';
+import { registerOf } from '../../register/register';
 import { createApp } from '../../api/app';
 import { tokenHash } from '../../api/auth';
 import { createIncidentWorker } from '../../workers/incident-worker';
@@ -173,8 +174,7 @@ async function startServices(dir: string) {
     namespace: 'default',
     activities: {
       calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
-      register,
-      ring,
+      register: registerOf(register, ring),
       mailer,
       mailFrom: 'Case system <case-system@partnership.example.org>',
       mailboxes: partnership.mailboxes,

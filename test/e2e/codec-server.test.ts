@@ -11,8 +11,8 @@ import { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import request from 'supertest';
 import { EncryptionCodec } from '../../config/payload-codec';
-import { openRegister, type RegisterDb } from '../../register/database';
-import { codecAuditRows, migrateCodecAudit, type CodecAuditTables } from '../../api/codec-server';
+import { migrateRegister, openRegister, type RegisterDb } from '../../register/database';
+import { codecAuditRows, type CodecAuditTables } from '../../register/codec-audit';
 import { caseOpeningOf } from '../../domain/incident';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
 import { workflowIdFor } from '../../workflows/contract';
@@ -247,8 +247,8 @@ describe('the outcome column is added to a codec_audit table from before it (the
     await sql`insert into codec_audit (at, actor_id, actor_role, operation, namespace, workflow_id, payloads) values
       ('2026-01-01T00:00:00.000Z', ${row.actor_id}, ${row.actor_role}, 'decode', ${row.namespace}, ${row.workflow_id}, ${row.payloads}),
       ('2026-01-01T00:00:01.000Z', ${row.actor_id}, ${row.actor_role}, 'encode', ${row.namespace}, ${row.workflow_id}, ${row.payloads})`.execute(db);
-    await migrateCodecAudit(old);
-    await migrateCodecAudit(old); // again, as every API process does at its first decoding
+    await migrateRegister(db);
+    await migrateRegister(db); // again, as every API process does at its start
     await old
       .insertInto('codec_audit')
       .values({ ...row, at: '2026-01-01T00:00:02.000Z', actor_id: 'ops-1', actor_role: 'operations', operation: 'decode', outcome: 'refused' })

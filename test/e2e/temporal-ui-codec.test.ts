@@ -22,8 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import request from 'supertest';
-import type { Kysely } from 'kysely';
-import { codecAuditRows, migrateCodecAudit, type CodecAuditTables } from '../../api/codec-server';
+import { codecAuditRows } from '../../register/codec-audit';
 import { EncryptionCodec } from '../../config/payload-codec';
 import { caseOpeningOf } from '../../domain/incident';
 import { DEFAULT_RULEBOOK } from '../../domain/rulebook';
@@ -94,8 +93,6 @@ beforeAll(async () => {
     server: { ui: true, uiPort, extraArgs: ['--ui-codec-endpoint', `${apiUrl}/codec`] },
   });
   served.app = stack.app;
-  // The table the API creates at its first decoding, made now so "no rows yet" can be read.
-  await migrateCodecAudit(stack.register as unknown as Kysely<CodecAuditTables>);
   // The case opened through the API, as the Business Unit does.
   const created = await request(stack.app).post('/referrals').set(bearer('ui-bu-token')).send({ referral: distinctiveReferral() });
   expect(created.status).toBe(201);

@@ -13,6 +13,7 @@ import type { Actor } from '../../domain/roles';
 import type { ActivityDependencies } from '../../activities';
 import { mailTransportOptions } from '../../config/smtp';
 import { migrateRegister, openRegister, type RegisterDb } from '../../register/database';
+import { registerOf } from '../../register/register';
 import { createIncidentWorker } from '../../workers/incident-worker';
 import { bundleWorkflows, readRunBundle } from './workflow-bundle';
 import { TEST_DATA_CONVERTER, TEST_KEY_RING } from './keys';
@@ -59,8 +60,7 @@ export async function tempRegister(): Promise<{ register: RegisterDb; url: strin
 export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDependencies {
   return {
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
-    register,
-    ring: TEST_KEY_RING,
+    register: registerOf(register, TEST_KEY_RING),
     mailer: nodemailer.createTransport(mailTransportOptions(smtpUrl)),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,

@@ -4,13 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openRegister, type RegisterDb } from '../../register/database';
+import { migrateRegister, openRegister, type RegisterDb } from '../../register/database';
 import {
   caseExists,
   caseRegister,
   caseYearOf,
   IdempotencyConflict,
-  migrateCaseRegister,
   openForm,
   sealForm,
 } from '../../register/cases';
@@ -75,8 +74,8 @@ describe.each([
     backend = await open();
     db = backend.db;
     register = caseRegister(db, TEST_KEY_RING);
-    await migrateCaseRegister(db);
-    await migrateCaseRegister(db); // idempotent
+    await migrateRegister(db);
+    await migrateRegister(db); // idempotent
   }, 60_000);
 
   afterAll(async () => {

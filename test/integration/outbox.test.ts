@@ -90,13 +90,12 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 }
 
 async function noticeFor(ref: string, kind: ObligationNotice['kind'], to: Notice['to'] = ['business-unit']): Promise<ObligationNotice> {
-  const deadline = await sender(smtp.url).computeDeadline({
+  const [deadline] = await sender(smtp.url).computeDeadlines({
     caseReference: ref,
     rulebookVersion: 'DSP-1.5',
-    obligationId: 'national-notification',
-    clock: '2026-12-21T10:30:00Z',
+    requests: [{ obligationId: 'national-notification', clock: '2026-12-21T10:30:00Z' }],
   });
-  return { key: `${ref}:national-notification:1:${kind}:${deadline.dueAt}`, caseReference: ref, kind, to, deadline };
+  return { key: `${ref}:national-notification:1:${kind}:${deadline!.dueAt}`, caseReference: ref, kind, to, deadline: deadline! };
 }
 
 function outboxRow(key: string, db: RegisterDb = register) {
@@ -466,9 +465,12 @@ describe('migration of a register created before claims', () => {
     const { register: fresh, url } = await tempRegister();
     await fresh.destroy();
     const file = url.replace(/^sqlite:/, '');
-    // The outbox as the previous migrateRegister created it, with a row left pending.
+    // The outbox as the previous migrateRegister created it, with a row left pending, in a
+    // register from before numbered migrations (no record of them).
     const old = new Database(file);
     old.exec('drop table outbox');
+    old.exec('drop table kysely_migration');
+    old.exec('drop table kysely_migration_lock');
     old.exec(`create table "outbox" ("notice_key" text primary key, "case_reference" text not null, "kind" text not null,
       "obligation_id" text, "recipients" text not null, "subject" text not null, "status" text not null,
       "attempts" integer default 0 not null, "message_id" text, "created_at" text not null, "sent_at" text, "last_error" text)`);
@@ -521,6 +523,8 @@ describe('on PostgreSQL', () => {
     // new table at once can fail on PostgreSQL, which is not what this test is about.)
     await migrateRegister(worker);
     await sql`alter table "outbox" drop column "claim_token", drop column "claimed_until"`.execute(worker);
+    // That code kept no record of migrations.
+    await sql`drop table kysely_migration, kysely_migration_lock`.execute(worker);
     // The worker and the API start at once: both add the columns.
     await Promise.all([migrateRegister(worker), migrateRegister(api)]);
     await migrateRegister(api);

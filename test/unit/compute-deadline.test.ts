@@ -9,7 +9,8 @@ import type { Deadline } from '../../domain/case';
 import { WorkingDayCalendar } from '../../domain/calendar';
 import { createActivities } from '../../activities';
 import type { RegisterDb } from '../../register/database';
-import type { IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
+import { registerOf } from '../../register/register';
+import type { DeadlineRequest, IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { TEST_KEY_RING } from '../helpers/keys';
 import { newCaseReference, partnership, tempRegister } from '../helpers/stack';
@@ -25,9 +26,8 @@ beforeAll(async () => {
   ({ register } = await tempRegister());
   activities = createActivities({
     calendar: new WorkingDayCalendar(),
-    register,
-    ring: TEST_KEY_RING,
-    // Deadlines send nothing: this transport is never used by computeDeadline.
+    register: registerOf(register, TEST_KEY_RING),
+    // Deadlines send nothing: this transport is never used by computeDeadlines.
     mailer: nodemailer.createTransport({ jsonTransport: true }),
     mailFrom: MAIL_FROM,
     mailboxes: partnership.mailboxes,
@@ -39,8 +39,15 @@ afterAll(async () => {
   await register?.destroy();
 });
 
+/** One deadline, computed as the workflows compute every deadline: the computeDeadlines activity. */
+async function computeOne(acts: IncidentActivities, request: DeadlineRequest & { caseReference: string; rulebookVersion: string }): Promise<Deadline> {
+  const { caseReference, rulebookVersion, ...one } = request;
+  const [deadline] = await acts.computeDeadlines({ caseReference, rulebookVersion, requests: [one] });
+  return deadline!;
+}
+
 function compute(obligationId: string, clock: string): Promise<Deadline> {
-  return activities.computeDeadline({ caseReference: 'TEST-2026-000301', rulebookVersion: 'DSP-1.5', obligationId, clock });
+  return computeOne(activities, { caseReference: 'TEST-2026-000301', rulebookVersion: 'DSP-1.5', obligationId, clock });
 }
 
 describe('computeDeadline', () => {
@@ -200,14 +207,13 @@ describe('computeDeadline', () => {
   test('the partnership’s closure days are skipped and named', async () => {
     const withClosure = createActivities({
       calendar: new WorkingDayCalendar({ extraClosureDays: [{ date: '2026-12-29', name: 'Office closure' }] }),
-      register,
-      ring: TEST_KEY_RING,
+      register: registerOf(register, TEST_KEY_RING),
       mailer: nodemailer.createTransport({ jsonTransport: true }),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,
       now: () => COMPUTED_AT,
     });
-    const d = await withClosure.computeDeadline({ caseReference: 'TEST-2026-000302', rulebookVersion: 'DSP-1.5', obligationId: 'national-notification', clock: '2026-12-21' });
+    const d = await computeOne(withClosure, { caseReference: 'TEST-2026-000302', rulebookVersion: 'DSP-1.5', obligationId: 'national-notification', clock: '2026-12-21' });
     // 29 Dec closed too: 30 Dec is day 4, 31 Dec day 5.
     expect(d.dueDate).toBe('2026-12-31');
     expect(d.skipped).toContainEqual({ date: '2026-12-29', reason: 'closure day', name: 'Office closure' });
@@ -215,7 +221,7 @@ describe('computeDeadline', () => {
 
   test('an unknown obligation or rulebook is an error, not a guess', async () => {
     await expect(compute('no-such-obligation', '2026-12-21')).rejects.toThrow(/no-such-obligation/);
-    await expect(activities.computeDeadline({ caseReference: 'TEST-2026-000303', rulebookVersion: 'DSP-9.9', obligationId: 'ssp-informed', clock: '2026-12-21' })).rejects.toThrow(/DSP-9.9/);
+    await expect(computeOne(activities, { caseReference: 'TEST-2026-000303', rulebookVersion: 'DSP-9.9', obligationId: 'ssp-informed', clock: '2026-12-21' })).rejects.toThrow(/DSP-9.9/);
   });
 });
 
@@ -239,8 +245,7 @@ describe('sendNotice', () => {
   function sender(url: string): IncidentActivities {
     return createActivities({
       calendar: new WorkingDayCalendar(),
-      register,
-      ring: TEST_KEY_RING,
+      register: registerOf(register, TEST_KEY_RING),
       mailer: nodemailer.createTransport(url),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,

@@ -1,0 +1,9 @@
+// The register's migrations, in order: Kysely's Migrator runs them by name (register/migrate.ts).
+// Imported here rather than read from the folder, so that they are the same under jest and
+// compiled to dist/. A new migration is a new file, 0002_..., added below (docs/DEVELOPMENT.md).
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_register';
+
+export const REGISTER_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001_register': m0001,
+};
