@@ -4,19 +4,17 @@
 // the agency from sign-in; asking for an agency only narrows what the policy allows. Operations get
 // no free text. "Today" is the London date of now().
 import { z } from 'zod';
-import type { KeyRing } from '../config/key-ring';
 import { actionReadFor, type ActionRead } from '../domain/access';
 import { londonDateAt } from '../domain/working-days-late';
 import type { Actor } from '../domain/roles';
-import { actionLog, actionsCsv, exceptionReport, exceptionReportCsv } from '../register/actions';
-import type { RegisterDb } from '../register/database';
+import { actionsCsv, exceptionReportCsv } from '../register/actions';
+import type { Register } from '../register/register';
 import { queryProblems } from './query';
 import { fromRegister } from './register-calls';
 import { Refused } from './refused';
 
 export interface ActionLogDependencies {
-  register: RegisterDb;
-  ring: KeyRing;
+  register: Register;
   now: () => Date;
 }
 
@@ -75,7 +73,7 @@ export function actionLogService(deps: ActionLogDependencies) {
         agency === null
           ? []
           : await fromRegister(() =>
-              actionLog(deps.register, deps.ring, { today, includeFreeText: read.freeText, status: q.status ?? 'open', ...(agency !== undefined ? { agency } : {}) }),
+              deps.register.actions.log({ today, includeFreeText: read.freeText, status: q.status ?? 'open', ...(agency !== undefined ? { agency } : {}) }),
             );
       return { today, rows, format: q.format, csv: () => actionsCsv(rows, { includeFreeText: read.freeText }) };
     },
@@ -88,7 +86,7 @@ export function actionLogService(deps: ActionLogDependencies) {
       const rows =
         agency === null
           ? []
-          : await fromRegister(() => exceptionReport(deps.register, deps.ring, { today, includeFreeText: read.freeText, ...(agency !== undefined ? { agency } : {}) }));
+          : await fromRegister(() => deps.register.actions.exceptionReport({ today, includeFreeText: read.freeText, ...(agency !== undefined ? { agency } : {}) }));
       return { today, rows, format: q.format, csv: () => exceptionReportCsv(rows, { includeFreeText: read.freeText }) };
     },
   };

@@ -6,8 +6,7 @@ import { actionReadFor } from '../domain/access';
 import { actionRoleRefusal, isActionDecisionName, type ActionStatusView } from '../domain/action';
 import { ACTION_ID_PATTERN } from '../domain/action-snapshot';
 import type { Actor } from '../domain/roles';
-import { actionRecordStatus } from '../register/actions';
-import type { RegisterDb } from '../register/database';
+import type { Register } from '../register/register';
 import { actionDecisionUpdate, actionStatusQuery, actionWorkflowId } from '../workflows/contract';
 import { fromRegister } from './register-calls';
 import { Refused } from './refused';
@@ -16,7 +15,7 @@ import { decideThroughUpdate, type DecisionSubmission, type UpdateOutcome } from
 
 export interface ActionServiceDependencies {
   temporal: Client;
-  register: RegisterDb;
+  register: Register;
   bounded: Bounded;
   timeoutMs: number;
 }
@@ -30,7 +29,7 @@ export function actionIdOf(given: string): string {
 export function actionService(deps: ActionServiceDependencies) {
   /** An action the register knows whose workflow has finished is closed; else there is none. */
   async function closedOrNotFound(ref: string, actionId: string): Promise<never> {
-    const status = await fromRegister(() => actionRecordStatus(deps.register, ref, actionId));
+    const status = await fromRegister(() => deps.register.actions.status(ref, actionId));
     if (status) throw new Refused(409, 'ActionClosed', `Action ${ref} ${actionId} is ${status}`);
     throw new Refused(404, 'ActionNotFound', `No action ${ref} ${actionId}`);
   }

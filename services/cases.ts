@@ -4,7 +4,6 @@
 // whoever calls: who may read what (domain/access.ts), who may decide what (domain/decisions.ts).
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { KeyRing } from '../config/key-ring';
 import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
 import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
 import { isDecisionName, roleRefusal } from '../domain/decisions';
@@ -12,8 +11,8 @@ import { zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import type { Actor, Role } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
-import { caseRegister, IdempotencyConflict } from '../register/cases';
-import type { RegisterDb } from '../register/database';
+import { IdempotencyConflict, type CaseRegister } from '../register/cases';
+import type { Register } from '../register/register';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
 import { fromRegister } from './register-calls';
@@ -22,13 +21,10 @@ import { referralRequestSchema } from './requests';
 import { TemporalUnavailable, type Bounded } from './temporal-calls';
 import { checkIdempotencyKey, decideThroughUpdate, sha256, type DecisionSubmission, type UpdateOutcome } from './through-update';
 
-type CaseRegister = ReturnType<typeof caseRegister>;
-
 export interface CaseServiceDependencies {
   temporal: Client;
-  register: RegisterDb;
-  /** Seals the referral and the register's free text. */
-  ring: KeyRing;
+  /** The register (its case register seals the referral and the free text it keeps). */
+  register: Register;
   bounded: Bounded;
   /** The bound on a Temporal call (a decision's acceptBy is taken from it). */
   timeoutMs: number;
@@ -115,7 +111,7 @@ async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, 
 }
 
 export function caseService(deps: CaseServiceDependencies) {
-  const cases = caseRegister(deps.register, deps.ring);
+  const cases = deps.register.cases;
 
   /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
   async function closedOrNotFound(ref: string): Promise<never> {

@@ -2,7 +2,7 @@
 // given HEALTH_CHECK_MS, whatever is down (with Temporal down an unbounded check took 10-15 s); a
 // part that has not answered by then is reported down.
 import type { Client } from '@temporalio/client';
-import { registerReachable, type RegisterDb } from '../register/database';
+import type { Register } from '../register/register';
 import type { Bounded } from './temporal-calls';
 
 /** How long each part is given; the answer comes within about this long. */
@@ -24,11 +24,11 @@ export interface Health {
   smtp: boolean;
 }
 
-export function healthCheck(deps: { temporal: Client; register: RegisterDb; bounded: Bounded; smtpReachable: () => Promise<boolean> }): () => Promise<Health> {
+export function healthCheck(deps: { temporal: Client; register: Register; bounded: Bounded; smtpReachable: () => Promise<boolean> }): () => Promise<Health> {
   return async () => {
     const [temporal, database, smtp] = await Promise.all([
       answersWithin(deps.bounded(() => deps.temporal.workflowService.getSystemInfo({}), HEALTH_CHECK_MS)),
-      answersWithin(registerReachable(deps.register)),
+      answersWithin(deps.register.reachable()),
       answersWithin(deps.smtpReachable()),
     ]);
     return { ok: temporal && database && smtp, temporal, database, smtp };

@@ -4,6 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { KeyRing } from '../config/key-ring';
 import type { RegisterDb } from '../register/database';
+import { registerOf } from '../register/register';
 import { actionLogService } from './action-log';
 import { actionService } from './actions';
 import { caseListService } from './case-list';
@@ -30,13 +31,15 @@ export function createServices(deps: ServiceDependencies) {
   const timeoutMs = deps.temporalCallTimeoutMs ?? 10_000;
   const now = deps.now ?? (() => new Date());
   const bounded = boundedCalls(deps.temporal, timeoutMs);
-  const base = { temporal: deps.temporal, register: deps.register, bounded, timeoutMs };
+  // The register as one object (register/register.ts), on the database the caller opened.
+  const register = registerOf(deps.register, deps.ring);
+  const base = { temporal: deps.temporal, register, bounded, timeoutMs };
   return {
-    cases: caseService({ ...base, ring: deps.ring, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }),
+    cases: caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }),
     actions: actionService(base),
     caseList: caseListService({ temporal: deps.temporal, ring: deps.ring, bounded }),
-    actionLog: actionLogService({ register: deps.register, ring: deps.ring, now }),
-    health: healthCheck({ temporal: deps.temporal, register: deps.register, bounded, smtpReachable: deps.smtpReachable }),
+    actionLog: actionLogService({ register, now }),
+    health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }
 
