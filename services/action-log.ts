@@ -63,32 +63,30 @@ function parsed<S extends typeof logQuery | typeof exceptionsQuery>(schema: S, g
 }
 
 export function actionLogService(deps: ActionLogDependencies) {
-  return {
-    async actionLog(actor: Actor, given: unknown) {
-      const read = grantedTo(actor);
-      const q = parsed(logQuery, given);
-      const agency = agencyToList(actor, read, q.agency);
-      const today = londonDateAt(deps.now().getTime());
-      const rows =
-        agency === null
-          ? []
-          : await fromRegister(() =>
-              deps.register.actions.log({ today, includeFreeText: read.freeText, status: q.status ?? 'open', ...(agency !== undefined ? { agency } : {}) }),
-            );
-      return { today, rows, format: q.format, csv: () => actionsCsv(rows, { includeFreeText: read.freeText }) };
-    },
+  /**
+   * One listing, the same way for both: who may read (403 first), the query, the agency the policy
+   * allows, London's today, the rows (none when the policy leaves nothing), and their CSV.
+   */
+  async function listing<S extends typeof logQuery | typeof exceptionsQuery, T>(
+    actor: Actor,
+    given: unknown,
+    schema: S,
+    rowsOf: (q: z.infer<S>, filter: { today: string; includeFreeText: boolean; agency?: string }) => Promise<T[]>,
+    csvOf: (rows: T[], options: { includeFreeText: boolean }) => string,
+  ) {
+    const read = grantedTo(actor);
+    const q = parsed(schema, given);
+    const agency = agencyToList(actor, read, q.agency);
+    const today = londonDateAt(deps.now().getTime());
+    const rows = agency === null ? [] : await fromRegister(() => rowsOf(q, { today, includeFreeText: read.freeText, ...(agency !== undefined ? { agency } : {}) }));
+    return { today, rows, format: q.format, csv: () => csvOf(rows, { includeFreeText: read.freeText }) };
+  }
 
-    async exceptionReport(actor: Actor, given: unknown) {
-      const read = grantedTo(actor);
-      const q = parsed(exceptionsQuery, given);
-      const agency = agencyToList(actor, read, q.agency);
-      const today = londonDateAt(deps.now().getTime());
-      const rows =
-        agency === null
-          ? []
-          : await fromRegister(() => deps.register.actions.exceptionReport({ today, includeFreeText: read.freeText, ...(agency !== undefined ? { agency } : {}) }));
-      return { today, rows, format: q.format, csv: () => exceptionReportCsv(rows, { includeFreeText: read.freeText }) };
-    },
+  return {
+    actionLog: (actor: Actor, given: unknown) =>
+      listing(actor, given, logQuery, (q, filter) => deps.register.actions.log({ ...filter, status: q.status ?? 'open' }), actionsCsv),
+    exceptionReport: (actor: Actor, given: unknown) =>
+      listing(actor, given, exceptionsQuery, (_q, filter) => deps.register.actions.exceptionReport(filter), exceptionReportCsv),
   };
 }
 
