@@ -38,6 +38,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/config ./config
+# The pages' templates and our two static files are read from the tree at run time (web/nunjucks.ts).
+COPY --from=build /app/web/views ./web/views
+COPY --from=build /app/web/static ./web/static
 RUN mkdir -p /app/.data && chown node:node /app/.data
 
 USER node

@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The browser suite (staff pages in chromium) is its own run: npm run test:browser.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: {
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',
@@ -11,7 +13,7 @@ module.exports = {
   },
   // jose and oidc-provider are ESM only: transformed to CommonJS like the sources (everything
   // else in node_modules is CommonJS already and left as it is).
-  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|oidc-provider|openid-client|oauth4webapi|csrf-sync)/)'],
   // Workers run in UTC (TEMPORAL-NOTES: Date methods use the host zone); Europe/London
   // arithmetic happens explicitly in the calendar.
   globalSetup: '<rootDir>/test/global-setup.js',

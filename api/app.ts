@@ -7,7 +7,9 @@ import express from 'express';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { TrustProxy, Users } from '../config';
+import { registerOf } from '../register/register';
 import { createServices, type ServiceDependencies } from '../services';
+import { webPages, type WebOptions } from '../web';
 import { actionLogRoutes } from './action-log';
 import { actionRoutes } from './actions';
 import { authenticate, type SignIn } from './auth';
@@ -37,6 +39,8 @@ export interface AppDependencies extends ServiceDependencies {
   corsOrigins?: readonly string[];
   /** The reverse proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); unset, none. */
   trustProxy?: TrustProxy;
+  /** The staff pages (web/), at the API's addresses for browsers; unset, the app is the JSON API alone. */
+  web?: WebOptions;
 }
 
 export function createApp(deps: AppDependencies): express.Express {
@@ -67,6 +71,10 @@ export function createApp(deps: AppDependencies): express.Express {
   }
   // Per address: everything from here on (counted once, the codec's included).
   if (limits) app.use(limits.perClient);
+
+  // The staff pages: a browser's requests (web/requests.ts), signed in by their own session. Before
+  // the API's bearer sign-in, which they never use; the rest goes on to the API.
+  if (deps.web) app.use(webPages(app, { services, register: registerOf(deps.register, deps.ring), ring: deps.ring, logger: deps.logger, now: deps.now }, deps.web));
 
   // The OpenAPI document and the page that renders it: public, they hold no personal data.
   app.use(apiDocsRoutes());

@@ -18,6 +18,8 @@ import { errorBody, type ErrorCode } from './errors';
 import { currentRequestId } from './request-context';
 import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { oidcSignIn } from './oidc';
+import type { WebOptions } from '../web';
+import type { PeopleSignInOption } from '../web/sign-in';
 
 /** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
 export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
@@ -29,6 +31,20 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
     onRefusal: (reason) => logger?.warn({ reqId: currentRequestId(), reason }, 'bearer token refused'),
     onUnavailable: (reason) => logger?.error({ reqId: currentRequestId(), reason }, 'sign-in unavailable'),
   });
+}
+
+/**
+ * The staff pages' options: the development people in development (the users file the dev tokens
+ * come from, refused anywhere else as those are), else no sign-in for people yet.
+ */
+export function webOptions(env: Env, signIn: SignInConfig, partnershipName: string): WebOptions {
+  const development = env.APP_ENV === 'development';
+  const people: PeopleSignInOption = development && signIn.kind === 'dev-tokens' ? { kind: 'development', users: loadUsers(signIn.usersFile) } : { kind: 'none' };
+  return {
+    partnershipName,
+    signIn: people,
+    session: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteHours: env.SESSION_ABSOLUTE_HOURS, secureCookie: !development },
+  };
 }
 
 /** How long a request's headers may take to arrive, and the whole request. */
@@ -103,13 +119,14 @@ export async function startApi(env: Env = loadEnv()) {
   const mailer = nodemailer.createTransport(mailOptions);
   // The ring seals the register's free text; the codec serves the Temporal UI (/codec).
   // An action plan may name only the agencies of the directory the worker addresses emails from.
-  const agencies = Object.keys(loadPartnership(env.PARTNERSHIP_FILE).agencies);
+  const partnership = loadPartnership(env.PARTNERSHIP_FILE);
+  const agencies = Object.keys(partnership.agencies);
   const dependencies = { temporal, register: register.db, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
       perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
       perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
       failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,
     } };
-  const app = createApp(dependencies);
+  const app = createApp({ ...dependencies, web: webOptions(env, signInConfig(env), partnership.name) });
   let server: http.Server | https.Server;
   try {
     server = apiServer(app, tls);

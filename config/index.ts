@@ -151,6 +151,10 @@ const envSchema = z.object({
   OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** The staff pages' sessions: ended after this many minutes unused (idle timeout). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** ... and after this many hours from sign-in, however used (absolute timeout). */
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(10),
   /** The API's rate limits (api/app.ts, RateLimits); unset: DEFAULT_RATE_LIMITS. */
   RATE_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).optional(),

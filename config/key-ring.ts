@@ -7,7 +7,7 @@
 // Loaded from PAYLOAD_KEYS, or else PAYLOAD_KEY_FILE (same JSON). Neither key material nor the
 // configuration's text is ever logged or put into an error message; errors name the variable
 // and, at most, a key ID. Node only (node:crypto): never imported by workflow code.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -107,6 +107,16 @@ export class KeyRing {
     } catch {
       throw new DecryptionError(keyId, 'not-authentic');
     }
+  }
+
+  /**
+   * A secret for one purpose (e.g. signing the pages' session cookie) derived from each key by
+   * HKDF, the current key's first: what the current key signs, the older keys still verify, so a
+   * rotation does not sign everyone out. The keys themselves never leave the ring.
+   */
+  derivedSecrets(purpose: string): string[] {
+    const ids = [this.currentKeyId, ...this.keyIds.filter((id) => id !== this.currentKeyId)];
+    return ids.map((id) => Buffer.from(hkdfSync('sha256', this.#keys.get(id)!, Buffer.alloc(0), `ssi:${purpose}`, 32)).toString('base64url'));
   }
 
   // A ring printed, logged or serialised shows its key IDs only.

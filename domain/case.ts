@@ -49,6 +49,28 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Each stage in words, for people: what the case is waiting for there (the procedure's boxes). */
+export const STAGE_NAMES: Readonly<Record<Stage, string>> = {
+  'referral-received': 'Referral received: the SSP to be told',
+  'awaiting-ssp-decision': "Waiting for the SSP's decision on the criteria",
+  'awaiting-national-notification': 'Waiting for the notification to the Panel',
+  'awaiting-panel-acknowledgement': "Waiting for the Panel's acknowledgement",
+  'rapid-review': 'Rapid Review',
+  'awaiting-level-of-review': "Waiting for the SSP's decision on the level of review",
+  'awaiting-panel-response': "Waiting for the Panel's response to the Rapid Review",
+  'further-information-requested': 'The Panel asked for further information',
+  lcspr: 'Local Child Safeguarding Practice Review',
+  'lcspr-draft': 'LCSPR draft report',
+  'awaiting-publication': 'Waiting for publication',
+  'national-review': 'National review',
+  'other-review': 'Other review',
+  'learning-review': 'Learning review (L&D Group)',
+  'awaiting-ssp-approval': "Waiting for the SSP's approval",
+  'no-further-action': 'No further action',
+  'action-plan': 'Action plan',
+  closed: 'Closed',
+};
+
 
 /** Outcomes the path depends on; never personal data. */
 export interface CaseFacts {

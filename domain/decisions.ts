@@ -88,7 +88,7 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
  * The decisions a case waits for now, first the ones that meet an obligation open at this stage,
  * else the ones this stage takes; what a refusal for the wrong stage says comes first.
  */
-export function nextDecisions(state: CaseState): DecisionName[] {
+export function nextDecisions(state: Pick<CaseState, 'stage' | 'obligations'>): DecisionName[] {
   const fitsStage = (n: DecisionName) => {
     const stages = decisionRule(n).stages;
     return stages !== ANY_STAGE && stages.includes(state.stage) && n !== 'clock-corrected';
@@ -103,7 +103,7 @@ export function nextDecisions(state: CaseState): DecisionName[] {
 }
 
 /** "the case waits first for ssp-informed (by the Business Unit (business-unit))". */
-function waitsFor(state: CaseState): string {
+function waitsFor(state: Pick<CaseState, 'stage' | 'obligations'>): string {
   const next = nextDecisions(state);
   if (next.length === 0) return 'no decision is open at this stage';
   return `the case waits first for ${next.map((n) => `${n} (by ${decisionRule(n).roles.map((r) => ROLE_NAMES[r]).join(' or ')})`).join(', or ')}`;

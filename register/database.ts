@@ -12,6 +12,7 @@ import { Pool } from 'pg';
 import type { ActionRegisterTables } from './actions';
 import type { CaseRegisterTables } from './cases';
 import type { CodecAuditTables } from './codec-audit';
+import type { WebSessionTables } from './web-sessions';
 
 export interface RegisterEventTable {
   /** The business identity of the event: a retried write finds it and records nothing twice. */
@@ -45,7 +46,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables {
+export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables, WebSessionTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }

@@ -18,6 +18,7 @@ import {
 } from './actions';
 import { caseRegister, type CaseRegister } from './cases';
 import { codecAudit, type CodecAudit } from './codec-audit';
+import { webSessions, type WebSessions } from './web-sessions';
 import { openRegister, registerReachable, type RegisterDb } from './database';
 import { readEntries, recordEntry, type CaseEntry, type RegisterEntry } from './events';
 import { migrateRegister } from './migrate';
@@ -55,6 +56,8 @@ export interface Register {
   readonly events: EventRegister;
   /** Who decoded what through the codec server (register/codec-audit.ts). */
   readonly codecAudit: CodecAudit;
+  /** The staff pages' sessions and who read which referral form (register/web-sessions.ts). */
+  readonly webSessions: WebSessions;
   /** Runs the migrations the database has not had (register/migrate.ts); the names of those it ran. */
   migrate(): Promise<string[]>;
   /** Whether the database answers a trivial query. */
@@ -92,6 +95,7 @@ export function registerOf(db: RegisterDb, ring: KeyRing): Register {
       status: (caseReference, actionId) => actionRecordStatus(db, caseReference, actionId),
     },
     codecAudit: codecAudit(db),
+    webSessions: webSessions(db),
     migrate: () => migrateRegister(db),
     reachable: () => registerReachable(db),
     close: () => db.destroy(),

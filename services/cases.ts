@@ -4,14 +4,15 @@
 // whoever calls: who may read what (domain/access.ts), who may decide what (domain/decisions.ts).
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { caseReadFor, mayReadReferral, operationsView, referrerView } from '../domain/access';
-import { CASE_REFERENCE_PATTERN, type DecisionResult } from '../domain/case';
-import { isDecisionName, roleRefusal } from '../domain/decisions';
+import { caseReadFor, mayReadReferral, operationsView, referrerView, type OperationsView, type ReferrerView } from '../domain/access';
+import { CASE_REFERENCE_PATTERN, type CaseStatus, type DecisionResult } from '../domain/case';
+import { isDecisionName, nextDecisions, roleRefusal, type DecisionName } from '../domain/decisions';
 import { zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import type { Actor, Role } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
 import { IdempotencyConflict, type CaseRegister } from '../register/cases';
+import type { CaseEntry } from '../register/events';
 import type { Register } from '../register/register';
 import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
 import type { incidentWorkflow } from '../workflows/incident';
@@ -51,6 +52,15 @@ export function caseReferenceOf(given: string): string {
   if (!CASE_REFERENCE_PATTERN.test(ref)) throw new Refused(404, 'CaseNotFound', 'No case has that reference: a case reference looks like DSP-2026-0001');
   return ref;
 }
+
+/**
+ * A case as one person may read it: the whole case (with its register rows, null when the register
+ * did not answer, and the decisions this person may make now), or the referrer's or operations' view.
+ */
+export type CaseView =
+  | { view: 'whole'; status: CaseStatus; register: CaseEntry[] | null; decisionsOpen: DecisionName[] }
+  | { view: 'referrer'; status: ReferrerView }
+  | { view: 'operations'; status: OperationsView };
 
 /** A refused read: 404 where even the case's existence would tell something, else 403. */
 function refusedRead(status: 403 | 404, ref: string): Refused {
@@ -113,6 +123,23 @@ async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, 
 export function caseService(deps: CaseServiceDependencies) {
   const cases = deps.register.cases;
 
+  async function readCaseView(actor: Actor, ref: string): Promise<CaseView> {
+    try {
+      const state = await deps.bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(ref)).query(statusQuery));
+      const read = caseReadFor(actor, state.facts);
+      if ('refuse' in read) throw refusedRead(read.refuse, ref);
+      if (read.view === 'referrer') return { view: 'referrer', status: referrerView(state) };
+      if (read.view === 'operations') return { view: 'operations', status: operationsView(state) };
+      const register = await fromRegister(() => cases.caseEntries(ref)).catch(() => null);
+      // What the case waits for now that this person's role may record (the case checks the rest when they do).
+      const decisionsOpen = nextDecisions(state).filter((n) => roleRefusal(n, actor.role) === undefined);
+      return { view: 'whole', status: state, register, decisionsOpen };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+      throw err;
+    }
+  }
+
   /** A case the register knows whose workflow is gone (completed, past retention) is closed. */
   async function closedOrNotFound(ref: string): Promise<never> {
     if (await fromRegister(() => cases.caseExists(ref))) throw new Refused(409, 'CaseClosed', `Case ${ref} is closed`);
@@ -146,24 +173,22 @@ export function caseService(deps: CaseServiceDependencies) {
      * rows; the case itself still answers.
      */
     async readCase(actor: Actor, ref: string): Promise<object> {
-      try {
-        const state = await deps.bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(ref)).query(statusQuery));
-        const read = caseReadFor(actor, state.facts);
-        if ('refuse' in read) throw refusedRead(read.refuse, ref);
-        if (read.view !== 'whole') return read.view === 'referrer' ? referrerView(state) : operationsView(state);
-        const register = await fromRegister(() => cases.caseEntries(ref)).catch(() => null);
-        return { ...state, register, ...(register === null ? { registerUnavailable: true } : {}) };
-      } catch (err) {
-        if (err instanceof WorkflowNotFoundError) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
-        throw err;
-      }
+      const read = await readCaseView(actor, ref);
+      if (read.view !== 'whole') return read.status;
+      return { ...read.status, register: read.register, ...(read.register === null ? { registerUnavailable: true } : {}) };
     },
+
+    /** The same read, typed by view (what the staff pages render). */
+    readCaseView: (actor: Actor, ref: string) => readCaseView(actor, ref),
 
     /** The referral form, for the Business Unit, the SSP and the chairs only. */
     async readReferral(actor: Actor, ref: string): Promise<{ caseReference: string; referral: unknown }> {
       if (!mayReadReferral(actor)) throw new Refused(403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
       const form = await fromRegister(() => cases.referralOf(ref));
       if (!form) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+      // Every reading of the form is recorded (who, when, which case) before it is shown: an
+      // outage of the audit refuses the read rather than let it go unrecorded.
+      await fromRegister(() => deps.register.webSessions.recordReferralView({ at: deps.now().toISOString(), actorId: actor.id, actorRole: actor.role, caseReference: ref }));
       return { caseReference: ref, referral: form };
     },
 

@@ -1,0 +1,86 @@
+// The staff pages: server-rendered with GOV.UK Frontend, on the same Express app as the JSON API
+// and at the same addresses (web/requests.ts decides which answers). A thin adapter over the case
+// service (services/), like the API: no rule, read policy or Temporal call of their own.
+import path from 'node:path';
+import express from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import type { KeyRing } from '../config/key-ring';
+import type { Register } from '../register/register';
+import type { Services } from '../services';
+import { csrfProtection, csrfToken } from './csrf';
+import { notFoundPage, pageErrorHandler } from './errors';
+import { GOVUK_FRONTEND_DIR, nunjucksSetup, STATIC_DIR } from './nunjucks';
+import { casePages } from './pages/case-pages';
+import { listPages } from './pages/lists';
+import { myWorkPage } from './pages/my-work';
+import { personLocals, requireSignIn } from './people';
+import { isPageRequest } from './requests';
+import { sessions, type SessionOptions } from './session';
+import { signInRoutes, type PeopleSignInOption } from './sign-in';
+
+export interface WebOptions {
+  /** The partnership's name, in the header of every page (the partnership file's `name`). */
+  partnershipName: string;
+  signIn: PeopleSignInOption;
+  session: SessionOptions;
+}
+
+export interface WebDependencies {
+  services: Services;
+  register: Register;
+  ring: KeyRing;
+  logger?: Logger | undefined;
+  now?: () => Date;
+}
+
+export const SERVICE_NAME = 'Serious child safeguarding incidents';
+
+/**
+ * What a page may load: our own files only. No inline script or style, no other origin; no form
+ * posts anywhere but here; nothing frames the pages.
+ */
+const pageHeaders = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  },
+});
+
+/** The pages, for createApp to mount: answers the requests isPageRequest picks, passes on the rest. */
+export function webPages(app: express.Express, deps: WebDependencies, options: WebOptions): express.RequestHandler {
+  const now = deps.now ?? (() => new Date());
+  nunjucksSetup(app, { partnershipName: options.partnershipName, serviceName: SERVICE_NAME });
+  const router = express.Router();
+  // GOV.UK Frontend's styles, fonts, images and JavaScript, and our own two files, from this server
+  // (named one by one: nothing else of the package's folder is served).
+  const file = (name: string, from: string) => router.get(`/assets/${name}`, (_req, res) => res.sendFile(path.join(from, name)));
+  file('govuk-frontend.min.css', path.join(GOVUK_FRONTEND_DIR, 'govuk'));
+  file('govuk-frontend.min.js', path.join(GOVUK_FRONTEND_DIR, 'govuk'));
+  file('init.mjs', STATIC_DIR);
+  file('app.css', STATIC_DIR);
+  router.use('/assets', express.static(path.join(GOVUK_FRONTEND_DIR, 'govuk', 'assets'), { index: false }));
+  router.use(pageHeaders);
+  router.use(...sessions(deps.register.webSessions, deps.ring, { ...options.session, now }));
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  router.use(csrfProtection);
+  router.use(csrfToken);
+  router.use(personLocals);
+  router.use(signInRoutes(options.signIn, now));
+  router.use(requireSignIn);
+  router.use(myWorkPage(deps.services));
+  router.use(listPages(deps.services));
+  router.use(casePages(deps.services));
+  router.use(notFoundPage);
+  router.use(pageErrorHandler(deps.logger));
+  return (req, res, next) => (isPageRequest(req) ? router(req, res, next) : next());
+}

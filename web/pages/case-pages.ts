@@ -1,0 +1,176 @@
+// A case, its referral form and one of its actions, as pages. Each reads through the case service
+// (services/), which applies the read policy: a person who may not read a case gets the same "not
+// found" page as for a case that does not exist.
+import express from 'express';
+import { STAGE_NAMES, type CaseStatus, type ObligationView } from '../../domain/case';
+import { decisionRule, isDecisionName } from '../../domain/decisions';
+import { namedFields } from '../../domain/fields';
+import { obligationRule } from '../../domain/rulebook';
+import { ROLE_NAMES, type Actor } from '../../domain/roles';
+import { rulebook as rulebookFor } from '../../domain/rulebook';
+import type { Services } from '../../services';
+import { actionIdOf } from '../../services/actions';
+import { caseReferenceOf } from '../../services/cases';
+import { govukDate, govukDateTime, workingDays } from '../format';
+import { personOf } from '../people';
+
+const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
+  open: { text: 'Open', classes: 'govuk-tag--blue' },
+  missed: { text: 'Missed', classes: 'govuk-tag--red' },
+  met: { text: 'Met', classes: 'govuk-tag--green' },
+  'met-late': { text: 'Met late', classes: 'govuk-tag--orange' },
+  withdrawn: { text: 'No longer required', classes: 'govuk-tag--grey' },
+  broken: { text: 'Broken', classes: 'govuk-tag--red' },
+  completed: { text: 'Completed', classes: 'govuk-tag--green' },
+};
+
+export function statusTag(status: string) {
+  return STATUS_TAGS[status] ?? { text: status, classes: 'govuk-tag--grey' };
+}
+
+/** "Met 2 working days late", "Missed: 3 working days late so far", "Met on time". */
+function outcomeWords(o: ObligationView): string {
+  const late = o.late ? workingDays(o.late.workingDays) : undefined;
+  switch (o.status) {
+    case 'met':
+      return `Met at ${govukDateTime(o.metAt)}`;
+    case 'met-late':
+      return `Met ${late ?? ''} late, at ${govukDateTime(o.metAt)}`;
+    case 'missed':
+      return `Missed${late ? `: ${late} late so far` : ''}${o.escalatedAt ? `; escalated at ${govukDateTime(o.escalatedAt)}` : ''}`;
+    case 'withdrawn':
+      return 'No longer required on the path the case took';
+    case 'broken':
+      return 'Broken before its period ended';
+    default:
+      return 'Open';
+  }
+}
+
+/** How the deadline was counted, in words: the clock, the rule, the days skipped, the §. */
+function countedWords(o: ObligationView): string {
+  const e = o.explanation;
+  const skipped = e.skipped.length ? ` Days not counted: ${e.skipped.map((d) => `${govukDate(d.date)} (${d.name ?? d.reason})`).join(', ')}.` : '';
+  return `${e.rule}, from ${govukDate(e.clock.date)}.${skipped} ${e.section}, ${e.statutory ? 'statutory' : 'local policy'}.`;
+}
+
+function obligationRows(status: CaseStatus) {
+  const rulebook = rulebookFor(status.rulebookVersion);
+  const all = [...status.missed, ...status.open, ...status.metLate, ...status.met, ...status.closed];
+  return all.map((o) => ({
+    id: o.id,
+    obligation: o.obligation,
+    owner: ROLE_NAMES[rulebook.obligations[o.id]?.owner ?? 'business-unit'],
+    due: govukDateTime(o.dueAt),
+    tag: statusTag(o.status),
+    outcome: outcomeWords(o),
+    counted: countedWords(o),
+    target: o.explanation.target ? `Target: ${govukDate(o.explanation.target.dueDate)} (${o.explanation.target.rule})` : undefined,
+  }));
+}
+
+/** What the case waits for and from whom: its open and missed obligations, soonest first. */
+function waitingFor(status: CaseStatus) {
+  const rulebook = rulebookFor(status.rulebookVersion);
+  return [...status.missed, ...status.open].map((o) => ({
+    obligation: o.obligation,
+    owner: ROLE_NAMES[rulebook.obligations[o.id]?.owner ?? 'business-unit'],
+    due: govukDateTime(o.dueAt),
+    missed: o.status === 'missed',
+  }));
+}
+
+function timelineRows(status: CaseStatus) {
+  return status.timeline.map((t) => ({
+    at: govukDateTime(t.at),
+    what: t.kind,
+    who: t.actor ? `${t.actor.id} (${ROLE_NAMES[t.actor.role]})` : 'The system',
+    rationale: t.rationale,
+  }));
+}
+
+function decisionLinks(ref: string, names: readonly string[]) {
+  return names.map((n) => ({ name: n, href: `/cases/${ref}/decisions/${n}`, meets: decisionRule(n as never).meets }));
+}
+
+export function casePages(services: Services): express.Router {
+  const router = express.Router();
+
+  router.get('/cases/:caseReference', async (req, res) => {
+    const person: Actor = personOf(res);
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const read = await services.cases.readCaseView(person, ref);
+    const base = { pageTitle: `Case ${ref}`, ref };
+    if (read.view === 'whole') {
+      const s = read.status;
+      return res.render('pages/case', {
+        ...base,
+        view: 'whole',
+        stage: STAGE_NAMES[s.stage],
+        receivedAt: govukDateTime(s.receivedAt),
+        rulebookVersion: s.rulebookVersion,
+        waitingFor: waitingFor(s),
+        obligations: obligationRows(s),
+        timeline: timelineRows(s),
+        actions: s.actions.map((a) => ({ ...a, href: `/cases/${ref}/actions/${a.actionId}`, deadline: govukDate(a.deadline), tag: statusTag(a.status) })),
+        decisions: decisionLinks(ref, read.decisionsOpen),
+        mayReadReferral: ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'].includes(person.role),
+        registerUnavailable: read.register === null,
+        pending: s.pending.notices + s.pending.records,
+      });
+    }
+    const v = read.status;
+    res.render('pages/case', {
+      ...base,
+      view: read.view,
+      stage: STAGE_NAMES[v.stage],
+      receivedAt: govukDateTime(v.receivedAt),
+      deadlines: v.deadlines.map((d) => ({ obligation: d.obligation, due: govukDate(d.dueDate), tag: statusTag(d.status), late: d.late ? workingDays(d.late.workingDays) : undefined })),
+      outcome: 'outcome' in v ? v.outcome : undefined,
+    });
+  });
+
+  // What a decision open to this person records, field by field, in the procedure's words: the
+  // page a case's "decisions you can record now" link opens.
+  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => {
+    const person: Actor = personOf(res);
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const name = String(req.params.decision);
+    const read = await services.cases.readCaseView(person, ref);
+    if (read.view !== 'whole' || !isDecisionName(name) || !read.decisionsOpen.includes(name)) return res.status(404).render('pages/not-found', { pageTitle: 'Page not found' });
+    const rule = decisionRule(name);
+    const meets = rule.meets ? obligationRule(read.status.rulebookVersion, rule.meets) : undefined;
+    const fields = namedFields(rule.schema())
+      .filter((f) => f.path.length === 1 && f.meta)
+      .map((f) => ({ name: f.name, purpose: f.meta!.purpose, optional: f.schema.safeParse(undefined).success }));
+    res.render('pages/decision', { pageTitle: `Record ${name} for case ${ref}`, ref, name, meets: meets ? `${meets.obligation} (${meets.section})` : undefined, fields });
+  });
+
+  router.get('/cases/:caseReference/referral', async (req, res) => {
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const { referral } = await services.cases.readReferral(personOf(res), ref);
+    res.render('pages/referral', { pageTitle: `Referral form for case ${ref}`, ref, referral });
+  });
+
+  router.get('/cases/:caseReference/actions/:actionId', async (req, res) => {
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const actionId = actionIdOf(String(req.params.actionId));
+    const a = await services.actions.readAction(personOf(res), ref, actionId);
+    res.render('pages/action', {
+      pageTitle: `Action ${actionId} of case ${ref}`,
+      ref,
+      actionId,
+      agency: a.agency,
+      tag: statusTag(a.status),
+      escalation: a.escalation,
+      originalDeadline: govukDate(a.originalDeadline),
+      deadline: govukDate(a.deadline),
+      completedOn: a.completedOn ? govukDate(a.completedOn) : undefined,
+      sspInvolved: a.sspInvolved,
+      extensions: a.extensions.map((e) => ({ from: govukDate(e.from), to: govukDate(e.to), at: govukDateTime(e.at), requestedBy: e.requestedBy })),
+      steps: a.steps.map((st) => ({ id: st.id, due: govukDate(st.dueDate), rule: st.rule, tag: statusTag(st.status), escalatedAt: st.escalatedAt ? govukDateTime(st.escalatedAt) : undefined })),
+    });
+  });
+
+  return router;
+}
