@@ -1,5 +1,5 @@
 // Activities, built by a factory that receives its dependencies (transport, register,
-// directory, calendar): tests hand in their own SMTP transport and database, production code
+// directory, calendar, the pages' address): tests hand in their own SMTP transport and database, production code
 // has no test flags.
 import type { Transporter } from 'nodemailer';
 import type { WorkingDayCalendar } from '../domain/calendar';
@@ -17,6 +17,8 @@ export interface ActivityDependencies {
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
+  /** Where people reach the pages (config: PUBLIC_BASE_URL, no trailing slash): every email links to one. */
+  publicBaseUrl: string;
   /** Each agency's contacts for its improvement actions (config: `agencies`). */
   agencies?: Record<string, Record<AgencyContact, string>>;
   /** The partnership's own working days for steps the seed gives no limit (local policy). */
@@ -67,7 +69,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
     async sendNotice(notice: Notice): Promise<NoticeResult> {
       const { to, unconfigured } = addresses(notice.to);
-      const rendered = renderNotice(notice, now(), unconfigured);
+      const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured);
       return sendThroughOutbox(
         { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
         {

@@ -1,5 +1,6 @@
 // The words of every email. Bodies name the case by its reference only: the child's and
-// family's details stay behind sign-in (DSP 1.5, "Who hears what").
+// family's details stay behind sign-in (DSP 1.5, "Who hears what"). Each email links to the page
+// where its reader does what it asks or reads what it withholds: the case's, or the action's.
 import type { Deadline } from '../domain/case';
 import type { Notice, ObligationNotice, OperationsAlert } from './types';
 
@@ -42,8 +43,18 @@ export interface RenderedNotice {
   text: string;
 }
 
-const RECORD_IT = (ref: string, obligationId: string) =>
-  `When done, record it in the case system against ${ref} (obligation: ${obligationId}).`;
+/**
+ * The page an email sends its reader to, under PUBLIC_BASE_URL: the case's, or for an email about
+ * an improvement action the action's. Only the case reference and the action's ID go in the path,
+ * never personal data. The link stands alone on its line, so no mail program takes the punctuation
+ * after it for part of it.
+ */
+export function pageOf(publicBaseUrl: string, caseReference: string, actionId?: string): { name: string; url: string } {
+  const casePage = `${publicBaseUrl}/cases/${encodeURIComponent(caseReference)}`;
+  return actionId === undefined ? { name: "the case's page", url: casePage } : { name: "the action's page", url: `${casePage}/actions/${encodeURIComponent(actionId)}` };
+}
+
+const RECORD_IT = (page: NoticeWords['page'], obligationId: string) => [`When it is done, record it on ${page.name} (obligation: ${obligationId}):`, page.url];
 
 /** What an email about an improvement action says of it: its reference and agency, never its words. */
 function aboutAction(notice: Notice & { kind: Exclude<Notice['kind'], 'operations-alert'> }): string[] {
@@ -57,18 +68,19 @@ function unconfiguredNote(unconfigured: readonly string[]): string[] {
   return ['', `No address is configured for: ${unconfigured.join('; ')}. This copy goes to the Chair of the L&D Group instead; please add the contact to the partnership's directory.`];
 }
 
-export function renderNotice(notice: Notice, now: Date, unconfigured: readonly string[] = []): RenderedNotice {
-  const rendered = renderBody(notice, now);
+export function renderNotice(notice: Notice, now: Date, publicBaseUrl: string, unconfigured: readonly string[] = []): RenderedNotice {
+  const rendered = renderBody(notice, now, publicBaseUrl);
   return unconfigured.length === 0 ? rendered : { ...rendered, text: [rendered.text, ...unconfiguredNote(unconfigured)].join('\n') };
 }
 
-function renderBody(notice: Notice, now: Date): RenderedNotice {
-  if (notice.kind === 'operations-alert') return operationsAlert(notice, now);
+function renderBody(notice: Notice, now: Date, publicBaseUrl: string): RenderedNotice {
+  if (notice.kind === 'operations-alert') return operationsAlert(notice, now, pageOf(publicBaseUrl, notice.caseReference));
   const { deadline } = notice;
   return BODIES[notice.kind]({
     notice,
     deadline,
     now,
+    page: pageOf(publicBaseUrl, notice.caseReference, notice.action?.actionId),
     // An action's emails carry its reference beside the case's: a case can have dozens of actions.
     ref: notice.action ? `${notice.caseReference} ${notice.action.actionId}` : notice.caseReference,
     intro: aboutAction(notice),
@@ -78,7 +90,7 @@ function renderBody(notice: Notice, now: Date): RenderedNotice {
   });
 }
 
-function operationsAlert(notice: OperationsAlert, now: Date): RenderedNotice {
+function operationsAlert(notice: OperationsAlert, now: Date, page: NoticeWords['page']): RenderedNotice {
   return {
     subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
     text: [
@@ -86,6 +98,9 @@ function operationsAlert(notice: OperationsAlert, now: Date): RenderedNotice {
       '',
       `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and`,
       'recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.',
+      '',
+      "The case's page:",
+      page.url,
     ].join('\n'),
   };
 }
@@ -95,6 +110,8 @@ interface NoticeWords {
   notice: ObligationNotice;
   deadline: Deadline;
   now: Date;
+  /** The page the email links to (pageOf): the case's, or the action's for an action's emails. */
+  page: { name: string; url: string };
   /** The case's reference, and the action's beside it for an action's emails. */
   ref: string;
   /** What an action's email says of the action first (aboutAction). */
@@ -104,7 +121,7 @@ interface NoticeWords {
   overdueWord: string;
 }
 
-function referralReceived({ deadline, ref, due }: NoticeWords): RenderedNotice {
+function referralReceived({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] Referral received - ${deadline.obligation}: due ${deadline.dueDate}`,
     text: [
@@ -117,13 +134,13 @@ function referralReceived({ deadline, ref, due }: NoticeWords): RenderedNotice {
       `Due by: ${due}.`,
       howCounted(deadline),
       '',
-      'The referral itself is available to signed-in staff in the case system; it is not sent by email.',
-      RECORD_IT(ref, deadline.obligationId),
+      "The referral itself is on the case's page, for signed-in staff; it is not sent by email.",
+      ...RECORD_IT(page, deadline.obligationId),
     ].join('\n'),
   };
 }
 
-function reminder({ deadline, now, ref, intro, due }: NoticeWords): RenderedNotice {
+function reminder({ deadline, now, page, ref, intro, due }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
     text: [
@@ -134,12 +151,12 @@ function reminder({ deadline, now, ref, intro, due }: NoticeWords): RenderedNoti
       `Due by: ${due}. It has not yet been recorded as done.`,
       howCounted(deadline),
       '',
-      RECORD_IT(ref, deadline.obligationId),
+      ...RECORD_IT(page, deadline.obligationId),
     ].join('\n'),
   };
 }
 
-function targetWarning({ deadline, ref, due }: NoticeWords): RenderedNotice {
+function targetWarning({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] Target passed - ${deadline.obligation}: limit ${deadline.dueDate}`,
     text: [
@@ -150,12 +167,12 @@ function targetWarning({ deadline, ref, due }: NoticeWords): RenderedNotice {
       `Limit: ${due}.`,
       howCounted(deadline),
       '',
-      RECORD_IT(ref, deadline.obligationId),
+      ...RECORD_IT(page, deadline.obligationId),
     ].join('\n'),
   };
 }
 
-function escalation({ notice, deadline, ref, intro, due, overdueWord }: NoticeWords): RenderedNotice {
+function escalation({ notice, deadline, page, ref, intro, due, overdueWord }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] ${overdueWord} - ${deadline.obligation}: was due ${deadline.dueDate}`,
     text: [
@@ -175,13 +192,14 @@ function escalation({ notice, deadline, ref, intro, due, overdueWord }: NoticeWo
           ]
         : []),
       '',
-      'It is recorded as missed in the register. Please make sure it is done and recorded in the case system;',
-      'it will then be recorded as met late.',
+      `It is recorded as missed in the register. Please make sure it is done and recorded on ${page.name};`,
+      'it will then be recorded as met late:',
+      page.url,
     ].join('\n'),
   };
 }
 
-function escalationStep({ notice, deadline, ref, intro, due }: NoticeWords): RenderedNotice {
+function escalationStep({ notice, deadline, page, ref, intro, due }: NoticeWords): RenderedNotice {
   const chief = deadline.obligationId === 'action-escalation-chief';
   const agency = notice.action?.agency ?? 'the agency';
   return {
@@ -198,12 +216,12 @@ function escalationStep({ notice, deadline, ref, intro, due }: NoticeWords): Ren
       howCounted(deadline),
       ...(chief ? ['The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").'] : []),
       '',
-      RECORD_IT(ref, 'action-due'),
+      ...RECORD_IT(page, 'action-due'),
     ].join('\n'),
   };
 }
 
-function sspInvolved({ ref, intro, due }: NoticeWords): RenderedNotice {
+function sspInvolved({ page, ref, intro, due }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] SSP asked to join the escalation of an outstanding action`,
     text: [
@@ -212,12 +230,13 @@ function sspInvolved({ ref, intro, due }: NoticeWords): RenderedNotice {
       'escalation of this outstanding action (§9.2, exceptional circumstances).',
       `Its deadline now in force: ${due}.`,
       '',
-      'The reasons are recorded in the case system, behind sign-in; they are not sent by email.',
+      `The reasons are on ${page.name}, behind sign-in; they are not sent by email:`,
+      page.url,
     ].join('\n'),
   };
 }
 
-function breach({ deadline, ref, due }: NoticeWords): RenderedNotice {
+function breach({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] Broken - ${deadline.obligation}: required until ${deadline.dueDate}`,
     text: [
@@ -226,20 +245,22 @@ function breach({ deadline, ref, due }: NoticeWords): RenderedNotice {
       `${deadline.obligation} was required until ${due}, and has ended early.`,
       howCounted(deadline),
       '',
-      'It is recorded as broken in the register.',
+      `It is recorded as broken in the register, and shown on ${page.name}:`,
+      page.url,
     ].join('\n'),
   };
 }
 
-function sspDecisionShared({ notice, ref }: NoticeWords): RenderedNotice {
+function sspDecisionShared({ notice, page, ref }: NoticeWords): RenderedNotice {
   return {
     subject: `[${ref}] SSP decision: ${notice.outcome ?? 'recorded'}`,
     text: [
       `Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`,
       '',
       "The details of the referral and the decision's rationale are shared with the Chair of the",
-      'Learning and Development Group (§5.6, §10.1). They are in the case system, behind sign-in;',
-      'they are not sent by email.',
+      `Learning and Development Group (§5.6, §10.1). They are on ${page.name}, behind sign-in;`,
+      'they are not sent by email:',
+      page.url,
     ].join('\n'),
   };
 }

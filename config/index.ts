@@ -98,6 +98,38 @@ const trustProxy = unsetIfEmpty(z.string().optional()).transform((value, ctx): T
   return problems.length > 0 ? z.NEVER : [...new Set(entries)];
 });
 
+/**
+ * The address people reach the pages at, which every email links to (PUBLIC_BASE_URL): http(s), a
+ * host, an optional path, and nothing after it, so that a page's path (/cases/<reference>) can be
+ * put straight after it. Written as the URL parser writes it back, or refused saying how to write
+ * it; a user name or password is refused without echoing the value.
+ */
+function publicBaseUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `"${value}" is not a URL`;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${value}" is not an http(s) address`;
+  if (url.username !== '' || url.password !== '') return 'must not carry a user name or password';
+  if (url.search !== '' || url.hash !== '' || /[?#]/.test(value)) return `"${value}" must end at its path: no query (?) or fragment (#)`;
+  if (value.endsWith('/')) return `"${value}" must not end with a slash: write ${value.replace(/\/+$/, '')}`;
+  const written = url.pathname === '/' ? url.href.slice(0, -1) : url.href;
+  if (written !== value) return `"${value}": write it as ${written}`;
+  return undefined;
+}
+
+const publicBaseUrl = unsetIfEmpty(
+  z
+    .string()
+    .optional()
+    .superRefine((value, ctx) => {
+      const problem = value === undefined ? undefined : publicBaseUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+);
+
 const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -155,6 +187,12 @@ const envSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   /** ... and after this many hours from sign-in, however used (absolute timeout). */
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(7 * 24).default(10),
+  /**
+   * Where people reach the pages (https://staff.partnership.example.org, or with a path behind a
+   * proxy), as every email links them: a case's page is <this>/cases/<reference>. Unset: what
+   * `npm start` serves, http://127.0.0.1:<PORT>. https outside development (withPublicBaseUrl).
+   */
+  PUBLIC_BASE_URL: publicBaseUrl,
   /** The API's rate limits (api/app.ts, RateLimits); unset: DEFAULT_RATE_LIMITS. */
   RATE_LIMIT_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   RATE_LIMIT_PER_PERSON_PER_MINUTE: z.coerce.number().int().min(1).optional(),
@@ -196,7 +234,20 @@ const envSchema = z.object({
   PAYLOAD_KEYS: z.string().min(1, 'must not be empty (unset it to use PAYLOAD_KEY_FILE)').optional(),
   /** The same JSON in a file (mode 0600); `npm start` creates one with a random key if missing. */
   PAYLOAD_KEY_FILE: z.string().min(1).default(path.join(PROJECT_ROOT, '.data', 'payload-keys.json')),
-});
+}).transform(withPublicBaseUrl);
+
+/**
+ * PUBLIC_BASE_URL, defaulted from PORT. An email's link carries no personal data, but a page
+ * asks for a sign-in, so outside development it must be https as the OIDC URLs must (plain http
+ * only to this machine).
+ */
+function withPublicBaseUrl<T extends { PUBLIC_BASE_URL?: string | undefined; PORT: number; APP_ENV: string }>(env: T, ctx: z.RefinementCtx): T & { PUBLIC_BASE_URL: string } {
+  const url = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${env.PORT}`;
+  if (env.APP_ENV !== 'development' && !isSecureUrl(url)) {
+    ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: `must be https outside development (APP_ENV is ${env.APP_ENV})` });
+  }
+  return { ...env, PUBLIC_BASE_URL: url };
+}
 
 export type Env = z.infer<typeof envSchema>;
 

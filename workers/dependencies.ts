@@ -27,6 +27,7 @@ export async function activityDependencies(env: Env, ring: KeyRing, mailOptions 
     mailer: nodemailer.createTransport(mailOptions),
     mailFrom: env.MAIL_FROM,
     mailboxes: partnership.mailboxes,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
     agencies: partnership.agencies,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };

@@ -178,6 +178,8 @@ async function startServices(dir: string) {
       mailer,
       mailFrom: 'Case system <case-system@partnership.example.org>',
       mailboxes: partnership.mailboxes,
+      // The emails go to a sink that drops them: their links are never followed.
+      publicBaseUrl: 'http://127.0.0.1:3000',
       agencies: partnership.agencies,
       localPolicyWorkingDays: partnership.localPolicyWorkingDays,
     },

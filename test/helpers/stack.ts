@@ -57,6 +57,9 @@ export async function tempRegister(): Promise<{ register: RegisterDb; url: strin
   return { register, url };
 }
 
+/** Where the tests' emails link to: not the default, so a link shows the configured address reached the emails. */
+export const TEST_PUBLIC_BASE_URL = 'https://staff.partnership.example.org';
+
 export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDependencies {
   return {
     calendar: new WorkingDayCalendar({ extraClosureDays: partnership.closureDays }),
@@ -64,6 +67,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
     mailer: nodemailer.createTransport(mailTransportOptions(smtpUrl)),
     mailFrom: 'Case system <case-system@partnership.example.org>',
     mailboxes: partnership.mailboxes,
+    publicBaseUrl: TEST_PUBLIC_BASE_URL,
     agencies: partnership.agencies,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };

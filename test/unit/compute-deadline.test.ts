@@ -13,7 +13,7 @@ import { registerOf } from '../../register/register';
 import type { DeadlineRequest, IncidentActivities, Notice, NoticeResult, ObligationNotice } from '../../activities/types';
 import { startSmtpCatcher, type SmtpCatcher } from '../helpers/smtp';
 import { TEST_KEY_RING } from '../helpers/keys';
-import { newCaseReference, partnership, tempRegister } from '../helpers/stack';
+import { newCaseReference, partnership, tempRegister, TEST_PUBLIC_BASE_URL } from '../helpers/stack';
 import { BANK_HOLIDAYS, notWorking } from '../helpers/expected-dates';
 
 const COMPUTED_AT = new Date('2026-11-26T10:00:00.000Z');
@@ -31,6 +31,7 @@ beforeAll(async () => {
     mailer: nodemailer.createTransport({ jsonTransport: true }),
     mailFrom: MAIL_FROM,
     mailboxes: partnership.mailboxes,
+    publicBaseUrl: TEST_PUBLIC_BASE_URL,
     now: () => COMPUTED_AT,
   });
 });
@@ -211,6 +212,7 @@ describe('computeDeadline', () => {
       mailer: nodemailer.createTransport({ jsonTransport: true }),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
       now: () => COMPUTED_AT,
     });
     const d = await computeOne(withClosure, { caseReference: 'TEST-2026-000302', rulebookVersion: 'DSP-1.5', obligationId: 'national-notification', clock: '2026-12-21' });
@@ -249,6 +251,7 @@ describe('sendNotice', () => {
       mailer: nodemailer.createTransport(url),
       mailFrom: MAIL_FROM,
       mailboxes: partnership.mailboxes,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
       now: () => COMPUTED_AT,
     });
   }

@@ -1,12 +1,14 @@
 // The words of every email (activities/notices.ts): the case by its reference only, the due date,
 // and how the deadline was counted (DSP 1.5, "How to count", "Who hears what").
 import type { Deadline } from '../../domain/case';
-import { renderNotice } from '../../activities/notices';
+import { pageOf, renderNotice } from '../../activities/notices';
 import type { ObligationNotice } from '../../activities/types';
 import { validReferralForm } from '../fixtures/referral-form';
 
 const REF = 'DSP-2026-0042';
 const SENT = new Date('2026-12-24T09:00:00.000Z');
+/** PUBLIC_BASE_URL: where the emails link to. */
+const BASE = 'https://staff.partnership.example.org';
 
 // LA aware Monday 21 Dec 2026: days 1-3 are 22-24 Dec; 25 (Christmas), 26-27 (weekend) and
 // 28 Dec (Boxing Day substitute) do not count; 29 is day 4; due the end of Wednesday 30 Dec.
@@ -80,7 +82,7 @@ function notice(kind: ObligationNotice['kind'], deadline: Deadline, ref = REF, o
 describe('every notice about a deadline', () => {
   test.each(DEADLINE_KINDS)('%s: the subject carries the reference and the due date', (kind) => {
     for (const deadline of [christmas, localPolicy, withTarget]) {
-      const { subject } = renderNotice(notice(kind, deadline), SENT);
+      const { subject } = renderNotice(notice(kind, deadline), SENT, BASE);
       expect(subject.startsWith(`[${REF}] `)).toBe(true);
       expect(subject).toContain(deadline.dueDate);
       expect(subject).toContain(deadline.obligation);
@@ -89,7 +91,7 @@ describe('every notice about a deadline', () => {
   });
 
   test.each(DEADLINE_KINDS)('%s: the text says how it was counted (rule, clock, skipped days with names, §)', (kind) => {
-    const { text } = renderNotice(notice(kind, christmas), SENT);
+    const { text } = renderNotice(notice(kind, christmas), SENT, BASE);
     expect(text).toContain(REF);
     expect(text).toContain('5 working days after 2026-12-21 (la-became-aware)');
     expect(text).toContain('la-became-aware');
@@ -106,20 +108,20 @@ describe('every notice about a deadline', () => {
   });
 
   test.each(DEADLINE_KINDS)('%s: a deadline that is local policy says so', (kind) => {
-    const { text } = renderNotice(notice(kind, localPolicy), SENT);
+    const { text } = renderNotice(notice(kind, localPolicy), SENT, BASE);
     expect(text).toMatch(/local policy/);
     expect(text).toContain('§6.2');
     expect(text).toContain('2026-07-04 (weekend)');
   });
 
   test('a day with no skipped days says so', () => {
-    const { text } = renderNotice(notice('reminder', { ...christmas, skipped: [] }), SENT);
+    const { text } = renderNotice(notice('reminder', { ...christmas, skipped: [] }), SENT, BASE);
     expect(text).toMatch(/No days were skipped/);
   });
 
   test('a summer deadline is shown as the London day it ends (BST), not the UTC one', () => {
     // 2026-07-06T22:59:59.999Z is the end of Monday 6 July in London.
-    const { text } = renderNotice(notice('reminder', localPolicy), new Date('2026-07-06T08:00:00.000Z'));
+    const { text } = renderNotice(notice('reminder', localPolicy), new Date('2026-07-06T08:00:00.000Z'), BASE);
     expect(text).toContain('Monday');
     expect(text).toContain('6 July 2026');
     // Sent at 09:00 London time.
@@ -129,19 +131,19 @@ describe('every notice about a deadline', () => {
 
 describe('each kind of notice', () => {
   test('referral received: the first thing to do and its deadline; the referral itself stays in the system', () => {
-    const { subject, text } = renderNotice(notice('referral-received', christmas), SENT);
+    const { subject, text } = renderNotice(notice('referral-received', christmas), SENT, BASE);
     expect(subject).toBe(`[${REF}] Referral received - ${christmas.obligation}: due 2026-12-30`);
     expect(text).toContain('not sent by email');
   });
 
   test('reminder', () => {
-    const { subject, text } = renderNotice(notice('reminder', christmas), SENT);
+    const { subject, text } = renderNotice(notice('reminder', christmas), SENT, BASE);
     expect(subject).toBe(`[${REF}] Reminder - ${christmas.obligation}: due 2026-12-30`);
     expect(text).toContain('national-notification');
   });
 
   test('target passed: names the target date and how it was counted, and the limit', () => {
-    const { subject, text } = renderNotice(notice('target-warning', withTarget), SENT);
+    const { subject, text } = renderNotice(notice('target-warning', withTarget), SENT, BASE);
     expect(subject).toBe(`[${REF}] Target passed - Rapid Review Panel meets: limit 2026-12-22`);
     expect(text).toContain('2026-12-15');
     expect(text).toContain('10 working days after 2026-12-01 (csprp-acknowledgement, target)');
@@ -149,13 +151,13 @@ describe('each kind of notice', () => {
   });
 
   test('escalation of a statutory limit: MISSED', () => {
-    const { subject, text } = renderNotice(notice('escalation', christmas), SENT);
+    const { subject, text } = renderNotice(notice('escalation', christmas), SENT, BASE);
     expect(subject).toBe(`[${REF}] MISSED - ${christmas.obligation}: was due 2026-12-30`);
     expect(text).toContain('MISSED');
   });
 
   test('escalation of a local policy limit: overdue, labelled local policy, never MISSED', () => {
-    const { subject, text } = renderNotice(notice('escalation', localPolicy), SENT);
+    const { subject, text } = renderNotice(notice('escalation', localPolicy), SENT, BASE);
     expect(subject).toBe(`[${REF}] Overdue (local policy) - ${localPolicy.obligation}: was due 2026-07-06`);
     expect(subject).not.toContain('MISSED');
     expect(text).not.toContain('MISSED');
@@ -173,7 +175,7 @@ describe('each kind of notice', () => {
       skipped: [],
       section: '§14.4',
     };
-    const { subject, text } = renderNotice(notice('breach', kept), SENT);
+    const { subject, text } = renderNotice(notice('breach', kept), SENT, BASE);
     expect(subject).toBe(`[${REF}] Broken - Published report stays publicly available: required until 2027-11-02`);
     expect(text).toContain('12 calendar months after 2026-11-02 (publication)');
     expect(text).toContain('§14.4');
@@ -181,20 +183,20 @@ describe('each kind of notice', () => {
 
   test('the SSP decision shared with the L&D Chair: the outcome, not the rationale or the referral', () => {
     const ldInformed: Deadline = { ...christmas, obligationId: 'ld-informed', obligation: "Details of the referral and the decision's rationale shared with the L&D Chair" };
-    const { subject, text } = renderNotice(notice('ssp-decision-shared', ldInformed, REF, 'criteria-met'), SENT);
+    const { subject, text } = renderNotice(notice('ssp-decision-shared', ldInformed, REF, 'criteria-met'), SENT, BASE);
     expect(subject).toBe(`[${REF}] SSP decision: criteria-met`);
     expect(text).toContain('criteria-met');
     expect(text).toContain('§5.6, §10.1');
     expect(text).toContain('behind sign-in');
-    expect(renderNotice(notice('ssp-decision-shared', ldInformed), SENT).subject).toBe(`[${REF}] SSP decision: recorded`);
+    expect(renderNotice(notice('ssp-decision-shared', ldInformed), SENT, BASE).subject).toBe(`[${REF}] SSP decision: recorded`);
   });
 });
 
 describe('nothing but the reference identifies the case', () => {
   test.each(ALL_KINDS)('%s: two cases with the same deadline differ only by their reference', (kind) => {
     const other = 'LSCP-2027-000913';
-    const a = renderNotice(notice(kind, christmas, REF, 'criteria-met'), SENT);
-    const b = renderNotice(notice(kind, christmas, other, 'criteria-met'), SENT);
+    const a = renderNotice(notice(kind, christmas, REF, 'criteria-met'), SENT, BASE);
+    const b = renderNotice(notice(kind, christmas, other, 'criteria-met'), SENT, BASE);
     expect(b.subject).toBe(a.subject.split(REF).join(other));
     expect(b.text).toBe(a.text.split(REF).join(other));
     expect(a.subject.startsWith(`[${REF}]`)).toBe(true);
@@ -205,7 +207,7 @@ describe('nothing but the reference identifies the case', () => {
     const form = validReferralForm();
     const child = form.children[0]!;
     const personal = [child.fullName, child.dateOfBirth, child.address, child.postcode, form.referrer.fullName, form.referrer.email, form.referrer.telephone, form.parents[0]!.lastName];
-    const { subject, text } = renderNotice(notice(kind, christmas, REF, 'criteria-met'), SENT);
+    const { subject, text } = renderNotice(notice(kind, christmas, REF, 'criteria-met'), SENT, BASE);
     for (const value of personal) {
       expect(subject).not.toContain(value);
       expect(text).not.toContain(value);
@@ -213,8 +215,40 @@ describe('nothing but the reference identifies the case', () => {
   });
 });
 
+describe('every email links to the page where its reader does what it asks', () => {
+  // Before PUBLIC_BASE_URL, every email said "record it in the case system", which did not exist.
+  const casePage = `${BASE}/cases/${REF}`;
+  const linesOf = (text: string) => text.split('\n');
+  const actionDue: Deadline = { ...christmas, obligationId: 'action-due', obligation: 'Improvement action completed', section: '§9.2, §16.2' };
+  const ACTION_KINDS: ObligationNotice['kind'][] = ['reminder', 'escalation', 'escalation-step', 'ssp-involved'];
+
+  test.each(ALL_KINDS)('%s: the case’s page, on a line of its own, and no "case system"', (kind) => {
+    const { text } = renderNotice(notice(kind, christmas, REF, 'criteria-met'), SENT, BASE);
+    expect(linesOf(text)).toContain(casePage);
+    expect(text).not.toMatch(/case system/i);
+  });
+
+  test.each(ACTION_KINDS)('%s about an improvement action: the action’s page', (kind) => {
+    const { text } = renderNotice({ ...notice(kind, actionDue), action: { actionId: 'A01', agency: 'Example Health Trust' } }, SENT, BASE);
+    expect(linesOf(text)).toContain(`${casePage}/actions/A01`);
+    expect(text).toContain("the action's page");
+    expect(text).not.toMatch(/case system/i);
+  });
+
+  test('an operations alert: the case’s page', () => {
+    const { text } = renderNotice({ key: `${REF}:operations-alert:x`, caseReference: REF, kind: 'operations-alert', to: ['operations'], reason: 'stuck' }, SENT, BASE);
+    expect(linesOf(text)).toContain(casePage);
+    expect(text).not.toMatch(/case system/i);
+  });
+
+  test('the pages are under PUBLIC_BASE_URL, path and all; the link carries the references only', () => {
+    expect(pageOf('https://partnership.example.org/safeguarding', REF).url).toBe(`https://partnership.example.org/safeguarding/cases/${REF}`);
+    expect(pageOf(BASE, REF, 'A12')).toEqual({ name: "the action's page", url: `${BASE}/cases/${REF}/actions/A12` });
+  });
+});
+
 test('an operations alert names the case and the workflow, and nothing else', () => {
-  const { subject, text } = renderNotice({ key: `${REF}:operations-alert:x`, caseReference: REF, kind: 'operations-alert', to: ['operations'], reason: 'continue-as-new has waited 10 minutes for a running decision' }, SENT);
+  const { subject, text } = renderNotice({ key: `${REF}:operations-alert:x`, caseReference: REF, kind: 'operations-alert', to: ['operations'], reason: 'continue-as-new has waited 10 minutes for a running decision' }, SENT, BASE);
   expect(subject).toBe(`[${REF}] Operations alert - the case's workflow needs attention`);
   expect(text).toContain(`incident-${REF}`);
   expect(text).toContain('continue-as-new has waited 10 minutes');

@@ -10,6 +10,7 @@ import { caseWithDraftReport, today } from '../helpers/drive';
 import { endOfDay, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
 import { actors, decide, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
 import { MAILBOX } from '../helpers/obligations';
+import { TEST_PUBLIC_BASE_URL } from '../helpers/stack';
 
 
 let h: Harness;
@@ -137,6 +138,28 @@ test('missed: the L&D Chair told and the agency asked why; 3 months on, the Head
   expect(kinds.filter((k) => k === 'escalation-step-sent')).toHaveLength(2);
   // Its only action settled, nothing else open: the case closes by itself.
   expect((await waitFor(c.handle, (x) => x.stage === 'closed')).waitingFor).toBeUndefined();
+});
+
+test('every email of a case and of its action links to its page (PUBLIC_BASE_URL); none points to a "case system"', async () => {
+  // Before PUBLIC_BASE_URL, each email said to record it "in the case system", which did not exist.
+  const c = await caseAtActionPlan(h);
+  const d = monthsAfter(await today(h), 1);
+  await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, d)] });
+  const a = actionHandle(h, c.ref, 'A01');
+  await settledAction(a);
+  await decideAction(a, 'ssp-involved', actors.ldChair, { reason: 'Repeated failure across agencies (test).' });
+  await skipPast(h, endOfDay(d));
+  await h.smtp.waitFor((m) => m.subject === `[${c.ref} A01] MISSED - Improvement action completed: was due ${d}`);
+  await settledAction(a, (x) => x.escalation === 'overdue');
+
+  const casePage = `${TEST_PUBLIC_BASE_URL}/cases/${c.ref}`;
+  const linked = (m: { subject: string; text: string }, page: string) => ({ subject: m.subject, link: m.text.split(/\r?\n/).includes(page), caseSystem: /case system/i.test(m.text) });
+  const ofCase = h.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref}] `));
+  const ofAction = h.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref} A01] `));
+  expect(ofCase.map((m) => m.subject.split(' - ')[0])).toEqual(expect.arrayContaining([`[${c.ref}] Referral received`, `[${c.ref}] SSP decision: not-met-learning`]));
+  expect(ofAction.map((m) => m.subject.split(' - ')[0])).toEqual(expect.arrayContaining([`[${c.ref} A01] Reminder`, `[${c.ref} A01] MISSED`, `[${c.ref} A01] SSP asked to join the escalation of an outstanding action`]));
+  for (const m of ofCase) expect(linked(m, casePage)).toEqual({ subject: m.subject, link: true, caseSystem: false });
+  for (const m of ofAction) expect(linked(m, `${casePage}/actions/A01`)).toEqual({ subject: m.subject, link: true, caseSystem: false });
 });
 
 test('published: its actions done, the case keeps watching the report stay public for its year, and says so; then it closes by itself', async () => {
