@@ -91,12 +91,37 @@ function stringClaim(payload: JWTPayload, claim: string, maxLength: number): str
 }
 
 /** A role claim: one role, as a string or as an array of exactly one string (as some providers send roles). */
-function roleOf(payload: JWTPayload, claim: string): Role {
+function roleOf(payload: JWTPayload, claim: string): Role | 'no-role' | 'unknown-role' {
   const raw = payload[claim];
-  if (raw === undefined || raw === null) throw new Refused('no-role');
+  if (raw === undefined || raw === null) return 'no-role';
   const value = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
-  if (typeof value !== 'string' || !(ROLES as readonly string[]).includes(value)) throw new Refused('unknown-role');
+  if (typeof value !== 'string' || !(ROLES as readonly string[]).includes(value)) return 'unknown-role';
   return value as Role;
+}
+
+/** The claims that name a person: which claim holds their id, their role and their agency. */
+export interface PersonClaims {
+  idClaim: string;
+  roleClaim: string;
+  agencyClaim: string;
+}
+
+/** Why verified claims name no one the system knows. */
+export type ClaimsRefusal = Extract<OidcRefusal, 'no-id' | 'no-role' | 'unknown-role' | 'no-agency'>;
+
+/**
+ * The person verified claims name (an access token's here; the people's sign-in reads an ID
+ * token's the same way, web/oidc-sign-in.ts), or why they name no one: their id, a role that is
+ * one of ROLES, and their agency. The claims must already be verified; nothing here checks them.
+ */
+export function actorFromClaims(claims: JWTPayload, names: PersonClaims): Actor | ClaimsRefusal {
+  const id = stringClaim(claims, names.idClaim, 200);
+  if (!id) return 'no-id';
+  const role = roleOf(claims, names.roleClaim);
+  if (role === 'no-role' || role === 'unknown-role') return role;
+  const agency = stringClaim(claims, names.agencyClaim, 120);
+  if (!agency) return 'no-agency';
+  return { id, role, agency };
 }
 
 /** Why jose refused a token, as a fixed word; an error that is not about the token is rethrown. */
@@ -172,12 +197,9 @@ export function oidcSignIn(options: OidcSignInOptions): SignIn {
       clockTolerance,
       requiredClaims: ['exp', 'iss', 'aud'],
     });
-    const id = stringClaim(payload, idClaim, 200);
-    if (!id) throw new Refused('no-id');
-    const role = roleOf(payload, roleClaim);
-    const agency = stringClaim(payload, agencyClaim, 120);
-    if (!agency) throw new Refused('no-agency');
-    return { id, role, agency };
+    const actor = actorFromClaims(payload, { idClaim, roleClaim, agencyClaim });
+    if (typeof actor === 'string') throw new Refused(actor);
+    return actor;
   };
 
   return async (token) => {

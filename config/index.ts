@@ -182,6 +182,20 @@ const envSchema = z.object({
   OIDC_ROLE_CLAIM: z.string().min(1).default('ssi_role'),
   OIDC_AGENCY_CLAIM: z.string().min(1).default('ssi_agency'),
   OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  /**
+   * Sign-in for people on the staff pages (web/oidc-sign-in.ts): this system's client at the same
+   * provider (OIDC_ISSUER, and the same claims as the API's tokens), the authorization code flow
+   * with PKCE. Unset: no people sign-in through the provider (peopleSignInConfig).
+   */
+  OIDC_CLIENT_ID: unsetIfEmpty(z.string().min(1).max(200).optional()),
+  /** The client's secret (client_secret_basic); unset: a public client (PKCE alone). Never logged. */
+  OIDC_CLIENT_SECRET: unsetIfEmpty(z.string().min(1).optional()),
+  /** Where the provider sends the browser back, exactly as registered with it (required with OIDC_CLIENT_ID). */
+  OIDC_REDIRECT_URI: unsetIfEmpty(z.url().optional()),
+  /** Where the provider sends the browser after signing out, as registered with it; unset: the provider's own page. */
+  OIDC_POST_LOGOUT_REDIRECT_URI: unsetIfEmpty(z.url().optional()),
+  /** The scopes asked for, space-separated, including `openid` (some providers release the role and agency claims only under a scope of their own). */
+  OIDC_SCOPE: unsetIfEmpty(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scopes separated by single spaces').default('openid')),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** The staff pages' sessions: ended after this many minutes unused (idle timeout). */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -356,6 +370,64 @@ export function signInConfig(env: Env): SignInConfig {
     roleClaim: env.OIDC_ROLE_CLAIM,
     agencyClaim: env.OIDC_AGENCY_CLAIM,
     clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
+  };
+}
+
+/** How people sign in to the staff pages through the provider (web/oidc-sign-in.ts builds the sign-in from it). */
+export interface PeopleSignInConfig {
+  /** The provider's issuer identifier (OIDC_ISSUER), as its ID tokens' `iss`. */
+  issuer: string;
+  clientId: string;
+  /** Unset: a public client, signed in by PKCE alone. */
+  clientSecret?: string;
+  redirectUri: string;
+  postLogoutRedirectUri?: string;
+  /** The claims that name the person, the same as the API's access tokens (OIDC_ID_CLAIM and the rest). */
+  idClaim: string;
+  roleClaim: string;
+  agencyClaim: string;
+  /** Space-separated, including `openid` (default `openid`). */
+  scope?: string;
+  clockToleranceSeconds?: number;
+  /**
+   * Plain http to the provider. Only a provider on this machine (development, the tests) may be
+   * reached that way; the sign-in refuses an http issuer without it.
+   */
+  allowHttpIssuer?: boolean;
+}
+
+/**
+ * The people's sign-in the environment asks for, or undefined when OIDC_CLIENT_ID is unset. The
+ * same provider as the API's tokens, the same claims, and the same rule as OIDC_ISSUER: https
+ * outside development, except to this machine.
+ */
+export function peopleSignInConfig(env: Env): PeopleSignInConfig | undefined {
+  if (!env.OIDC_CLIENT_ID) {
+    for (const [name, value] of [['OIDC_CLIENT_SECRET', env.OIDC_CLIENT_SECRET], ['OIDC_REDIRECT_URI', env.OIDC_REDIRECT_URI], ['OIDC_POST_LOGOUT_REDIRECT_URI', env.OIDC_POST_LOGOUT_REDIRECT_URI]] as const) {
+      if (value) throw new ConfigError(`${name}: set without OIDC_CLIENT_ID (the people's sign-in needs this system's client id at the provider)`);
+    }
+    return undefined;
+  }
+  if (!env.OIDC_ISSUER) throw new ConfigError('OIDC_ISSUER: required with OIDC_CLIENT_ID (the identity provider people sign in with, as its ID tokens\' iss)');
+  if (!env.OIDC_REDIRECT_URI) throw new ConfigError('OIDC_REDIRECT_URI: required with OIDC_CLIENT_ID (where the provider sends the browser back, as registered with it)');
+  if (!env.OIDC_SCOPE.split(' ').includes('openid')) throw new ConfigError('OIDC_SCOPE: must include openid');
+  const urls = [['OIDC_ISSUER', env.OIDC_ISSUER], ['OIDC_REDIRECT_URI', env.OIDC_REDIRECT_URI], ['OIDC_POST_LOGOUT_REDIRECT_URI', env.OIDC_POST_LOGOUT_REDIRECT_URI]] as const;
+  for (const [name, value] of urls) {
+    if (value && !/^https?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name}: must be an http(s) URL`);
+    if (value && env.APP_ENV !== 'development' && !isSecureUrl(value)) throw new ConfigError(`${name}: must be https outside development (APP_ENV is ${env.APP_ENV})`);
+  }
+  return {
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID,
+    ...(env.OIDC_CLIENT_SECRET ? { clientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    redirectUri: env.OIDC_REDIRECT_URI,
+    ...(env.OIDC_POST_LOGOUT_REDIRECT_URI ? { postLogoutRedirectUri: env.OIDC_POST_LOGOUT_REDIRECT_URI } : {}),
+    idClaim: env.OIDC_ID_CLAIM,
+    roleClaim: env.OIDC_ROLE_CLAIM,
+    agencyClaim: env.OIDC_AGENCY_CLAIM,
+    scope: env.OIDC_SCOPE,
+    clockToleranceSeconds: env.OIDC_CLOCK_TOLERANCE_SECONDS,
+    allowHttpIssuer: new URL(env.OIDC_ISSUER).protocol === 'http:',
   };
 }
 
