@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import nodemailer from 'nodemailer';
 import pino from 'pino';
-import { apiTlsConfig, loadEnv, loadPartnership, loadUsers, signInConfig, type ApiTls, type Env, type SignInConfig } from '../config';
+import { apiTlsConfig, loadEnv, loadPartnership, loadUsers, peopleSignInConfig, signInConfig, type ApiTls, type Env, type SignInConfig } from '../config';
 import { dataConverterFor } from '../config/data-converter';
 import { loadKeyRing } from '../config/key-ring';
 import { EncryptionCodec } from '../config/payload-codec';
@@ -19,7 +19,7 @@ import { currentRequestId } from './request-context';
 import { DEFAULT_RATE_LIMITS } from './rate-limits';
 import { oidcSignIn } from './oidc';
 import type { WebOptions } from '../web';
-import type { PeopleSignInOption } from '../web/sign-in';
+import { lazyPeopleSignIn, type PeopleSignInOption } from '../web/sign-in';
 
 /** The sign-in the configuration names: OIDC access tokens, or (development only) the token file. */
 export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
@@ -34,12 +34,18 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
 }
 
 /**
- * The staff pages' options: the development people in development (the users file the dev tokens
- * come from, refused anywhere else as those are), else no sign-in for people yet.
+ * The staff pages' options: sign-in through the provider when its client is configured
+ * (OIDC_CLIENT_ID); else, in development only, the development people (the users file the dev
+ * tokens come from, refused anywhere else as those are); else none.
  */
 export function webOptions(env: Env, signIn: SignInConfig, partnershipName: string): WebOptions {
   const development = env.APP_ENV === 'development';
-  const people: PeopleSignInOption = development && signIn.kind === 'dev-tokens' ? { kind: 'development', users: loadUsers(signIn.usersFile) } : { kind: 'none' };
+  const provider = peopleSignInConfig(env);
+  const people: PeopleSignInOption = provider
+    ? { kind: 'oidc', flow: lazyPeopleSignIn(provider), redirectUri: provider.redirectUri }
+    : development && signIn.kind === 'dev-tokens'
+      ? { kind: 'development', users: loadUsers(signIn.usersFile) }
+      : { kind: 'none' };
   return {
     partnershipName,
     signIn: people,

@@ -7,19 +7,38 @@
 import express, { type Request, type Response } from 'express';
 import type { Users } from '../config';
 import { ROLE_NAMES, type Actor } from '../domain/roles';
+import type { PeopleSignInConfig } from '../config';
+import { PeopleSignInRefused, PeopleSignInUnavailable, peopleSignIn, type PeopleSignIn } from './oidc-sign-in';
 import { endSession, signInSession } from './session';
 import { safeReturnTo } from './requests';
 
-/** What the OIDC module gives the pages (web/oidc-sign-in.ts). */
-export interface PeopleSignInFlow {
-  begin(): Promise<{ url: string; pending: { state: string; nonce: string; codeVerifier: string } }>;
-  finish(callbackUrl: URL, pending: { state: string; nonce: string; codeVerifier: string }): Promise<Actor>;
+/** What the OIDC module gives the pages (web/oidc-sign-in.ts): begin, and finish on return. */
+export type PeopleSignInFlow = Pick<PeopleSignIn, 'begin' | 'finish'>;
+
+/**
+ * The provider's sign-in, discovered at its first use rather than at start: the API starts (and
+ * serves the JSON API) while the provider is down, and a failed discovery is tried again next time.
+ */
+export function lazyPeopleSignIn(config: PeopleSignInConfig): PeopleSignInFlow {
+  let found: Promise<PeopleSignIn> | undefined;
+  const flow = () => {
+    found ??= peopleSignIn(config).catch((err: unknown) => {
+      found = undefined;
+      throw err;
+    });
+    return found;
+  };
+  return {
+    begin: async () => (await flow()).begin(),
+    finish: async (url, pending) => (await flow()).finish(url, pending),
+  };
 }
 
 export type PeopleSignInOption =
   /** The development people (the users file); only ever set when APP_ENV=development. */
   | { kind: 'development'; users: Users }
-  | { kind: 'oidc'; flow: PeopleSignInFlow; publicBaseUrl: string }
+  /** The redirect URI as registered at the provider: the callback's address is read against it. */
+  | { kind: 'oidc'; flow: PeopleSignInFlow; redirectUri: string }
   /** No sign-in for people is configured: the pages say so and sign nobody in. */
   | { kind: 'none' };
 
@@ -45,7 +64,14 @@ export function signInRoutes(option: PeopleSignInOption, now: () => Date): expre
     }
     // ?start: the person chose to go on to the provider (a link, so no form posts off-site).
     if (req.query.start === undefined) return res.render('pages/sign-in', { pageTitle: 'Sign in', flash });
-    const { url, pending } = await option.flow.begin();
+    let begun;
+    try {
+      begun = await option.flow.begin();
+    } catch (err) {
+      if (!(err instanceof PeopleSignInUnavailable)) throw err;
+      return res.status(503).render('pages/error', { pageTitle: 'Sorry, sign-in is unavailable', status: 503, lines: ['The identity provider did not answer.', 'Try signing in again in a few minutes.'] });
+    }
+    const { url, pending } = begun;
     req.session.oidc = pending;
     req.session.save((err) => (err ? res.status(500).render('pages/error', { pageTitle: 'Sorry, there is a problem with the service', status: 500 }) : res.redirect(303, url)));
   });
@@ -56,11 +82,15 @@ export function signInRoutes(option: PeopleSignInOption, now: () => Date): expre
     delete req.session.oidc;
     let person: Actor;
     try {
-      if (!pending) throw new Error('no sign-in under way');
-      person = await option.flow.finish(new URL(req.originalUrl, option.publicBaseUrl), pending);
-    } catch {
-      // Never the provider's words or the callback's values: they are not ours to echo.
-      return res.status(403).render('pages/sign-in-failed', { pageTitle: 'You could not be signed in' });
+      if (!pending) throw new PeopleSignInRefused('state');
+      person = await option.flow.finish(new URL(req.originalUrl, option.redirectUri), pending);
+    } catch (err) {
+      // Our own fixed words for why; never the provider's words or the callback's values.
+      if (err instanceof PeopleSignInRefused) return res.status(403).render('pages/sign-in-failed', { pageTitle: 'You could not be signed in', reason: err.message });
+      if (err instanceof PeopleSignInUnavailable) {
+        return res.status(503).render('pages/error', { pageTitle: 'Sorry, sign-in is unavailable', status: 503, lines: ['The identity provider did not answer. Nothing has been lost.', 'Try signing in again in a few minutes.'] });
+      }
+      throw err;
     }
     await signInSession(req, person, now());
     afterSignIn(req, res);
