@@ -7,7 +7,7 @@
 // Loaded from PAYLOAD_KEYS, or else PAYLOAD_KEY_FILE (same JSON). Neither key material nor the
 // configuration's text is ever logged or put into an error message; errors name the variable
 // and, at most, a key ID. Node only (node:crypto): never imported by workflow code.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -107,6 +107,20 @@ export class KeyRing {
     } catch {
       throw new DecryptionError(keyId, 'not-authentic');
     }
+  }
+
+  /**
+   * A keyed digest of a value under each key of the ring, the current key's first, each
+   * `<key ID>.<HMAC-SHA-256, base64url>` with a subkey derived for `purpose` (HKDF): the same value
+   * gives the same digest under one key, so a column holding it can be matched and indexed, while
+   * it says nothing of the value without the key (register/case-summary.ts: the referring agency).
+   * A row written under an older key still matches while that key stays in the ring.
+   */
+  digests(value: string, purpose: string): string[] {
+    return [this.currentKeyId, ...this.keyIds.filter((id) => id !== this.currentKeyId)].map((id) => {
+      const subkey = Buffer.from(hkdfSync('sha256', this.#keys.get(id)!, Buffer.alloc(0), `ssi-digest:${purpose}`, KEY_BYTES));
+      return `${id}.${createHmac('sha256', subkey).update(value, 'utf8').digest('base64url')}`;
+    });
   }
 
   // A ring printed, logged or serialised shows its key IDs only.
