@@ -6,9 +6,12 @@
 // Beside it: who may read the case as its reviewer (case_summary_reviewer) and what falls to each
 // role (case_summary_work, domain/my-work.ts workRows), replaced with the row, in its transaction.
 //
-// Nothing here is about the child or the family: stages, dates, obligation IDs, the referring
-// agency (an organisation) and sign-in IDs. Nothing here logs a value or puts one in an error.
+// Nothing here is about the child or the family: stages, dates, obligation IDs and sign-in IDs. The
+// referring agency may come from the referral form (a school's name would narrow down the child),
+// so the row keeps only its keyed digest (KeyRing.digests): a referrer's listing matches the
+// digests of their own agency. Nothing here logs a value or puts one in an error.
 import type { Kysely, Transaction } from 'kysely';
+import type { KeyRing } from '../config/key-ring';
 import { londonDateOf } from '../domain/calendar';
 import { CASE_REFERENCE_PATTERN, STAGES, type CaseSummary, type Stage } from '../domain/case';
 import { workRows, type ActionWorkCandidate, type CaseWorkCandidate } from '../domain/my-work';
@@ -28,7 +31,8 @@ export interface CaseSummaryTable {
   opened_at: string;
   next_deadline: string | null;
   missed_count: number;
-  referrer_agency: string | null;
+  /** The referring agency's digest under the key current when written (agencyDigests); null when none. */
+  referrer_agency_digest: string | null;
   /** JSON: string[]. */
   reviewer_ids: string;
   /** JSON: StoredObligation[]. */
@@ -92,6 +96,11 @@ function checkSummary(s: CaseSummary): void {
   }
 }
 
+/** The digests of an agency's name under each key of the ring, the current key's first. */
+export function agencyDigests(ring: KeyRing, agency: string): string[] {
+  return ring.digests(agency, 'case_summary.referrer_agency');
+}
+
 /** Instants as we write them everywhere (toISOString), so that text order is time order. */
 const iso = (instant: string) => new Date(instant).toISOString();
 
@@ -103,7 +112,7 @@ function ownerOf(rulebookVersion: string, obligationId: string): Role | null {
   }
 }
 
-function rowOf(s: CaseSummary, openedAt: string): CaseSummaryTable {
+function rowOf(ring: KeyRing, s: CaseSummary, openedAt: string): CaseSummaryTable {
   const obligations: StoredObligation[] = s.obligations.map((o) => ({ id: o.id, status: o.status, owner: ownerOf(s.rulebookVersion, o.id), dueAt: iso(o.dueAt), dueDate: londonDateOf(o.dueAt) }));
   return {
     case_reference: s.caseReference,
@@ -114,7 +123,7 @@ function rowOf(s: CaseSummary, openedAt: string): CaseSummaryTable {
     opened_at: openedAt,
     next_deadline: s.nextDeadline === null ? null : iso(s.nextDeadline),
     missed_count: s.missed,
-    referrer_agency: s.referringAgency,
+    referrer_agency_digest: s.referringAgency === null ? null : agencyDigests(ring, s.referringAgency)[0]!,
     reviewer_ids: JSON.stringify(s.reviewerIds),
     obligations: JSON.stringify(obligations),
     revision: s.revision,
@@ -129,17 +138,17 @@ function rowOf(s: CaseSummary, openedAt: string): CaseSummaryTable {
  * so two writers of one case cannot interleave; the rest follows in the same transaction. Returns
  * whether it wrote.
  */
-export async function recordCaseSummary<DB>(database: Kysely<DB> | Transaction<DB>, summary: CaseSummary): Promise<boolean> {
+export async function recordCaseSummary<DB>(database: Kysely<DB> | Transaction<DB>, ring: KeyRing, summary: CaseSummary): Promise<boolean> {
   checkSummary(summary);
   const db = narrow(database);
-  return db.isTransaction ? write(db, summary) : db.transaction().execute((tx) => write(tx, summary));
+  return db.isTransaction ? write(db, ring, summary) : db.transaction().execute((tx) => write(tx, ring, summary));
 }
 
-async function write(db: SummaryDb, summary: CaseSummary): Promise<boolean> {
+async function write(db: SummaryDb, ring: KeyRing, summary: CaseSummary): Promise<boolean> {
   const ref = summary.caseReference;
   // The list's order: when the case came in through the API (its register row), else its receipt.
   const opened = await db.selectFrom('case_record').select('created_at').where('case_reference', '=', ref).executeTakeFirst();
-  const row = rowOf(summary, iso(opened?.created_at ?? summary.receivedAt));
+  const row = rowOf(ring, summary, iso(opened?.created_at ?? summary.receivedAt));
   const result = await db
     .insertInto('case_summary')
     .values(row)
@@ -153,7 +162,7 @@ async function write(db: SummaryDb, summary: CaseSummary): Promise<boolean> {
           received_at: eb.ref('excluded.received_at'),
           next_deadline: eb.ref('excluded.next_deadline'),
           missed_count: eb.ref('excluded.missed_count'),
-          referrer_agency: eb.ref('excluded.referrer_agency'),
+          referrer_agency_digest: eb.ref('excluded.referrer_agency_digest'),
           reviewer_ids: eb.ref('excluded.reviewer_ids'),
           obligations: eb.ref('excluded.obligations'),
           revision: eb.ref('excluded.revision'),
@@ -182,6 +191,16 @@ async function write(db: SummaryDb, summary: CaseSummary): Promise<boolean> {
 /** Which cases a listing may show: all, a referring agency's, or a reviewer's (domain/access.ts caseReadFor). */
 export type SummaryScope = { all: true } | { referringAgency: string } | { reviewerId: string };
 
+/** The scope as the register matches it: a referring agency by its digests under every key of the ring. */
+function agencyOf(ring: KeyRing, scope: SummaryScope): { agency: string; digests: string[] } | undefined {
+  return 'referringAgency' in scope ? { agency: scope.referringAgency, digests: agencyDigests(ring, scope.referringAgency) } : undefined;
+}
+
+/** The agency a scope asked about when the row's digest is one of its, else null: the register knows no more. */
+function referringAgencyOf(digest: string | null, asked: { agency: string; digests: string[] } | undefined): string | null {
+  return digest !== null && asked?.digests.includes(digest) ? asked.agency : null;
+}
+
 export interface SummaryListFilter {
   /** 'open': cases not closed; 'all': closed ones too. */
   status: 'open' | 'all';
@@ -205,6 +224,7 @@ export interface SummaryListRow {
   nextDeadline: string | null;
   missed: number;
   closed: boolean;
+  /** The referring agency when it is the one the scope asked about (the register keeps only its digest); else null. */
   referringAgency: string | null;
   reviewerIds: string[];
   obligations: StoredObligation[];
@@ -214,14 +234,15 @@ export interface SummaryListRow {
  * Up to `limit` cases, newest first (by when each was opened, then by reference), filtered in SQL
  * on the indexes of migration 0002; a page continues after the last case of the one before.
  */
-export async function listCaseSummaries<DB>(database: Kysely<DB>, filter: SummaryListFilter): Promise<SummaryListRow[]> {
+export async function listCaseSummaries<DB>(database: Kysely<DB>, ring: KeyRing, filter: SummaryListFilter): Promise<SummaryListRow[]> {
+  const asked = agencyOf(ring, filter.scope);
   let query = narrow(database).selectFrom('case_summary as s').selectAll('s');
   if (filter.status === 'open') query = query.where('s.closed', '=', 0);
   if (filter.stage !== undefined) query = query.where('s.stage', '=', filter.stage);
   if (filter.overdue !== undefined) query = query.where('s.missed_count', filter.overdue ? '>' : '=', 0);
   if (filter.dueBefore !== undefined) query = query.where('s.next_deadline', '<', filter.dueBefore);
   const scope = filter.scope;
-  if ('referringAgency' in scope) query = query.where('s.referrer_agency', '=', scope.referringAgency);
+  if (asked) query = query.where('s.referrer_agency_digest', 'in', asked.digests);
   if ('reviewerId' in scope) {
     query = query.where('s.case_reference', 'in', (eb) => eb.selectFrom('case_summary_reviewer').select('case_reference').where('reviewer_id', '=', scope.reviewerId));
   }
@@ -233,10 +254,10 @@ export async function listCaseSummaries<DB>(database: Kysely<DB>, filter: Summar
       .where((eb) => eb.or([eb('s.opened_at', '<', after.openedAt), eb('s.case_reference', '<', after.caseReference)]));
   }
   const rows = await query.orderBy('s.opened_at', 'desc').orderBy('s.case_reference', 'desc').limit(filter.limit).execute();
-  return rows.map(listRowOf);
+  return rows.map((r) => listRowOf(r, asked));
 }
 
-function listRowOf(r: CaseSummaryTable): SummaryListRow {
+function listRowOf(r: CaseSummaryTable, asked: { agency: string; digests: string[] } | undefined): SummaryListRow {
   return {
     caseReference: r.case_reference,
     stage: r.stage,
@@ -245,7 +266,7 @@ function listRowOf(r: CaseSummaryTable): SummaryListRow {
     nextDeadline: r.next_deadline,
     missed: Number(r.missed_count),
     closed: Number(r.closed) === 1,
-    referringAgency: r.referrer_agency,
+    referringAgency: referringAgencyOf(r.referrer_agency_digest, asked),
     reviewerIds: JSON.parse(r.reviewer_ids) as string[],
     obligations: JSON.parse(r.obligations) as StoredObligation[],
   };
@@ -259,14 +280,15 @@ export interface WorkQuery {
 }
 
 /** The open obligations of cases that fall to a role, soonest due first, at most `limit` (index case_summary_work_role_due). */
-export async function caseWorkFor<DB>(database: Kysely<DB>, q: WorkQuery): Promise<CaseWorkCandidate[]> {
+export async function caseWorkFor<DB>(database: Kysely<DB>, ring: KeyRing, q: WorkQuery): Promise<CaseWorkCandidate[]> {
+  const asked = agencyOf(ring, q.scope);
   let query = narrow(database)
     .selectFrom('case_summary_work as w')
     .innerJoin('case_summary as s', 's.case_reference', 'w.case_reference')
-    .select(['w.case_reference', 'w.obligation_id', 'w.role', 'w.decision', 'w.status', 'w.due_at', 's.rulebook_version', 's.stage', 's.referrer_agency', 's.reviewer_ids'])
+    .select(['w.case_reference', 'w.obligation_id', 'w.role', 'w.decision', 'w.status', 'w.due_at', 's.rulebook_version', 's.stage', 's.referrer_agency_digest', 's.reviewer_ids'])
     .where('w.role', '=', q.role);
   const scope = q.scope;
-  if ('referringAgency' in scope) query = query.where('s.referrer_agency', '=', scope.referringAgency);
+  if (asked) query = query.where('s.referrer_agency_digest', 'in', asked.digests);
   if ('reviewerId' in scope) {
     query = query.where('w.case_reference', 'in', (eb) => eb.selectFrom('case_summary_reviewer').select('case_reference').where('reviewer_id', '=', scope.reviewerId));
   }
@@ -280,7 +302,7 @@ export async function caseWorkFor<DB>(database: Kysely<DB>, q: WorkQuery): Promi
     dueAt: r.due_at,
     rulebookVersion: r.rulebook_version,
     stage: r.stage,
-    referringAgency: r.referrer_agency,
+    referringAgency: referringAgencyOf(r.referrer_agency_digest, asked),
     reviewerIds: JSON.parse(r.reviewer_ids) as string[],
   }));
 }
@@ -302,7 +324,10 @@ export async function actionWorkFor<DB>(database: Kysely<DB>, q: { agency: strin
 }
 
 /** The summary the register holds for a case, if any (tests, and a page that wants it). */
-export async function readCaseSummary<DB>(database: Kysely<DB>, caseReference: string): Promise<(SummaryListRow & { revision: number; updatedAt: string }) | undefined> {
+export async function readCaseSummary<DB>(
+  database: Kysely<DB>,
+  caseReference: string,
+): Promise<(SummaryListRow & { referrerAgencyDigest: string | null; revision: number; updatedAt: string }) | undefined> {
   const r = await narrow(database).selectFrom('case_summary').selectAll().where('case_reference', '=', caseReference).executeTakeFirst();
-  return r ? { ...listRowOf(r), revision: Number(r.revision), updatedAt: r.updated_at } : undefined;
+  return r ? { ...listRowOf(r, undefined), referrerAgencyDigest: r.referrer_agency_digest, revision: Number(r.revision), updatedAt: r.updated_at } : undefined;
 }

@@ -108,14 +108,14 @@ export function registerOf(db: RegisterDb, ring: KeyRing): Register {
       record: (entries, now = clock, summary) =>
         db.transaction().execute(async (tx) => {
           for (const entry of entries) await recordEntry(tx, ring, entry, now());
-          if (summary) await recordCaseSummary(tx, summary);
+          if (summary) await recordCaseSummary(tx, ring, summary);
         }),
       read: (caseReference) => readEntries(db, ring, caseReference),
     },
     caseSummaries: {
-      record: (summary) => recordCaseSummary(db, summary),
-      list: (filter) => listCaseSummaries(db, filter),
-      work: (query) => caseWorkFor(db, query),
+      record: (summary) => recordCaseSummary(db, ring, summary),
+      list: (filter) => listCaseSummaries(db, ring, filter),
+      work: (query) => caseWorkFor(db, ring, query),
       actionWork: (query) => actionWorkFor(db, query),
       read: (caseReference) => readCaseSummary(db, caseReference),
     },

@@ -153,7 +153,13 @@ function decodeCursor(ring: KeyRing, context: Buffer, cursor: string): PageEnd |
     if (err instanceof DecryptionError) return undefined;
     throw err;
   }
-  const end: unknown = JSON.parse(opened.toString('utf8'));
+  let end: unknown;
+  try {
+    end = JSON.parse(opened.toString('utf8'));
+  } catch {
+    // Sealed for this listing by the code before the register's summary (a Temporal page token).
+    return undefined;
+  }
   if (!Array.isArray(end) || end.length !== 2) return undefined;
   const [openedAt, caseReference] = end as unknown[];
   if (typeof openedAt !== 'string' || typeof caseReference !== 'string' || !CASE_REFERENCE_PATTERN.test(caseReference)) return undefined;

@@ -2,7 +2,9 @@
 // deadlines crossed with env.sleep, emails received over real SMTP, the register in SQLite.
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
+import { agencyDigests } from '../../register/case-summary';
 import { summaryWhen, workOf } from '../helpers/case-summary';
+import { TEST_KEY_RING } from '../helpers/keys';
 import { actors, decide, mailsFor, refusalOf, skipPast, startCase, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -49,7 +51,9 @@ test('missed: reminders then an escalation by email, recorded as missed, then me
   expect(pendingReminders.length).toBeGreaterThan(0);
   // The register's summary of the case (the case list, "my work"): its stage, its soonest deadline, nothing missed.
   const opened = await summaryWhen(h.register, ref, () => true);
-  expect(opened).toMatchObject({ stage: 'referral-received', missed: 0, nextDeadline: informed.deadline.dueAt, closed: false, referringAgency: validReferralForm().referrer.organisation, reviewerIds: [] });
+  expect(opened).toMatchObject({ stage: 'referral-received', missed: 0, nextDeadline: informed.deadline.dueAt, closed: false, reviewerIds: [] });
+  // The referring agency (from the form here) only as its keyed digest, under the current key.
+  expect(opened.referrerAgencyDigest).toBe(agencyDigests(TEST_KEY_RING, validReferralForm().referrer.organisation)[0]);
   expect(opened.obligations.find((o) => o.id === 'ssp-informed')).toEqual({ id: 'ssp-informed', status: 'open', owner: 'business-unit', dueAt: informed.deadline.dueAt, dueDate: informed.deadline.dueDate });
 
   await skipPast(h, informed.deadline.dueAt);
