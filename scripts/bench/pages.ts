@@ -304,6 +304,33 @@ async function interleaved(kinds: Kind[], served: Array<{ url: string; ms: numbe
   return { took, last };
 }
 
+/** What the rounds time: each page as the SSP (my work as the Business Unit too), and the JSON read; both people signed in first. */
+async function pageKinds(base: string, ref: string): Promise<Kind[]> {
+  const send = httpClient(base);
+  const ssp = await signIn(send, person('ssp').id);
+  const bu = await signIn(send, person('business-unit').id);
+  const filtered = `/cases?stage=${FILTER_STAGE}&overdue=true`;
+  const items = (a: Answer) => `${(a.body.match(/govuk-task-list__item--with-link/g) ?? []).length} items${a.body.includes('More steps fall to you') ? ', more' : ''}`;
+  const rows = (a: Answer) => `${tableRows(a.body)} rows${a.body.includes('govuk-pagination__next') ? ', next page' : ''}`;
+  return [
+    { label: 'my work, SSP (GET /)', pathname: '/', send: () => ssp.get('/'), page: true, shown: items },
+    { label: 'my work, Business Unit (GET /)', pathname: '/', send: () => bu.get('/'), page: true, shown: items },
+    { label: 'cases, first page (GET /cases)', pathname: '/cases', send: () => ssp.get('/cases'), page: true, shown: rows },
+    { label: `cases, filtered (GET ${filtered})`, pathname: filtered, send: () => ssp.get(filtered), page: true, shown: rows },
+    { label: 'a case, the page (GET /cases/<ref>)', pathname: `/cases/${ref}`, send: () => ssp.get(`/cases/${ref}`), page: true, shown: (a) => `${tableRows(a.body)} table rows` },
+    {
+      label: 'a case, JSON (GET /cases/<ref>, bearer)',
+      pathname: `/cases/${ref}`,
+      send: () => send('GET', `/cases/${ref}`, { Accept: 'application/json', Authorization: `Bearer ${person('ssp').token}` }),
+      page: false,
+      shown: (a) => {
+        const status = JSON.parse(a.body) as CaseStatus;
+        return `${Object.keys(status.obligations).length} obligations, ${status.timeline.length} timeline entries`;
+      },
+    },
+  ];
+}
+
 async function main(): Promise<void> {
   if (!Number.isInteger(SAMPLES) || SAMPLES < 20) throw new Error(`BENCH_PAGES_SAMPLES must be a whole number of at least 20, not ${process.env.BENCH_PAGES_SAMPLES}`);
   if (!Number.isInteger(SEEDED) || SEEDED < 0) throw new Error(`BENCH_PAGES_CASES must be a whole number, not ${process.env.BENCH_PAGES_CASES}`);
@@ -328,29 +355,7 @@ async function main(): Promise<void> {
 
   // The case the pages read: the one furthest along (the longest page: most obligations and timeline).
   const ref = real.at(-1)!.ref;
-  const send = httpClient(base);
-  const ssp = await signIn(send, person('ssp').id);
-  const bu = await signIn(send, person('business-unit').id);
-  const filtered = `/cases?stage=${FILTER_STAGE}&overdue=true`;
-  const items = (a: Answer) => `${(a.body.match(/govuk-task-list__item--with-link/g) ?? []).length} items${a.body.includes('More steps fall to you') ? ', more' : ''}`;
-  const rows = (a: Answer) => `${tableRows(a.body)} rows${a.body.includes('govuk-pagination__next') ? ', next page' : ''}`;
-  const kinds: Kind[] = [
-    { label: 'my work, SSP (GET /)', pathname: '/', send: () => ssp.get('/'), page: true, shown: items },
-    { label: 'my work, Business Unit (GET /)', pathname: '/', send: () => bu.get('/'), page: true, shown: items },
-    { label: 'cases, first page (GET /cases)', pathname: '/cases', send: () => ssp.get('/cases'), page: true, shown: rows },
-    { label: `cases, filtered (GET ${filtered})`, pathname: filtered, send: () => ssp.get(filtered), page: true, shown: rows },
-    { label: 'a case, the page (GET /cases/<ref>)', pathname: `/cases/${ref}`, send: () => ssp.get(`/cases/${ref}`), page: true, shown: (a) => `${tableRows(a.body)} table rows` },
-    {
-      label: 'a case, JSON (GET /cases/<ref>, bearer)',
-      pathname: `/cases/${ref}`,
-      send: () => send('GET', `/cases/${ref}`, { Accept: 'application/json', Authorization: `Bearer ${person('ssp').token}` }),
-      page: false,
-      shown: (a) => {
-        const status = JSON.parse(a.body) as CaseStatus;
-        return `${Object.keys(status.obligations).length} obligations, ${status.timeline.length} timeline entries`;
-      },
-    },
-  ];
+  const kinds = await pageKinds(base, ref);
   const loadRounds = load();
   const { took, last } = await interleaved(kinds, served);
   const tRounds = performance.now();
@@ -379,6 +384,11 @@ async function main(): Promise<void> {
   console.log(`The case read is on the first page of /cases: ${last[2]!.body.includes(ref) ? 'yes' : 'no'}; in the SSP's my work: ${last[0]!.body.includes(ref) ? 'yes' : 'no'}; in the Business Unit's: ${last[1]!.body.includes(ref) ? 'yes' : 'no'}.`);
   console.log('');
 
+  printFigures(kinds, took, last, plans);
+}
+
+/** The table of server times beside the goal, the case page against the JSON read, and the lists' query plans. */
+function printFigures(kinds: Kind[], took: number[][], last: Answer[], plans: Awaited<ReturnType<typeof queryPlans>>): void {
   const table = kinds.map((kind, i) => {
     const xs = sorted(took[i]!);
     return {
