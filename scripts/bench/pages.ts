@@ -32,6 +32,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { createApp } from '../../api/app';
+import type { KeyRing } from '../../config/key-ring';
 import { PROJECT_ROOT, type Users } from '../../config';
 import type { CaseStatus, CaseSummary, Stage } from '../../domain/case';
 import { rulebook } from '../../domain/rulebook';
@@ -163,7 +164,7 @@ function seededSummary(t: CaseSummary, n: number, rng: () => number, nowMs: numb
 }
 
 /** `count` summaries from the templates (chosen evenly), through recordCaseSummary in batches; what they hold, in words. */
-async function seedSummaries(db: RegisterDb, templates: CaseSummary[], count: number): Promise<string> {
+async function seedSummaries(db: RegisterDb, ring: KeyRing, templates: CaseSummary[], count: number): Promise<string> {
   const rng = random(18);
   const nowMs = Date.now();
   const stages = new Map<Stage, number>();
@@ -172,7 +173,7 @@ async function seedSummaries(db: RegisterDb, templates: CaseSummary[], count: nu
   for (let from = 0; from < count; from += SEED_BATCH) {
     const batch = Array.from({ length: Math.min(SEED_BATCH, count - from) }, (_, k) => seededSummary(templates[Math.floor(rng() * templates.length)]!, from + k + 1, rng, nowMs));
     await db.transaction().execute(async (tx) => {
-      for (const summary of batch) if (!(await recordCaseSummary(tx, summary))) throw new Error('a seeded summary was not written');
+      for (const summary of batch) if (!(await recordCaseSummary(tx, ring, summary))) throw new Error('a seeded summary was not written');
     });
     for (const s of batch) {
       stages.set(s.stage, (stages.get(s.stage) ?? 0) + 1);
@@ -243,7 +244,7 @@ function tableRows(html: string): number {
 // ---- the register's query plans --------------------------------------------------------------------
 
 /** The lists' queries as the register builds them (captured from Kysely's log): SQLite's plan for each, and its time alone. */
-async function queryPlans(file: string, stage: Stage): Promise<Array<{ what: string; plan: string; p50: number }>> {
+async function queryPlans(file: string, ring: KeyRing, stage: Stage): Promise<Array<{ what: string; plan: string; p50: number }>> {
   const database = new Database(file, { readonly: true });
   let captured: { sql: string; parameters: readonly unknown[] } | undefined;
   const db = new Kysely<RegisterSchema>({
@@ -262,9 +263,9 @@ async function queryPlans(file: string, stage: Stage): Promise<Array<{ what: str
   };
   try {
     return [
-      await plan('cases, first page', () => listCaseSummaries(db, { status: 'open', scope: { all: true }, limit: DEFAULT_PAGE_SIZE + 1 })),
-      await plan(`cases at ${stage} with a missed deadline`, () => listCaseSummaries(db, { status: 'open', stage, overdue: true, scope: { all: true }, limit: DEFAULT_PAGE_SIZE + 1 })),
-      await plan("a role's work (my work)", () => caseWorkFor(db, { role: 'ssp', scope: { all: true }, limit: DEFAULT_WORK_ITEMS + 1 })),
+      await plan('cases, first page', () => listCaseSummaries(db, ring, { status: 'open', scope: { all: true }, limit: DEFAULT_PAGE_SIZE + 1 })),
+      await plan(`cases at ${stage} with a missed deadline`, () => listCaseSummaries(db, ring, { status: 'open', stage, overdue: true, scope: { all: true }, limit: DEFAULT_PAGE_SIZE + 1 })),
+      await plan("a role's work (my work)", () => caseWorkFor(db, ring, { role: 'ssp', scope: { all: true }, limit: DEFAULT_WORK_ITEMS + 1 })),
     ];
   } finally {
     await db.destroy();
@@ -350,7 +351,7 @@ async function main(): Promise<void> {
 
   const real = await realCases(stack, api);
   const tReal = performance.now();
-  const seeded = await seedSummaries(stack.appDependencies.register, real.map((r) => r.template), SEEDED);
+  const seeded = await seedSummaries(stack.appDependencies.register, stack.appDependencies.ring, real.map((r) => r.template), SEEDED);
   const tSeeded = performance.now();
 
   // The case the pages read: the one furthest along (the longest page: most obligations and timeline).
@@ -360,7 +361,7 @@ async function main(): Promise<void> {
   const { took, last } = await interleaved(kinds, served);
   const tRounds = performance.now();
   const loadEnd = load();
-  const plans = await queryPlans(path.join(dir, 'register.sqlite'), FILTER_STAGE);
+  const plans = await queryPlans(path.join(dir, 'register.sqlite'), stack.appDependencies.ring, FILTER_STAGE);
 
   const { temporalCliVersion } = readServersRecord(PROJECT_ROOT);
   const system = await stack.connection.workflowService.getSystemInfo({});
