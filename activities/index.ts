@@ -3,6 +3,7 @@
 // has no test flags.
 import type { Transporter } from 'nodemailer';
 import type { WorkingDayCalendar } from '../domain/calendar';
+import type { CaseSummary } from '../domain/case';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
@@ -57,8 +58,9 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       return deadlines.computeDeadlines(request);
     },
 
-    async recordOutcomes(records: OutcomeRecord[]): Promise<void> {
-      await register.events.record(records, now);
+    async recordOutcomes(records: OutcomeRecord[], summary?: CaseSummary): Promise<void> {
+      // The summary is version-guarded too: a repeated or late write never rolls the case list back.
+      await register.events.record(records, now, summary);
     },
 
     async recordActionOutcomes({ records, snapshot }): Promise<void> {

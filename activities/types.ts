@@ -1,5 +1,5 @@
 // Activity signatures: the only thing workflow code imports from activities/.
-import type { Deadline } from '../domain/case';
+import type { CaseSummary, Deadline } from '../domain/case';
 import type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
 import type { ActionSnapshot } from '../domain/action-snapshot';
 import type { Recipient } from '../domain/roles';
@@ -53,8 +53,11 @@ export interface ActionRecords {
 
 export interface IncidentActivities {
   computeDeadlines(request: DeadlinesRequest): Promise<Deadline[]>;
-  /** Writes rows in one transaction; rows already there are kept as they are. */
-  recordOutcomes(records: OutcomeRecord[]): Promise<void>;
+  /**
+   * Writes rows in one transaction; rows already there are kept as they are. The case's summary
+   * for the case list, when it has changed, rides in the same transaction (kept only if newer).
+   */
+  recordOutcomes(records: OutcomeRecord[], summary?: CaseSummary): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
   recordActionOutcomes(batch: ActionRecords): Promise<void>;
 }

@@ -7,7 +7,7 @@
 // Loaded from PAYLOAD_KEYS, or else PAYLOAD_KEY_FILE (same JSON). Neither key material nor the
 // configuration's text is ever logged or put into an error message; errors name the variable
 // and, at most, a key ID. Node only (node:crypto): never imported by workflow code.
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
@@ -115,8 +115,24 @@ export class KeyRing {
    * rotation does not sign everyone out. The keys themselves never leave the ring.
    */
   derivedSecrets(purpose: string): string[] {
+    return this.#subkeys(`ssi:${purpose}`).map(([, subkey]) => subkey.toString('base64url'));
+  }
+
+  /** A 32-byte subkey of each key for one use (HKDF-SHA-256), the current key's first, with its key ID. */
+  #subkeys(info: string): Array<[string, Buffer]> {
     const ids = [this.currentKeyId, ...this.keyIds.filter((id) => id !== this.currentKeyId)];
-    return ids.map((id) => Buffer.from(hkdfSync('sha256', this.#keys.get(id)!, Buffer.alloc(0), `ssi:${purpose}`, 32)).toString('base64url'));
+    return ids.map((id) => [id, Buffer.from(hkdfSync('sha256', this.#keys.get(id)!, Buffer.alloc(0), info, KEY_BYTES))]);
+  }
+
+  /**
+   * A keyed digest of a value under each key of the ring, the current key's first, each
+   * `<key ID>.<HMAC-SHA-256, base64url>` with a subkey derived for `purpose` (HKDF): the same value
+   * gives the same digest under one key, so a column holding it can be matched and indexed, while
+   * it says nothing of the value without the key (register/case-summary.ts: the referring agency).
+   * A row written under an older key still matches while that key stays in the ring.
+   */
+  digests(value: string, purpose: string): string[] {
+    return this.#subkeys(`ssi-digest:${purpose}`).map(([id, subkey]) => `${id}.${createHmac('sha256', subkey).update(value, 'utf8').digest('base64url')}`);
   }
 
   // A ring printed, logged or serialised shows its key IDs only.

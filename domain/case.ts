@@ -117,6 +117,12 @@ export interface CaseState {
   continueAsNewAlertedAt?: string;
   /** The improvement actions agreed for the case (§16.2), each watched by its own workflow. */
   actions?: Record<string, CaseAction>;
+  /**
+   * The summary the register keeps for the case list (CaseSummary below): the revision and what
+   * the last one queued said, and the one still to be written (kept until it is, so a run that
+   * continues as new writes it).
+   */
+  summary?: { revision: number; signature: string; queued?: CaseSummary };
 }
 
 /** What the case keeps of one of its improvement actions: enough to know when it may close. */
@@ -328,4 +334,57 @@ export function waitingFor(state: CaseState): string[] {
     .filter(([, a]) => a.status === 'open')
     .map(([id, a]) => `action ${id} (${a.agency}, due ${a.deadline})`);
   return [...obligations, ...actions];
+}
+
+/**
+ * What the register keeps of a case for the case list and "my work" (register/case-summary.ts):
+ * the procedure's words, dates, the referring agency and sign-in IDs, never anything about the
+ * child or the family. The case queues one whenever what it holds changes; the register keeps the
+ * newest (by `updatedAt`, then `revision`), so a retried or late write never rolls it back.
+ */
+export interface CaseSummary {
+  caseReference: string;
+  rulebookVersion: string;
+  /** Increases with every summary the case queues, across continue-as-new. */
+  revision: number;
+  stage: Stage;
+  receivedAt: string;
+  /** The soonest open deadline (an instant), as the case's NextDeadline search attribute. */
+  nextDeadline: string | null;
+  /** How many obligations are missed, as OverdueCount. */
+  missed: number;
+  referringAgency: string | null;
+  /** Sign-in IDs of the reviewers commissioned on the case (§8): they may read it. */
+  reviewerIds: string[];
+  /** The obligations still to be done, soonest first: what "my work" lists. */
+  obligations: Array<{ id: string; status: 'open' | 'missed'; dueAt: string }>;
+  /** The case's time when it queued this summary (ISO instant). */
+  updatedAt: string;
+}
+
+/** The case's summary as it stands; `revision` and `now` are the workflow's. */
+export function caseSummary(state: CaseState, revision: number, now: string): CaseSummary {
+  const obligations = Object.values(state.obligations)
+    .filter((o): o is ObligationState & { status: 'open' | 'missed' } => o.status === 'open' || o.status === 'missed')
+    .map((o) => ({ id: o.id, status: o.status, dueAt: o.deadline.dueAt }))
+    .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.id.localeCompare(b.id));
+  return {
+    caseReference: state.caseReference,
+    rulebookVersion: state.rulebookVersion,
+    revision,
+    stage: state.stage,
+    receivedAt: state.receivedAt,
+    nextDeadline: nextDeadline(state) ?? null,
+    missed: overdueCount(state),
+    referringAgency: state.facts.referringAgency ?? null,
+    reviewerIds: [...(state.facts.reviewerIds ?? [])],
+    obligations,
+    updatedAt: now,
+  };
+}
+
+/** What a summary says, without when it was made: two summaries alike need one write. */
+export function summarySignature(summary: CaseSummary): string {
+  const { revision: _revision, updatedAt: _updatedAt, ...said } = summary;
+  return JSON.stringify(said);
 }

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import { Pool } from 'pg';
 import type { ActionRegisterTables } from './actions';
+import type { CaseSummaryTables } from './case-summary';
 import type { CaseRegisterTables } from './cases';
 import type { CodecAuditTables } from './codec-audit';
 import type { WebSessionTables } from './web-sessions';
@@ -46,7 +47,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables, WebSessionTables {
+export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables, CaseSummaryTables, WebSessionTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }

@@ -6,6 +6,8 @@
 // code that still calls them with a database.
 import type { KeyRing } from '../config/key-ring';
 import type { ActionSnapshot } from '../domain/action-snapshot';
+import type { CaseSummary } from '../domain/case';
+import type { ActionWorkCandidate, CaseWorkCandidate } from '../domain/my-work';
 import {
   actionLog,
   actionRecordStatus,
@@ -16,6 +18,16 @@ import {
   type ExceptionGroup,
   type ExceptionReportFilter,
 } from './actions';
+import {
+  actionWorkFor,
+  caseWorkFor,
+  listCaseSummaries,
+  readCaseSummary,
+  recordCaseSummary,
+  type SummaryListFilter,
+  type SummaryListRow,
+  type WorkQuery,
+} from './case-summary';
 import { caseRegister, type CaseRegister } from './cases';
 import { codecAudit, type CodecAudit } from './codec-audit';
 import { webSessions, type WebSessions } from './web-sessions';
@@ -27,9 +39,10 @@ import { migrateRegister } from './migrate';
 export interface EventRegister {
   /**
    * Records the rows in one transaction, each with the time it was recorded (now(), read at each
-   * row). A row whose key is already there is kept as it is.
+   * row). A row whose key is already there is kept as it is. The case's summary, when given, is
+   * stored in the same transaction if it is newer than the one held (register/case-summary.ts).
    */
-  record(entries: readonly RegisterEntry[], now?: () => Date): Promise<void>;
+  record(entries: readonly RegisterEntry[], now?: () => Date, summary?: CaseSummary): Promise<void>;
   /** A case's rows in the order they happened, their free text opened. */
   read(caseReference: string): Promise<CaseEntry[]>;
 }
@@ -47,6 +60,19 @@ export interface ActionRegister {
   status(caseReference: string, actionId: string): Promise<string | undefined>;
 }
 
+/** The summary of each case (register/case-summary.ts): what the case list and "my work" read. */
+export interface CaseSummaryRegister {
+  /** Stores a summary if it is newer than the one held; whether it did. */
+  record(summary: CaseSummary): Promise<boolean>;
+  /** A page of cases, newest first (see listCaseSummaries). */
+  list(filter: SummaryListFilter): Promise<SummaryListRow[]>;
+  /** The open obligations of cases that fall to a role, soonest due first. */
+  work(query: WorkQuery): Promise<CaseWorkCandidate[]>;
+  /** An agency's open improvement actions, soonest deadline first. */
+  actionWork(query: { agency: string; limit: number }): Promise<ActionWorkCandidate[]>;
+  read(caseReference: string): Promise<Awaited<ReturnType<typeof readCaseSummary>>>;
+}
+
 export interface Register {
   /** The database, for what has no method here (the outbox: activities/outbox.ts; the API's reads). */
   readonly db: RegisterDb;
@@ -54,6 +80,7 @@ export interface Register {
   readonly cases: CaseRegister;
   readonly actions: ActionRegister;
   readonly events: EventRegister;
+  readonly caseSummaries: CaseSummaryRegister;
   /** Who decoded what through the codec server (register/codec-audit.ts). */
   readonly codecAudit: CodecAudit;
   /** The staff pages' sessions and who read which referral form (register/web-sessions.ts). */
@@ -78,11 +105,19 @@ export function registerOf(db: RegisterDb, ring: KeyRing): Register {
     db,
     cases: caseRegister(db, ring),
     events: {
-      record: (entries, now = clock) =>
+      record: (entries, now = clock, summary) =>
         db.transaction().execute(async (tx) => {
           for (const entry of entries) await recordEntry(tx, ring, entry, now());
+          if (summary) await recordCaseSummary(tx, ring, summary);
         }),
       read: (caseReference) => readEntries(db, ring, caseReference),
+    },
+    caseSummaries: {
+      record: (summary) => recordCaseSummary(db, ring, summary),
+      list: (filter) => listCaseSummaries(db, ring, filter),
+      work: (query) => caseWorkFor(db, ring, query),
+      actionWork: (query) => actionWorkFor(db, query),
+      read: (caseReference) => readCaseSummary(db, caseReference),
     },
     actions: {
       record: (entries, snapshot, now = clock) =>

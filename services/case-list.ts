@@ -1,58 +1,32 @@
 // The case list (GET /cases in the JSON API): the cases, newest first, filtered by stage, by whether any deadline
 // is missed, and by the next deadline falling before a date; a page at a time.
 //
-// Read from Temporal's visibility store, through the search attributes each case publishes
-// (workflows/incident.ts publishVisibility: CaseStage, NextDeadline, OverdueCount; never personal
-// data). The visibility query is composed here from values the schema below has already reduced to
-// one of a fixed set (a stage of the procedure's map, true/false) or to an instant we formatted
-// ourselves: nothing a person typed is ever pasted into it.
+// Read from the register: each case keeps its summary there (register/case-summary.ts, written by
+// its workflow at every turn that changes it: stage, next deadline, missed count, who may read it;
+// never personal data), so a page is one indexed query however many cases there are, not one
+// question to each case. The summary follows the case a moment behind it (its register write comes
+// after the change); GET /cases/:ref is the case itself.
 //
-// Who reads what is domain/access.ts (caseReadFor), the same policy as GET /cases/:ref: the roles
-// that read whole cases and operations list every case; a referrer lists their agency's referrals and
-// a reviewer the cases they are commissioned on, each case's facts asked of the case itself; an
-// action owner lists none (403). A page filtered for a referrer or a reviewer may hold fewer than
-// `limit` cases while a next page exists.
-import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
-import { defaultPayloadConverter, type Payload } from '@temporalio/common';
-import { temporal as proto } from '@temporalio/proto';
+// Who reads what is domain/access.ts (caseListFor, caseReadFor), the same policy as GET /cases/:ref:
+// the roles that read whole cases and operations list every case; a referrer lists their agency's
+// referrals and a reviewer the cases they are commissioned on, as conditions of the query (so every
+// page is full), each row checked again with caseReadFor; an action owner lists none (403).
 import { z } from 'zod';
 import { DecryptionError, type KeyRing } from '../config/key-ring';
 import { caseListFor, caseReadFor } from '../domain/access';
 import { londonInstant } from '../domain/calendar';
 import { CASE_REFERENCE_PATTERN, STAGES, type Stage } from '../domain/case';
 import { dateSchema } from '../domain/instants';
-import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT, statusQuery, workflowIdFor } from '../workflows/contract';
+import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from '../workflows/contract';
 import type { Actor } from '../domain/roles';
+import type { Register } from '../register/register';
+import type { SummaryListRow, SummaryScope } from '../register/case-summary';
 import { queryProblems } from './query';
+import { fromRegister } from './register-calls';
 import { Refused } from './refused';
-import type { Bounded } from './temporal-calls';
 
 /** The incident workflow's type, as visibility records it. */
 const INCIDENT_WORKFLOW_TYPE = 'incidentWorkflow';
-/**
- * A keyword or date-time search attribute of a listed execution, as its text (both are JSON
- * strings in the payload; an untyped upsert stores a one-item list). Read with the SDK's public
- * payload converter rather than its internal search-attribute decoder.
- */
-function attributeValue(fields: Record<string, Payload> | null | undefined, name: string): unknown {
-  const payload = fields?.[name];
-  if (!payload) return undefined;
-  const value: unknown = defaultPayloadConverter.fromPayload(payload);
-  return Array.isArray(value) ? (value[0] as unknown) : value;
-}
-
-function attributeText(fields: Record<string, Payload> | null | undefined, name: string): string | undefined {
-  const value = attributeValue(fields, name);
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** An int search attribute (a JSON number). */
-function attributeNumber(fields: Record<string, Payload> | null | undefined, name: string): number | undefined {
-  const value = attributeValue(fields, name);
-  return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
-}
-
-const WORKFLOW_ID_PREFIX = workflowIdFor('');
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -98,13 +72,13 @@ export const caseListItemSchema = () =>
   z.strictObject({
     caseReference: z.string(),
     stage: z.enum(STAGES),
-    /** When the case was opened (its workflow started). */
+    /** When the case was opened (its referral registered). */
     openedAt: z.string(),
     /** The soonest open deadline (an instant), or null when none is open. */
     nextDeadline: z.string().nullable(),
     /** How many deadlines are missed. */
     overdue: z.number().int().min(0),
-    /** Whether the case is still running (false once it has finished). */
+    /** Whether the case is still open (false once it is closed). */
     open: z.boolean(),
   });
 
@@ -126,8 +100,10 @@ export interface CaseListFilter {
 }
 
 /**
- * The visibility query for a filter. Every value in it is checked again here, against the fixed
- * set it must come from or the one format we write, so that no caller can widen it.
+ * The filter as a query of Temporal's visibility store (the search attributes every case still
+ * publishes, for operations in the Temporal UI), which also names the filter a cursor is bound to.
+ * Every value in it is checked again here, against the fixed set it must come from or the one
+ * format we write, so that no caller can widen it.
  */
 export function visibilityQuery(filter: CaseListFilter): string {
   const clauses = [`WorkflowType = '${INCIDENT_WORKFLOW_TYPE}'`];
@@ -146,66 +122,76 @@ export function visibilityQuery(filter: CaseListFilter): string {
 }
 
 /**
- * A cursor is Temporal's page token sealed with the key ring (AES-GCM), bound to the query, the page
- * size and the person it was given to. Temporal's token is plain JSON a caller could alter, and an
- * altered one makes the server fail (not refuse): sealed, an altered or borrowed cursor is refused
- * here before Temporal sees it. Any API process with the same ring reads it; rotation keeps working
- * while the old key stays in the ring.
+ * A cursor is where the page before ended (its last case's opening and reference) sealed with the
+ * key ring (AES-GCM), bound to the filter, the page size and the person it was given to: an
+ * altered, borrowed or foreign cursor does not open, and is refused. Any API process with the same
+ * ring reads it; rotation keeps working while the old key stays in the ring.
  */
 function cursorContext(query: string, limit: number, actorId: string): Buffer {
   return Buffer.from(`case-list-cursor\u0000${query}\u0000${limit}\u0000${actorId}`, 'utf8');
 }
 
-function encodeCursor(ring: KeyRing, context: Buffer, token: Uint8Array): string {
-  const sealed = ring.seal(token, context);
+interface PageEnd {
+  openedAt: string;
+  caseReference: string;
+}
+
+function encodeCursor(ring: KeyRing, context: Buffer, end: PageEnd): string {
+  const sealed = ring.seal(Buffer.from(JSON.stringify([end.openedAt, end.caseReference]), 'utf8'), context);
   return [Buffer.from(sealed.keyId, 'utf8'), sealed.iv, sealed.ciphertext].map((b) => b.toString('base64url')).join('.');
 }
 
-/** Temporal's page token from a cursor, or undefined when it is not one this listing gave this person. */
-function decodeCursor(ring: KeyRing, context: Buffer, cursor: string): Buffer | undefined {
+/** Where the page before ended, or undefined when the cursor is not one this listing gave this person. */
+function decodeCursor(ring: KeyRing, context: Buffer, cursor: string): PageEnd | undefined {
   const parts = cursor.split('.');
   if (parts.length !== 3) return undefined;
   const [keyId, iv, ciphertext] = parts.map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
+  let opened: Buffer;
   try {
-    return ring.open(keyId.toString('utf8'), iv, ciphertext, context);
+    opened = ring.open(keyId.toString('utf8'), iv, ciphertext, context);
   } catch (err) {
     if (err instanceof DecryptionError) return undefined;
     throw err;
   }
+  let end: unknown;
+  try {
+    end = JSON.parse(opened.toString('utf8'));
+  } catch {
+    // Sealed for this listing by the code before the register's summary (a Temporal page token).
+    return undefined;
+  }
+  if (!Array.isArray(end) || end.length !== 2) return undefined;
+  const [openedAt, caseReference] = end as unknown[];
+  if (typeof openedAt !== 'string' || typeof caseReference !== 'string' || !CASE_REFERENCE_PATTERN.test(caseReference)) return undefined;
+  if (Number.isNaN(Date.parse(openedAt)) || new Date(openedAt).toISOString() !== openedAt) return undefined;
+  return { openedAt, caseReference };
 }
 
 export interface CaseListDependencies {
-  temporal: Client;
+  /** The register, where each case keeps its summary. */
+  register: Register;
   /** Seals the cursors (see encodeCursor). */
   ring: KeyRing;
-  /** Every Temporal call bounded. */
-  bounded: Bounded;
 }
 
-/** Cases a referrer's or reviewer's page asks about at once (each a query to its case). */
-const FACT_CHECKS_AT_ONCE = 10;
+/**
+ * The cases a person's listing may hold, as a condition of the register's query, for what
+ * caseReadFor lets them read: a referrer their agency's referrals (§5.7), a reviewer the cases they
+ * are commissioned on (§8). Each row is checked again with caseReadFor itself.
+ */
+export function summaryScopeFor(actor: Actor): SummaryScope {
+  switch (actor.role) {
+    case 'referrer':
+      return { referringAgency: actor.agency };
+    case 'reviewer':
+      return { reviewerId: actor.id };
+    default:
+      return { all: true };
+  }
+}
 
-/** One execution as the listing shows it, or none when it is not a case of ours. */
-function listItemOf(execution: proto.api.workflow.v1.IWorkflowExecutionInfo): CaseListItem[] {
-  const workflowId = execution.execution?.workflowId ?? '';
-  const caseReference = workflowId.slice(WORKFLOW_ID_PREFIX.length);
-  if (!workflowId.startsWith(WORKFLOW_ID_PREFIX) || !CASE_REFERENCE_PATTERN.test(caseReference)) return [];
-  const fields = execution.searchAttributes?.indexedFields;
-  const stage = attributeText(fields, CASE_STAGE.name);
-  if (stage === undefined || !(STAGES as readonly string[]).includes(stage)) return [];
-  const nextText = attributeText(fields, NEXT_DEADLINE.name);
-  const next = nextText !== undefined && Number.isFinite(Date.parse(nextText)) ? new Date(nextText) : undefined;
-  const seconds = Number(execution.startTime?.seconds ?? 0);
-  return [
-    {
-      caseReference,
-      stage: stage as Stage,
-      openedAt: new Date(seconds * 1000 + Math.floor((execution.startTime?.nanos ?? 0) / 1e6)).toISOString(),
-      nextDeadline: next ? next.toISOString() : null,
-      overdue: attributeNumber(fields, OVERDUE_COUNT.name) ?? 0,
-      open: execution.status === proto.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
-    },
-  ];
+function listItemOf(row: SummaryListRow): CaseListItem {
+  return { caseReference: row.caseReference, stage: row.stage, openedAt: row.openedAt, nextDeadline: row.nextDeadline, overdue: row.missed, open: !row.closed };
 }
 
 export interface CasePage {
@@ -215,30 +201,6 @@ export interface CasePage {
 }
 
 export function caseListService(deps: CaseListDependencies) {
-  const namespace = deps.temporal.options.namespace;
-
-  /** The cases of a page the person may read, asked of each case (referrers and reviewers). */
-  async function readable(actor: Actor, items: CaseListItem[]): Promise<CaseListItem[]> {
-    const kept: CaseListItem[] = [];
-    for (let i = 0; i < items.length; i += FACT_CHECKS_AT_ONCE) {
-      const chunk = items.slice(i, i + FACT_CHECKS_AT_ONCE);
-      const allowed = await Promise.all(
-        chunk.map(async (item) => {
-          try {
-            const state = await deps.bounded(() => deps.temporal.workflow.getHandle(workflowIdFor(item.caseReference)).query(statusQuery));
-            return !('refuse' in caseReadFor(actor, state.facts));
-          } catch (err) {
-            // Gone between the listing and the question (past retention): not listed.
-            if (err instanceof WorkflowNotFoundError) return false;
-            throw err;
-          }
-        }),
-      );
-      kept.push(...chunk.filter((_, j) => allowed[j]));
-    }
-    return kept;
-  }
-
   return {
     /** A page of the cases this person may list, filtered by the query (its parameters as sent). */
     async listCases(actor: Actor, given: unknown): Promise<CasePage> {
@@ -247,31 +209,25 @@ export function caseListService(deps: CaseListDependencies) {
       const parsed = QUERY.safeParse(given);
       if (!parsed.success) throw new Refused(422, 'InvalidQuery', 'The query is not valid', queryProblems(parsed.error, EXPECTED));
       const q = parsed.data;
-      const query = visibilityQuery({
+      const filter: CaseListFilter = {
         status: q.status ?? 'open',
         ...(q.stage !== undefined ? { stage: q.stage } : {}),
         ...(q.overdue !== undefined ? { overdue: q.overdue === 'true' } : {}),
         ...(q.dueBefore !== undefined ? { dueBefore: londonInstant(q.dueBefore, '00:00') } : {}),
-      });
+      };
       const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-      const context = cursorContext(query, limit, actor.id);
-      const token = q.cursor === undefined ? undefined : decodeCursor(deps.ring, context, q.cursor);
-      const badCursor = () => new Refused(422, 'InvalidQuery', 'The query is not valid', [{ path: 'cursor', message: EXPECTED.cursor }]);
-      if (q.cursor !== undefined && !token) throw badCursor();
-      let page;
-      try {
-        page = await deps.bounded(() =>
-          deps.temporal.workflowService.listWorkflowExecutions({ namespace, query, pageSize: limit, ...(token ? { nextPageToken: token } : {}) }),
-        );
-      } catch (err) {
-        // A token of ours Temporal no longer reads (from before a server upgrade).
-        if (token && isGrpcServiceError(err) && err.code === 3) throw badCursor();
-        throw err;
+      const context = cursorContext(visibilityQuery(filter), limit, actor.id);
+      const after = q.cursor === undefined ? undefined : decodeCursor(deps.ring, context, q.cursor);
+      if (q.cursor !== undefined && !after) {
+        throw new Refused(422, 'InvalidQuery', 'The query is not valid', [{ path: 'cursor', message: EXPECTED.cursor }]);
       }
-      const items = (page.executions ?? []).flatMap(listItemOf);
-      const cases = listing.scope === 'all' ? items : await readable(actor, items);
-      const nextToken = page.nextPageToken && page.nextPageToken.length > 0 ? page.nextPageToken : undefined;
-      return { cases, nextCursor: nextToken ? encodeCursor(deps.ring, context, nextToken) : null };
+      const scope: SummaryScope = listing.scope === 'all' ? { all: true } : summaryScopeFor(actor);
+      // One more than the page: whether a next page exists.
+      const rows = await fromRegister(() => deps.register.caseSummaries.list({ ...filter, scope, limit: limit + 1, ...(after ? { after } : {}) }));
+      const page = rows.slice(0, limit);
+      const readable = listing.scope === 'all' ? page : page.filter((r) => !('refuse' in caseReadFor(actor, { ...(r.referringAgency !== null ? { referringAgency: r.referringAgency } : {}), reviewerIds: r.reviewerIds })));
+      const last = page.at(-1);
+      return { cases: readable.map(listItemOf), nextCursor: rows.length > limit && last ? encodeCursor(deps.ring, context, last) : null };
     },
   };
 }

@@ -10,6 +10,7 @@ import { actionService } from './actions';
 import { caseListService } from './case-list';
 import { caseService } from './cases';
 import { healthCheck } from './health';
+import { myWorkService } from './my-work';
 import { boundedCalls } from './temporal-calls';
 
 export interface ServiceDependencies {
@@ -37,7 +38,9 @@ export function createServices(deps: ServiceDependencies) {
   return {
     cases: caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }),
     actions: actionService(base),
-    caseList: caseListService({ temporal: deps.temporal, ring: deps.ring, bounded }),
+    caseList: caseListService({ register, ring: deps.ring }),
+    /** `myWork(actor, { limit })`: what falls to the person or their role (services/my-work.ts). */
+    myWork: myWorkService({ register, now, rulebookVersion: deps.rulebookVersion }),
     actionLog: actionLogService({ register, now }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };

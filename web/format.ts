@@ -2,6 +2,8 @@
 // "Wednesday 30 December 2026", "11:59pm on Wednesday 30 December 2026", "9am", "midday".
 // Every deadline ends at 23:59:59.999 London time (domain/calendar.ts endOfLondonDay), which reads
 // as 11:59pm: the style guide's "midnight" would leave a reader unsure which day is meant.
+import { ROLE_NAMES, type Role } from '../domain/roles';
+
 const LONDON = 'Europe/London';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { timeZone: LONDON, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
@@ -40,4 +42,9 @@ export function govukDateTime(value: string | undefined | null): string {
 /** "1 working day", "3 working days". */
 export function workingDays(n: number): string {
   return `${n} working day${n === 1 ? '' : 's'}`;
+}
+
+/** A role in words, without the code the API's messages add: "the Business Unit". */
+export function roleWords(role: Role): string {
+  return ROLE_NAMES[role].replace(/ \([a-z-]+\)$/, '');
 }

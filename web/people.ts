@@ -2,7 +2,8 @@
 // services apply; a link left out is a convenience, the service still refuses on its own).
 import type { NextFunction, Request, Response } from 'express';
 import { actionReadFor, caseListFor } from '../domain/access';
-import { ROLE_NAMES, type Actor } from '../domain/roles';
+import type { Actor } from '../domain/roles';
+import { roleWords } from './format';
 import { safeReturnTo } from './requests';
 
 export function personOf(res: Response): Actor {
@@ -13,7 +14,7 @@ export function personOf(res: Response): Actor {
 export function personLocals(req: Request, res: Response, next: NextFunction): void {
   const person = req.session?.person;
   if (person) {
-    res.locals.person = { ...person, roleName: ROLE_NAMES[person.role] };
+    res.locals.person = { ...person, roleName: roleWords(person.role) };
     res.locals.navigation = navigationFor(person, req.path);
   }
   next();

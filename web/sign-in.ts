@@ -6,7 +6,8 @@
 // Either way the session's ID is rotated at sign-in, and sign-out ends the session on the server.
 import express, { type Request, type Response } from 'express';
 import type { Users } from '../config';
-import { ROLE_NAMES, type Actor } from '../domain/roles';
+import type { Actor } from '../domain/roles';
+import { roleWords } from './format';
 import type { PeopleSignInConfig } from '../config';
 import { PeopleSignInRefused, PeopleSignInUnavailable, peopleSignIn, type PeopleSignIn } from './oidc-sign-in';
 import { endSession, signInSession } from './session';
@@ -56,7 +57,7 @@ export function signInRoutes(option: PeopleSignInOption, now: () => Date): expre
     const flash = req.session.flash;
     delete req.session.flash;
     if (option.kind === 'development') {
-      const people = option.users.users.map((u) => ({ id: u.id, roleName: ROLE_NAMES[u.role], agency: u.agency }));
+      const people = option.users.users.map((u) => ({ id: u.id, roleName: roleWords(u.role), agency: u.agency }));
       return res.render('pages/sign-in-development', { pageTitle: 'Sign in', people, flash });
     }
     if (option.kind === 'none') {
@@ -101,7 +102,7 @@ export function signInRoutes(option: PeopleSignInOption, now: () => Date): expre
     const chosen = (req.body as Record<string, unknown>).person;
     const user = option.users.users.find((u) => u.id === chosen);
     if (!user) {
-      const people = option.users.users.map((u) => ({ id: u.id, roleName: ROLE_NAMES[u.role], agency: u.agency }));
+      const people = option.users.users.map((u) => ({ id: u.id, roleName: roleWords(u.role), agency: u.agency }));
       return res.status(422).render('pages/sign-in-development', { pageTitle: 'Sign in', errorTitle: true, people, error: 'Select who to sign in as' });
     }
     await signInSession(req, { id: user.id, role: user.role, agency: user.agency }, now());

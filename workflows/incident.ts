@@ -17,7 +17,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { caseMark, caseStatus, decisionResult, nextDeadline, nextWakeAt, overdueCount, type CaseState, type CaseStatus, type DecisionResult } from '../domain/case';
+import { caseMark, caseStatus, caseSummary, decisionResult, nextDeadline, nextWakeAt, overdueCount, summarySignature, type CaseState, type CaseStatus, type DecisionResult } from '../domain/case';
+import type { OutcomeRecord } from '../domain/obligations';
 import { checkDecision, DECISION_NAMES, scopeRefusal, type DecisionName } from '../domain/decisions';
 import type { ActionOpening } from '../domain/action';
 import { actionWorkflowId } from '../domain/action-snapshot';
@@ -26,7 +27,7 @@ import { record } from '../domain/obligations';
 import type { Deadline } from '../domain/case';
 import { carryOutOutbox, changeLock, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
-import { COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, REVIEWER_ID_REQUIRED } from './patches';
+import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, REVIEWER_ID_REQUIRED } from './patches';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, caseOpenedUpdate, decisionUpdate, statusQuery, type ActionInput, type IncidentInput } from './contract';
 
@@ -64,15 +65,17 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   registerDecisions(state, DECISION_NAMES, decisionUpdate, lock, caseDecisions(state, wakeForActions, () => actions.toStart().length === 0));
 
   const fromMainLoop = patched(COMMANDS_FROM_MAIN_LOOP);
-  const outbox = caseOutbox(state, fromMainLoop, () => revision++);
+  const summaries = caseSummaries(state);
+  const outbox = caseOutbox(state, fromMainLoop, () => revision++, summaries);
   // ---- Improvement actions (§16.2): each tells the case when it is completed or withdrawn.
   setHandler(actionSettledSignal, ({ actionId, status }) => {
     if (applyActionSettled(state, actionId, status, nowIso())) revision++;
   });
   const actions = actionStarts(state, () => revision++);
   if (!fromMainLoop) void actions.loop();
-  /** What the main loop issues first on every turn, on the newer cases. */
+  /** What the main loop issues first on every turn: the case's summary if it says something new; on the newer cases, the outbox and the actions. */
   function issueQueuedCommands(): void {
+    summaries.queue();
     if (!fromMainLoop) return;
     outbox.dispatch();
     actions.startNext();
@@ -137,11 +140,44 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
  * an order the state alone decides, so a worker that replays the case without it cached issues
  * them in the order the history has them.
  */
-function caseOutbox(state: CaseState, fromMainLoop: boolean, changed: () => void): { dispatch(): void; idle(): boolean } {
-  const activities = { write: recordOutcomes, sendNotice };
+function caseOutbox(state: CaseState, fromMainLoop: boolean, changed: () => void, summaries: CaseSummaries): { dispatch(): void; idle(): boolean } {
+  const activities = { write: summaries.write, waiting: summaries.waiting, sendNotice };
   if (fromMainLoop) return outboxDispatcher(state, activities, changed, nowIso);
   const loops = carryOutOutbox(state, activities, changed, nowIso);
   return { dispatch: () => undefined, idle: loops.idle };
+}
+
+type CaseSummaries = ReturnType<typeof caseSummaries>;
+
+/**
+ * The case's summary in the register, for the case list and "my work" (CASE_SUMMARY_IN_REGISTER).
+ * `queue` runs once per turn of the main loop: a summary that says something new replaces the one
+ * waiting, with the next revision. The outbox's register write carries the waiting one (`write`);
+ * it stays in the state until written, so a run that continues as new writes it.
+ */
+function caseSummaries(state: CaseState) {
+  let inRegister = false;
+  return {
+    queue(): void {
+      // Asked each turn until it holds: a case running when this was deployed takes it from its next turn.
+      if (!inRegister) inRegister = patched(CASE_SUMMARY_IN_REGISTER);
+      if (!inRegister) return;
+      const kept = (state.summary ??= { revision: 0, signature: '' });
+      const next = caseSummary(state, kept.revision + 1, nowIso());
+      const signature = summarySignature(next);
+      if (signature === kept.signature) return;
+      state.summary = { revision: next.revision, signature, queued: next };
+    },
+    waiting: (): boolean => state.summary?.queued !== undefined,
+    /** The rows as before; with the waiting summary, if any, in the same call. */
+    write(records: OutcomeRecord[]): Promise<void> {
+      const summary = state.summary?.queued;
+      if (!summary) return recordOutcomes(records);
+      return recordOutcomes(records, summary).then(() => {
+        if (state.summary?.queued?.revision === summary.revision) delete state.summary.queued;
+      });
+    },
+  };
 }
 
 /** A case's decisions: the rules of domain/decisions.ts, applied by domain/incident.ts. */

@@ -120,6 +120,12 @@ export interface OutboxActivities {
   /** Writes a batch of rows (and whatever the workflow adds to the batch) in one transaction. */
   write(records: OutcomeRecord[]): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
+  /**
+   * Whether the workflow has something for the register besides the rows (the case's summary,
+   * which `write` adds to its batch): then `write` is called even with no row queued, and the
+   * outbox is not idle until it has been.
+   */
+  waiting?: () => boolean;
 }
 
 /** The activity's input for a queued notice: the reference, the deadline, never personal data. */
@@ -156,9 +162,10 @@ export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, cha
   const ref = ledger.caseReference;
   let recording = false;
   let sending = false;
+  const waiting = () => activities.waiting?.() ?? false;
   async function recordLoop(): Promise<void> {
     for (;;) {
-      await condition(() => ledger.outbox.records.length > 0);
+      await condition(() => ledger.outbox.records.length > 0 || waiting());
       recording = true;
       const batch = ledger.outbox.records.slice(0, RECORDS_PER_BATCH);
       await activities.write(batch);
@@ -186,7 +193,7 @@ export function carryOutOutbox(ledger: Ledger, activities: OutboxActivities, cha
   }
   void recordLoop();
   void sendLoop();
-  return { idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+  return { idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending && !waiting() };
 }
 
 /**
@@ -200,8 +207,9 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
   const ref = ledger.caseReference;
   let recording = false;
   let sending = false;
+  const waiting = () => activities.waiting?.() ?? false;
   function dispatch(): void {
-    if (!recording && ledger.outbox.records.length > 0) {
+    if (!recording && (ledger.outbox.records.length > 0 || waiting())) {
       recording = true;
       const batch = ledger.outbox.records.slice(0, RECORDS_PER_BATCH);
       void activities.write(batch).then(() => {
@@ -231,7 +239,7 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
         });
     }
   }
-  return { dispatch, idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending };
+  return { dispatch, idle: () => ledger.outbox.records.length === 0 && ledger.outbox.notices.length === 0 && !recording && !sending && !waiting() };
 }
 
 /**

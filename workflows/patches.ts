@@ -16,6 +16,12 @@
 //     same query, with that release's time), the deprecatePatch call goes too.
 //
 // An improvement action's workflow (workflows/action.ts) has no patches yet.
+//
+// Most IDs are asked once per run, when it starts. CASE_SUMMARY_IN_REGISTER is asked on every turn
+// of the main loop until it holds: a case already running when the release is deployed takes the
+// newer path from its first turn on the new code (its history then has the marker from that turn
+// on). Its removal follows the same two steps: a run started before the deployment may have turns
+// recorded without it.
 
 /**
  * §5.2: at the referral the Business Unit and the SSP are told by when the national notification
@@ -48,3 +54,14 @@ export const DECISIONS_WITHIN_READ_SCOPE = 'decisions-within-read-scope';
  * paths have its marker. Histories that commission a reviewer without it: v2, v3, v4.
  */
 export const REVIEWER_ID_REQUIRED = 'reviewer-id-required';
+
+/**
+ * The case keeps its summary in the register (domain/case.ts CaseSummary, register/case-summary.ts):
+ * on each turn whose summary says something new (stage, deadlines, missed count, readers), the case
+ * queues it, and its next register write carries it (the same recordOutcomes activity, usually with
+ * the turn's rows; one more call only when a summary waits with no row). The case list and "my work"
+ * read it instead of asking each case. Turns recorded before it queued nothing. Asked on every turn
+ * until it holds, so running cases take it from their next turn. Histories without its marker: v2,
+ * v3, v4, v5.
+ */
+export const CASE_SUMMARY_IN_REGISTER = 'case-summary-in-register';

@@ -197,7 +197,7 @@ function caseOperations(today: string, readErrors: Record<number, ResponseSpec>,
       operationId: 'listCases',
       summary: 'The cases, newest first, a page at a time',
       description:
-        'Roles that read whole cases and `operations` list every case; a `referrer` their agency\'s referrals; a `reviewer` the cases they are commissioned on (such a page may hold fewer than `limit` cases while a next page exists).',
+        'Roles that read whole cases and `operations` list every case; a `referrer` their agency\'s referrals; a `reviewer` the cases they are commissioned on. Read from each case\'s summary in the register, which follows the case a moment behind it.',
       tags: ['Cases'],
       query: documentedRequest(caseListQuerySchema(), { limit: { type: 'string', pattern: pageSizePattern(MAX_PAGE_SIZE), description: `A whole number from 1 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE})` } }),
       responses: {

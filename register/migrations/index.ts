@@ -3,9 +3,11 @@
 // compiled to dist/. A new migration is a new file, 0002_..., added below (docs/DEVELOPMENT.md).
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_register';
+import * as m0002 from './0002_case_summary';
 import * as m0003 from './0003_web_session';
 
 export const REGISTER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_register': m0001,
+  '0002_case_summary': m0002,
   '0003_web_session': m0003,
 };

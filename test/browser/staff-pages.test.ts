@@ -196,6 +196,22 @@ test('my work: the Business Unit, the SSP and an action owner each see what fall
   await owner.context.close();
 });
 
+test('a link in an email opens its page: signed out, the browser signs in first and then lands on the case', async () => {
+  const mail = await stack.smtp.waitFor((m) => m.subject.startsWith(`[${otherRef}]`) && /\/cases\//.test(m.text));
+  const link = new URL(/https?:\/\/\S+\/cases\/\S+/.exec(mail.text)![0]);
+  expect(link.pathname).toBe(`/cases/${otherRef}`);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // The same path on this server (the worker's emails name the partnership's public address).
+  await page.goto(`${base}${link.pathname}`);
+  expect(new URL(page.url()).pathname).toBe('/sign-in');
+  await page.getByLabel(person('business-unit').id, { exact: true }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/cases/${otherRef}`);
+  await expect(page.locator('h1').innerText()).resolves.toBe(otherRef);
+  await context.close();
+});
+
 test('a reviewer sees only the case they are commissioned on', async () => {
   const { context, page } = await signedIn('reviewer');
   await page.goto(`${base}/cases`);

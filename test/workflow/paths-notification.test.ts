@@ -5,6 +5,7 @@
 // written out), never taken from the code's output.
 import type { CaseStatus } from '../../domain/case';
 import { statusQuery } from '../../workflows/contract';
+import { summaryWhen, workOf } from '../helpers/case-summary';
 import { closeAndComplete, MET_AT_SSP_DECISION, openCase, sspDecides, today, type PathCase } from '../helpers/drive';
 import { endOfDay, londonDate, monthsAfter, workingDaysAfter, workingDaysBefore } from '../helpers/expected-dates';
 import { actors, decide, expectRefused, mailsFor, refusal, resultOf, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
@@ -225,6 +226,9 @@ test('LCSPR published: notified, Rapid Review within target, review, report to t
   await keepPublishedThenClose(h, c);
   const final = await resultOf(h, c.handle);
   expect(final.stage).toBe('closed');
+  // The register's summary closed with it, keeping who reviewed it; nothing falls to anyone now.
+  expect(await summaryWhen(h.register, c.ref, (x) => x.closed)).toMatchObject({ stage: 'closed', missed: 0, nextDeadline: null, reviewerIds: [actors.reviewer.id], obligations: [] });
+  expect(await workOf(h.register, c.ref)).toEqual([]);
   // The whole case's history, as a count with a margin, so that growth is noticed (issue 9, item 6).
   const events = (await c.handle.fetchHistory()).events?.length ?? 0;
   console.info(`LCSPR published, closed: ${events} history events`);

@@ -2,6 +2,9 @@
 // deadlines crossed with env.sleep, emails received over real SMTP, the register in SQLite.
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
+import { agencyDigests } from '../../register/case-summary';
+import { summaryWhen, workOf } from '../helpers/case-summary';
+import { TEST_KEY_RING } from '../helpers/keys';
 import { actors, decide, mailsFor, refusalOf, skipPast, startCase, startHarness, type Harness } from '../helpers/harness';
 
 let h: Harness;
@@ -41,11 +44,17 @@ test('informed in time: receipt email names the deadline, no escalation follows'
   expect((await h.cases.caseEntries(ref)).filter((e) => e.kind === 'obligation-missed' && e.obligationId === 'ssp-informed')).toHaveLength(0);
 });
 
-test('missed: reminders then an escalation by email, recorded as missed, then met late', async () => {
+test('missed: reminders then an escalation by email, recorded as missed, then met late; the case summary follows', async () => {
   const { handle, ref, status } = await startCase(h);
   const informed = status.obligations['ssp-informed']!;
   const pendingReminders = informed.deadline.reminders.filter((r) => !informed.remindersDone.includes(r));
   expect(pendingReminders.length).toBeGreaterThan(0);
+  // The register's summary of the case (the case list, "my work"): its stage, its soonest deadline, nothing missed.
+  const opened = await summaryWhen(h.register, ref, () => true);
+  expect(opened).toMatchObject({ stage: 'referral-received', missed: 0, nextDeadline: informed.deadline.dueAt, closed: false, reviewerIds: [] });
+  // The referring agency (from the form here) only as its keyed digest, under the current key.
+  expect(opened.referrerAgencyDigest).toBe(agencyDigests(TEST_KEY_RING, validReferralForm().referrer.organisation)[0]);
+  expect(opened.obligations.find((o) => o.id === 'ssp-informed')).toEqual({ id: 'ssp-informed', status: 'open', owner: 'business-unit', dueAt: informed.deadline.dueAt, dueDate: informed.deadline.dueDate });
 
   await skipPast(h, informed.deadline.dueAt);
   const escalation = await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] MISSED - Business Unit informs`));
@@ -56,9 +65,18 @@ test('missed: reminders then an escalation by email, recorded as missed, then me
   const missed = await handle.query(statusQuery);
   expect(missed.obligations['ssp-informed']!.status).toBe('missed');
   expect(missed.missed.map((o) => o.id)).toContain('ssp-informed');
+  // The deadline passed: the summary counts it missed, and the Business Unit's work shows it so.
+  const overdue = await summaryWhen(h.register, ref, (s) => s.missed === 1);
+  expect(overdue.revision).toBeGreaterThan(opened.revision);
+  expect(await workOf(h.register, ref)).toContainEqual(['ssp-informed', 'business-unit', 'missed']);
 
   const late = await decide(handle, 'ssp-informed', actors.businessUnit);
   expect(late.obligations['ssp-informed']!.status).toBe('met-late');
+  // Met late: the next stage, nothing missed, and it has left the Business Unit's work.
+  const after = await summaryWhen(h.register, ref, (s) => s.stage === 'awaiting-ssp-decision');
+  expect(after).toMatchObject({ missed: 0, stage: 'awaiting-ssp-decision' });
+  expect((await workOf(h.register, ref)).filter(([id]) => id === 'ssp-informed')).toEqual([]);
+  expect(await workOf(h.register, ref)).toContainEqual(['ssp-decision', 'ssp', 'open']);
   const entries = (await h.cases.caseEntries(ref)).filter((e) => e.obligationId === 'ssp-informed');
   expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['reminder-sent', 'obligation-missed', 'escalation-sent', 'obligation-met-late']));
 });

@@ -6,12 +6,12 @@ import { STAGE_NAMES, type CaseStatus, type ObligationView } from '../../domain/
 import { decisionRule, isDecisionName } from '../../domain/decisions';
 import { namedFields } from '../../domain/fields';
 import { obligationRule } from '../../domain/rulebook';
-import { ROLE_NAMES, type Actor } from '../../domain/roles';
+import type { Actor } from '../../domain/roles';
 import { rulebook as rulebookFor } from '../../domain/rulebook';
 import type { Services } from '../../services';
 import { actionIdOf } from '../../services/actions';
 import { caseReferenceOf } from '../../services/cases';
-import { govukDate, govukDateTime, workingDays } from '../format';
+import { govukDate, govukDateTime, roleWords, workingDays } from '../format';
 import { personOf } from '../people';
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
@@ -43,7 +43,7 @@ function outcomeWords(o: ObligationView): string {
     case 'broken':
       return 'Broken before its period ended';
     default:
-      return 'Open';
+      return '';
   }
 }
 
@@ -60,7 +60,7 @@ function obligationRows(status: CaseStatus) {
   return all.map((o) => ({
     id: o.id,
     obligation: o.obligation,
-    owner: ROLE_NAMES[rulebook.obligations[o.id]?.owner ?? 'business-unit'],
+    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     tag: statusTag(o.status),
     outcome: outcomeWords(o),
@@ -74,17 +74,37 @@ function waitingFor(status: CaseStatus) {
   const rulebook = rulebookFor(status.rulebookVersion);
   return [...status.missed, ...status.open].map((o) => ({
     obligation: o.obligation,
-    owner: ROLE_NAMES[rulebook.obligations[o.id]?.owner ?? 'business-unit'],
+    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     missed: o.status === 'missed',
   }));
 }
 
+/** What a timeline entry records, in words: the decision's name, or what happened to which step. */
+function timelineWords(kind: string, obligation: string | undefined): string {
+  const step = obligation ? `: ${obligation}` : '';
+  if (kind.startsWith('decision:')) return `Decision recorded: ${kind.slice('decision:'.length)}`;
+  const words: Record<string, string> = {
+    'deadline-set': 'Deadline set',
+    'deadline-recomputed': 'Deadline counted again',
+    'obligation-met': 'Met',
+    'obligation-met-late': 'Met late',
+    'obligation-missed': 'Missed and escalated',
+    'obligation-rejudged': 'Judged again',
+    'target-passed': 'Target passed',
+    'referral-received': 'Referral received',
+    'case-closed': 'Case closed',
+  };
+  if (words[kind]) return `${words[kind]}${step}`;
+  if (kind.endsWith('-sent')) return `Email sent (${kind.slice(0, -'-sent'.length).replace(/-/g, ' ')})${step}`;
+  return `${kind.replace(/-/g, ' ')}${step}`;
+}
+
 function timelineRows(status: CaseStatus) {
   return status.timeline.map((t) => ({
     at: govukDateTime(t.at),
-    what: t.kind,
-    who: t.actor ? `${t.actor.id} (${ROLE_NAMES[t.actor.role]})` : 'The system',
+    what: timelineWords(t.kind, t.obligationId ? status.obligations[t.obligationId]?.deadline.obligation : undefined),
+    who: t.actor ? `${t.actor.id} (${roleWords(t.actor.role)})` : 'The system',
     rationale: t.rationale,
   }));
 }
