@@ -7,12 +7,9 @@
 // not this browser's, a code used twice or under another PKCE verifier, and an account without a
 // known role sign in no one.
 import { createHash } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { type ClientMetadata } from 'oidc-provider';
-import type { Role } from '../../domain/roles';
+import { createServer } from 'node:http';
 import { PeopleSignInRefused, PeopleSignInUnavailable, peopleSignIn, type PeopleSignIn, type PeopleSignInConfig, type PeopleSignInRefusal, type PendingSignIn } from '../../web/oidc-sign-in';
+import { listenOnFreePort as listen, startTestProvider, type ProviderAccount } from '../helpers/oidc-provider';
 
 /** The pages' redirect URI: never fetched (nothing listens on port 9), only read from the provider's Location. */
 const REDIRECT_URI = 'http://127.0.0.1:9/sign-in/return';
@@ -21,79 +18,20 @@ const CLIENT_ID = 'ssi-staff-pages';
 const CLIENT_SECRET = 'staff-pages-secret-0123456789abcdef0123';
 const PUBLIC_CLIENT_ID = 'ssi-staff-pages-public';
 
-interface Account {
-  id: string;
-  /** The role claim as the directory holds it (for some, none or not a role at all). */
-  role?: Role | string;
-  agency: string;
-}
-
-const ACCOUNTS: Account[] = [
+const ACCOUNTS: ProviderAccount[] = [
   { id: 'bu-person', role: 'business-unit', agency: 'Safeguarding Partnership Business Unit' },
   { id: 'ssp-person', role: 'ssp', agency: 'Local Authority' },
   { id: 'no-role-person', agency: 'Local Authority' },
   { id: 'superuser-person', role: 'superuser', agency: 'Nowhere' },
 ];
 
-async function listen(server: Server): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return (server.address() as AddressInfo).port;
-}
-
 /**
- * An OpenID provider on a free port: ES256 keys, the code flow with PKCE required, its development
- * login form (any account name signs in as that account), the role and agency claims in the ID
- * token under a scope of their own (`ssi`), as the partnership's directory would release them.
+ * The provider (test/helpers/oidc-provider.ts): the pages registered twice, as a confidential
+ * client (a secret) and a public one (PKCE alone).
  */
-async function startProvider(): Promise<{ issuer: string; close(): Promise<void> }> {
-  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid: 'people-key-1', alg: 'ES256', use: 'sig' };
-  const server = createServer();
-  const sockets = new Set<Socket>();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.once('close', () => sockets.delete(s));
-  });
-  const issuer = `http://127.0.0.1:${await listen(server)}`;
-  const byId = new Map(ACCOUNTS.map((a) => [a.id, a]));
-  const pagesClient: Omit<ClientMetadata, 'client_id'> = {
-    redirect_uris: [REDIRECT_URI],
-    post_logout_redirect_uris: [POST_LOGOUT_URI],
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    id_token_signed_response_alg: 'ES256',
-  };
-  const provider = new Provider(issuer, {
-    clients: [
-      { ...pagesClient, client_id: CLIENT_ID, client_secret: CLIENT_SECRET, token_endpoint_auth_method: 'client_secret_basic' },
-      { ...pagesClient, client_id: PUBLIC_CLIENT_ID, token_endpoint_auth_method: 'none' },
-    ],
-    jwks: { keys: [privateJwk] },
-    cookies: { keys: ['people-sign-in-test-cookie-key'] },
-    claims: { openid: ['sub'], ssi: ['ssi_role', 'ssi_agency'] },
-    // The scope's claims in the ID token itself (not only at the userinfo endpoint).
-    conformIdTokenClaims: false,
-    pkce: { required: () => true },
-    // Short lives, set (the provider otherwise notes each default it falls back to).
-    ttl: { AccessToken: 300, AuthorizationCode: 60, Grant: 600, IdToken: 300, Interaction: 600, Session: 600 },
-    features: { devInteractions: { enabled: true } },
-    findAccount: (_ctx, id) => {
-      const account = byId.get(id);
-      if (!account) return undefined;
-      return { accountId: id, claims: () => ({ sub: id, ...(account.role ? { ssi_role: account.role } : {}), ssi_agency: account.agency }) };
-    },
-  });
-  server.on('request', provider.callback());
-  return {
-    issuer,
-    async close() {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+function startProvider() {
+  const redirects = { redirectUris: [REDIRECT_URI], postLogoutRedirectUris: [POST_LOGOUT_URI] };
+  return startTestProvider(ACCOUNTS, [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, ...redirects }, { clientId: PUBLIC_CLIENT_ID, ...redirects }]);
 }
 
 /** A browser's cookies, as far as the provider needs them (name and value; gone when expired). */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 const ROOT = path.resolve(__dirname, '../..');
-const PRODUCTION = ['api', 'activities', 'config', 'domain', 'register', 'scripts', 'services', 'workers', 'workflows'];
+const PRODUCTION = ['api', 'activities', 'config', 'domain', 'register', 'scripts', 'services', 'web', 'workers', 'workflows'];
 /** Data, not logic: the decision table and the referral form's fields. */
 const DATA_TABLES = ['domain/decision-table.ts', 'domain/referral-form.ts'];
 const MAX_FILE_LINES = 500;
@@ -34,15 +34,32 @@ function importsOf(file: string): string[] {
 test('the walk reads the code (a walk that found nothing would pass everything below)', () => {
   expect(files.length).toBeGreaterThan(80);
   expect(importsOf('api/app.ts')).toContain('services');
+  expect(files).toContain('web/pages/case-pages.ts');
 });
 
+/** Where `from`'s files import any of `banned` (a room, or one module in it), but the `allowed` modules. */
+const crossing = (from: string, banned: string[], allowed: string[] = []) =>
+  files
+    .filter((f) => f.startsWith(`${from}/`))
+    .flatMap((f) => importsOf(f).filter((i) => !allowed.includes(i) && banned.some((b) => i === b || i.startsWith(`${b}/`))).map((i) => `${f} -> ${i}`));
+
 test('the imports run one way: the API and the case service never reach into the worker or its activities; the domain stands alone', () => {
-  const crossing = (from: string, banned: string[]) =>
-    files.filter((f) => f.startsWith(`${from}/`)).flatMap((f) => importsOf(f).filter((i) => banned.some((b) => i === b || i.startsWith(`${b}/`))).map((i) => `${f} -> ${i}`));
   expect(crossing('api', ['activities', 'workers'])).toEqual([]);
-  expect(crossing('services', ['api', 'activities', 'workers'])).toEqual([]);
-  expect(crossing('domain', ['api', 'activities', 'config', 'register', 'scripts', 'services', 'workers', 'workflows'])).toEqual([]);
-  expect(crossing('workflows', ['api', 'register', 'services', 'workers'])).toEqual([]);
+  expect(crossing('services', ['api', 'activities', 'web', 'workers'])).toEqual([]);
+  expect(crossing('domain', ['api', 'activities', 'config', 'register', 'scripts', 'services', 'web', 'workers', 'workflows'])).toEqual([]);
+  expect(crossing('workflows', ['api', 'register', 'services', 'web', 'workers'])).toEqual([]);
+  expect(crossing('activities', ['web'])).toEqual([]);
+  expect(crossing('register', ['web'])).toEqual([]);
+  expect(crossing('config', ['web'])).toEqual([]);
+});
+
+test('the staff pages are an adapter like the API: over the case service, never the worker, its activities or the workflows (but their contract)', () => {
+  expect(crossing('web', ['activities', 'scripts', 'workers', 'workflows'], ['workflows/contract'])).toEqual([]);
+  // The API mounts the pages (api/app.ts, api/main.ts); the pages may use the API's small helpers
+  // (api/oidc.ts's claims, api/request-context.ts), never a module of the API that imports them.
+  const mounting = files.filter((f) => f.startsWith('api/') && importsOf(f).some((i) => i === 'web' || i.startsWith('web/'))).map((f) => f.replace(/\.ts$/, ''));
+  expect(mounting).toEqual(expect.arrayContaining(['api/app']));
+  expect(crossing('web', mounting)).toEqual([]);
 });
 
 test('the domain has no import circle', () => {
