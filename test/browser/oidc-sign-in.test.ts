@@ -140,7 +140,7 @@ test('the SSP signs in at the provider, lands on the page first asked for, signe
   await signInAtProvider(page, 'ssp-person');
   await page.waitForURL(`${base}/cases`);
   await expect(page.locator('h1').innerText()).resolves.toBe('Cases');
-  await expect(page.locator('.app-signed-in').innerText()).resolves.toBe('Signed in as ssp-person (the SSP (ssp), Local Authority)');
+  await expect(page.locator('.app-signed-in').innerText()).resolves.toBe('Signed in as ssp-person (the SSP, Local Authority)');
   expect(await page.getByRole('link', { name: caseRef }).count()).toBe(1);
   expect((await page.goto(`${base}/cases/${caseRef}`))?.status()).toBe(200);
 
