@@ -2,6 +2,7 @@
 // (services/), which applies the read policy: a person who may not read a case gets the same "not
 // found" page as for a case that does not exist.
 import express from 'express';
+import { mayReadReferral } from '../../domain/access';
 import { STAGE_NAMES, type CaseStatus, type ObligationView } from '../../domain/case';
 import { decisionRule, isDecisionName } from '../../domain/decisions';
 import { namedFields } from '../../domain/fields';
@@ -134,7 +135,8 @@ export function casePages(services: Services): express.Router {
         timeline: timelineRows(s),
         actions: s.actions.map((a) => ({ ...a, href: `/cases/${ref}/actions/${a.actionId}`, deadline: govukDate(a.deadline), tag: statusTag(a.status) })),
         decisions: decisionLinks(ref, read.decisionsOpen),
-        mayReadReferral: ['business-unit', 'ssp', 'rapid-review-chair', 'ld-chair'].includes(person.role),
+        // The link only: the service refuses the form itself to anyone else.
+        mayReadReferral: mayReadReferral(person),
         registerUnavailable: read.register === null,
         pending: s.pending.notices + s.pending.records,
       });
