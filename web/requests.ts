@@ -13,6 +13,9 @@ const ALWAYS_PAGES = /^\/(?:$|sign-in(?:\/|$)|sign-out$|signed-out$|assets\/)/;
 export function isPageRequest(req: Request): boolean {
   if (NEVER_PAGES.test(req.path)) return false;
   if (ALWAYS_PAGES.test(req.path)) return true;
+  // A page's form posts back to the page's own address: a browser's form (urlencoded, signed in by
+  // its session cookie, never a bearer token). The JSON API takes JSON only, so nothing of it is lost.
+  if (req.method === 'POST') return req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded' && !req.get('authorization');
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   return prefersHtml(req);
 }
