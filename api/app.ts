@@ -10,6 +10,7 @@ import type { TrustProxy, Users } from '../config';
 import { registerOf } from '../register/register';
 import { createServices, type ServiceDependencies } from '../services';
 import { webPages, type WebOptions } from '../web';
+import { isPageRequest } from '../web/requests';
 import { actionLogRoutes } from './action-log';
 import { actionRoutes } from './actions';
 import { authenticate, type SignIn } from './auth';
@@ -63,7 +64,10 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(healthRoutes(services.health));
 
   // A method a path does not have: 405 with Allow, before the codec's sign-in, sign-in and the body checks (api/methods.ts).
-  app.use(methodNotAllowed(app));
+  // A page (web/requests.ts) is at an address the API may answer with other methods (the decision
+  // form's GET at the decision's POST): the pages answer their own methods.
+  const notAllowed = methodNotAllowed(app);
+  app.use((req, res, next) => (deps.web && isPageRequest(req) ? next() : notAllowed(req, res, next)));
   // Before the body limit below: the UI sends whole histories' payloads to decode. The codec
   // server applies the limits itself: its unsigned calls (the Temporal UI's) count on their own.
   if (deps.codec) {
@@ -74,7 +78,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   // The staff pages: a browser's requests (web/requests.ts), signed in by their own session. Before
   // the API's bearer sign-in, which they never use; the rest goes on to the API.
-  if (deps.web) app.use(webPages(app, { services, register: registerOf(deps.register, deps.ring), ring: deps.ring, logger: deps.logger, now: deps.now }, deps.web));
+  if (deps.web) app.use(webPages(app, { services, register: registerOf(deps.register, deps.ring), ring: deps.ring, logger: deps.logger, now: deps.now, agencies: deps.agencies }, deps.web));
 
   // The OpenAPI document and the page that renders it: public, they hold no personal data.
   app.use(apiDocsRoutes());

@@ -41,14 +41,17 @@ export function signInFor(config: SignInConfig, logger?: pino.Logger): SignIn {
 export function webOptions(env: Env, signIn: SignInConfig, partnershipName: string): WebOptions {
   const development = env.APP_ENV === 'development';
   const provider = peopleSignInConfig(env);
+  const users = signIn.kind === 'dev-tokens' ? loadUsers(signIn.usersFile) : undefined;
   const people: PeopleSignInOption = provider
     ? { kind: 'oidc', flow: lazyPeopleSignIn(provider), redirectUri: provider.redirectUri }
-    : development && signIn.kind === 'dev-tokens'
-      ? { kind: 'development', users: loadUsers(signIn.usersFile) }
+    : development && users
+      ? { kind: 'development', users }
       : { kind: 'none' };
   return {
     partnershipName,
     signIn: people,
+    // The users file is the directory of people the forms choose a reviewer from (§8.1).
+    people: users?.users.map(({ id, role, agency }) => ({ id, role, agency })),
     session: { idleMinutes: env.SESSION_IDLE_MINUTES, absoluteHours: env.SESSION_ABSOLUTE_HOURS, secureCookie: !development },
   };
 }

@@ -102,6 +102,21 @@ export function nextDecisions(state: Pick<CaseState, 'stage' | 'obligations'>): 
   return first.length > 0 ? first : DECISION_NAMES.filter(fitsStage);
 }
 
+/**
+ * Every decision that fits the case now, whoever records it: its stage is the case's (or it fits
+ * any open stage) and the obligation it meets, if it names one, is open. Wider than
+ * nextDecisions (what the case waits for first): a form is offered for each of these, and the case
+ * still checks the rest (a decision's own conditions) when it is sent.
+ */
+export function decisionsFitting(state: Pick<CaseState, 'stage' | 'obligations'>): DecisionName[] {
+  return DECISION_NAMES.filter((n) => {
+    const rule = decisionRule(n);
+    if (rule.stages === ANY_STAGE ? state.stage === 'closed' : !rule.stages.includes(state.stage)) return false;
+    const o = rule.meets ? state.obligations[rule.meets] : undefined;
+    return rule.meets === undefined || (o !== undefined && isOpen(o));
+  });
+}
+
 /** "the case waits first for ssp-informed (by the Business Unit (business-unit))". */
 function waitsFor(state: Pick<CaseState, 'stage' | 'obligations'>): string {
   const next = nextDecisions(state);

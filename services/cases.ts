@@ -6,7 +6,7 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, Workf
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { caseReadFor, mayReadReferral, operationsView, referrerView, type OperationsView, type ReferrerView } from '../domain/access';
 import { CASE_REFERENCE_PATTERN, type CaseStatus, type DecisionResult } from '../domain/case';
-import { isDecisionName, nextDecisions, roleRefusal, type DecisionName } from '../domain/decisions';
+import { decisionsFitting, isDecisionName, roleRefusal, type DecisionName } from '../domain/decisions';
 import { zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
 import type { Actor, Role } from '../domain/roles';
@@ -131,8 +131,8 @@ export function caseService(deps: CaseServiceDependencies) {
       if (read.view === 'referrer') return { view: 'referrer', status: referrerView(state) };
       if (read.view === 'operations') return { view: 'operations', status: operationsView(state) };
       const register = await fromRegister(() => cases.caseEntries(ref)).catch(() => null);
-      // What the case waits for now that this person's role may record (the case checks the rest when they do).
-      const decisionsOpen = nextDecisions(state).filter((n) => roleRefusal(n, actor.role) === undefined);
+      // What fits the case now that this person's role may record (the case checks the rest when they do).
+      const decisionsOpen = decisionsFitting(state).filter((n) => roleRefusal(n, actor.role) === undefined);
       return { view: 'whole', status: state, register, decisionsOpen };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);

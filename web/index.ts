@@ -7,11 +7,13 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { KeyRing } from '../config/key-ring';
 import type { Register } from '../register/register';
+import type { Role } from '../domain/roles';
 import type { Services } from '../services';
 import { csrfProtection, csrfToken } from './csrf';
 import { notFoundPage, pageErrorHandler } from './errors';
 import { GOVUK_FRONTEND_DIR, nunjucksSetup, STATIC_DIR } from './nunjucks';
 import { casePages } from './pages/case-pages';
+import { decisionForms } from './pages/decision-forms';
 import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
 import { personLocals, requireSignIn } from './people';
@@ -24,6 +26,11 @@ export interface WebOptions {
   partnershipName: string;
   signIn: PeopleSignInOption;
   session: SessionOptions;
+  /**
+   * The people of the directory (the users file), for the forms that name a person by sign-in ID
+   * (the reviewer, §8.1); without one, the forms ask for the sign-in ID as text.
+   */
+  people?: ReadonlyArray<{ id: string; role: Role; agency: string }> | undefined;
 }
 
 export interface WebDependencies {
@@ -32,6 +39,8 @@ export interface WebDependencies {
   ring: KeyRing;
   logger?: Logger | undefined;
   now?: () => Date;
+  /** The agencies of the partnership's directory: an action plan names one of these (§16.2). */
+  agencies?: readonly string[] | undefined;
 }
 
 export const SERVICE_NAME = 'Serious child safeguarding incidents';
@@ -71,7 +80,8 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use('/assets', express.static(path.join(GOVUK_FRONTEND_DIR, 'govuk', 'assets'), { index: false }));
   router.use(pageHeaders);
   router.use(...sessions(deps.register.webSessions, deps.ring, { ...options.session, now }));
-  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  // A form: the referral's narratives run to 20,000 characters each, an action plan to 100 rows.
+  router.use(express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 2_000 }));
   router.use(csrfProtection);
   router.use(csrfToken);
   router.use(personLocals);
@@ -79,6 +89,7 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(requireSignIn);
   router.use(myWorkPage(deps.services));
   router.use(listPages(deps.services));
+  router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
   router.use(notFoundPage);
   router.use(pageErrorHandler(deps.logger));

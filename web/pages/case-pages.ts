@@ -4,9 +4,9 @@
 import express from 'express';
 import { mayReadReferral } from '../../domain/access';
 import { STAGE_NAMES, type CaseStatus, type ObligationView } from '../../domain/case';
-import { decisionRule, isDecisionName } from '../../domain/decisions';
-import { namedFields } from '../../domain/fields';
-import { obligationRule } from '../../domain/rulebook';
+import { ACTION_DECISION_NAMES, actionRoleRefusal } from '../../domain/action';
+import { ACTION_DECISION_WORDS, DECISION_WORDS } from '../../domain/decision-words';
+import type { DecisionName } from '../../domain/decisions';
 import type { Actor } from '../../domain/roles';
 import { rulebook as rulebookFor } from '../../domain/rulebook';
 import type { Services } from '../../services';
@@ -110,8 +110,17 @@ function timelineRows(status: CaseStatus) {
   }));
 }
 
-function decisionLinks(ref: string, names: readonly string[]) {
-  return names.map((n) => ({ name: n, href: `/cases/${ref}/decisions/${n}`, meets: decisionRule(n as never).meets }));
+function decisionLinks(ref: string, names: readonly DecisionName[]) {
+  return names.map((n) => ({ text: sentence(`record ${DECISION_WORDS[n].title}`), href: `/cases/${ref}/decisions/${n}` }));
+}
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The banner a decision form left for this page (shown once). */
+function takeNotice(req: express.Request) {
+  const notice = req.session.notice;
+  delete req.session.notice;
+  return notice;
 }
 
 export function casePages(services: Services): express.Router {
@@ -121,7 +130,7 @@ export function casePages(services: Services): express.Router {
     const person: Actor = personOf(res);
     const ref = caseReferenceOf(String(req.params.caseReference));
     const read = await services.cases.readCaseView(person, ref);
-    const base = { pageTitle: `Case ${ref}`, ref };
+    const base = { pageTitle: `Case ${ref}`, ref, notice: takeNotice(req) };
     if (read.view === 'whole') {
       const s = read.status;
       return res.render('pages/case', {
@@ -152,22 +161,6 @@ export function casePages(services: Services): express.Router {
     });
   });
 
-  // What a decision open to this person records, field by field, in the procedure's words: the
-  // page a case's "decisions you can record now" link opens.
-  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => {
-    const person: Actor = personOf(res);
-    const ref = caseReferenceOf(String(req.params.caseReference));
-    const name = String(req.params.decision);
-    const read = await services.cases.readCaseView(person, ref);
-    if (read.view !== 'whole' || !isDecisionName(name) || !read.decisionsOpen.includes(name)) return res.status(404).render('pages/not-found', { pageTitle: 'Page not found' });
-    const rule = decisionRule(name);
-    const meets = rule.meets ? obligationRule(read.status.rulebookVersion, rule.meets) : undefined;
-    const fields = namedFields(rule.schema())
-      .filter((f) => f.path.length === 1 && f.meta)
-      .map((f) => ({ name: f.name, purpose: f.meta!.purpose, optional: f.schema.safeParse(undefined).success }));
-    res.render('pages/decision', { pageTitle: `Record ${name} for case ${ref}`, ref, name, meets: meets ? `${meets.obligation} (${meets.section})` : undefined, fields });
-  });
-
   router.get('/cases/:caseReference/referral', async (req, res) => {
     const ref = caseReferenceOf(String(req.params.caseReference));
     const { referral } = await services.cases.readReferral(personOf(res), ref);
@@ -177,8 +170,12 @@ export function casePages(services: Services): express.Router {
   router.get('/cases/:caseReference/actions/:actionId', async (req, res) => {
     const ref = caseReferenceOf(String(req.params.caseReference));
     const actionId = actionIdOf(String(req.params.actionId));
-    const a = await services.actions.readAction(personOf(res), ref, actionId);
+    const person = personOf(res);
+    const a = await services.actions.readAction(person, ref, actionId);
+    const decisions = a.status === 'open' ? ACTION_DECISION_NAMES.filter((n) => !actionRoleRefusal(n, person.role) && !(n === 'ssp-involved' && a.sspInvolved)) : [];
     res.render('pages/action', {
+      notice: takeNotice(req),
+      decisions: decisions.map((n) => ({ text: sentence(`record ${ACTION_DECISION_WORDS[n].title}`), href: `/cases/${ref}/actions/${actionId}/decisions/${n}` })),
       pageTitle: `Action ${actionId} of case ${ref}`,
       ref,
       actionId,

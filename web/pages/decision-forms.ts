@@ -1,0 +1,219 @@
+// One form per decision a person may record now, on a case or on one of its improvement actions,
+// generated from the decision tables (web/forms/decision-form.ts) and said in the procedure's
+// words (domain/decision-words.ts). The case service records it, exactly as for the JSON API: the
+// same checks, the same refusals, the same idempotency (the form's own key, so a second press of
+// the button records nothing twice). An irreversible decision is shown back for confirmation
+// first. After it, the case or action page says what was recorded and what is now due.
+import { randomUUID } from 'node:crypto';
+import express, { type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { actionRoleRefusal, ACTION_DECISIONS, isActionDecisionName } from '../../domain/action';
+import type { CaseStatus, DecisionResult } from '../../domain/case';
+import { ACTION_DECISION_WORDS, DECISION_WORDS, type DecisionWords } from '../../domain/decision-words';
+import { decisionRule, isDecisionName, roleRefusal } from '../../domain/decisions';
+import { obligationRule } from '../../domain/rulebook';
+import type { Actor } from '../../domain/roles';
+import { Refused, RegisterUnavailable, TemporalUnavailable, type Services } from '../../services';
+import { actionIdOf } from '../../services/actions';
+import { caseReferenceOf } from '../../services/cases';
+import type { UpdateOutcome } from '../../services/through-update';
+import { FormErrors } from '../forms/errors';
+import { answersOf, formFields, postedOf, readForm, rowCountsOf, problemsOnForm, type FormDirectory, type Posted } from '../forms/decision-form';
+import { govukDateTime, govukDate } from '../format';
+import { personOf } from '../people';
+
+/** A decision form's subject: what it is about, how to record it, where to go after. */
+interface Target {
+  ref: string;
+  name: string;
+  words: DecisionWords;
+  schema: z.ZodType;
+  /** "Case DSP-2026-0001" or "Action A01 of case DSP-2026-0001". */
+  caption: string;
+  back: string;
+  /** What the decision meets and by when, if anything. */
+  meets?: string | undefined;
+  record: (payload: Record<string, unknown>, key: string, requestId: string) => Promise<UpdateOutcome<object>>;
+  /** What is now due, for the banner on the page it returns to. */
+  dueAfter: (answer: object) => string[];
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The banner for the next page after a decision: what was recorded and what is now due. */
+    notice?: { heading: string; lines: string[] };
+  }
+}
+
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+/** The form's own idempotency key: made when the form is shown, sent back with it. */
+const FORM_KEY = /^[0-9a-f-]{36}$/;
+
+function caseDue(answer: object): string[] {
+  const result = answer as Partial<DecisionResult>;
+  const due = result.due ?? [];
+  const opened = new Set((result.changed ?? []).filter((o) => o.status === 'open').map((o) => o.id));
+  const first = due.filter((o) => opened.has(o.id));
+  return (first.length ? first : due.slice(0, 3)).map((o) => `${sentence(o.obligation)}: due by ${govukDateTime(o.dueAt)}.`);
+}
+
+function actionDue(answer: object): string[] {
+  const a = answer as { status?: string; deadline?: string };
+  if (a.status && a.status !== 'open') return [`The action is now ${a.status}.`];
+  return a.deadline ? [`The action is due by ${govukDate(a.deadline)}.`] : [];
+}
+
+export function decisionForms(services: Services, directory: FormDirectory): express.Router {
+  const router = express.Router();
+
+  /**
+   * The case decision the person may record now, or the "not found" page's refusal. A form sent
+   * after the case moved on (another person recorded first) goes to the case service all the same,
+   * which refuses it with its reason.
+   */
+  async function caseTarget(req: Request, res: Response, sent = false): Promise<Target> {
+    const person: Actor = personOf(res);
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const name = String(req.params.decision);
+    const read = await services.cases.readCaseView(person, ref);
+    if (read.view !== 'whole' || !isDecisionName(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
+    if (sent ? roleRefusal(name, person.role) : !read.decisionsOpen.includes(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
+    const rule = decisionRule(name);
+    return {
+      ref,
+      name,
+      words: DECISION_WORDS[name],
+      schema: rule.schema(),
+      caption: `Case ${ref}`,
+      back: `/cases/${ref}`,
+      meets: rule.meets ? meetsWords(read.status, rule.meets) : undefined,
+      record: (payload, key, requestId) => services.cases.recordDecision(ref, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
+      dueAfter: caseDue,
+    };
+  }
+
+  async function actionTarget(req: Request, res: Response, sent = false): Promise<Target> {
+    const person: Actor = personOf(res);
+    const ref = caseReferenceOf(String(req.params.caseReference));
+    const actionId = actionIdOf(String(req.params.actionId));
+    const name = String(req.params.decision);
+    // Read first: an action owner of another agency is told there is no such action.
+    const action = await services.actions.readAction(person, ref, actionId);
+    if (!isActionDecisionName(name) || actionRoleRefusal(name, person.role) || (!sent && action.status !== 'open')) throw new Refused(404, 'UnknownDecision', 'No such form');
+    return {
+      ref,
+      name,
+      words: ACTION_DECISION_WORDS[name],
+      schema: ACTION_DECISIONS[name].schema(),
+      caption: `Action ${actionId} of case ${ref}`,
+      back: `/cases/${ref}/actions/${actionId}`,
+      record: (payload, key, requestId) => services.actions.recordActionDecision(ref, actionId, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
+      dueAfter: actionDue,
+    };
+  }
+
+  function render(res: Response, t: Target, posted: Posted, errors: FormErrors, status = 200): void {
+    const fields = formFields(t.schema, directory, rowCountsOf(posted));
+    res.status(status).render('pages/decision-form', {
+      pageTitle: `Record ${t.words.title} - ${t.caption}`,
+      errorTitle: errors.any,
+      heading: sentence(`record ${t.words.title}`),
+      caption: t.caption,
+      words: t.words,
+      meets: t.meets,
+      back: t.back,
+      fields,
+      values: posted,
+      errors: errors.byKey(),
+      errorSummary: errors.any ? errors.summary() : undefined,
+      formKey: FORM_KEY.test(posted._formKey ?? '') ? posted._formKey : randomUUID(),
+    });
+  }
+
+  function confirm(res: Response, t: Target, posted: Posted, payload: Record<string, unknown>): void {
+    const fields = formFields(t.schema, directory, rowCountsOf(posted));
+    const carried = Object.entries(posted).filter(([k]) => !k.startsWith('_') && k !== 'add' && k !== 'remove');
+    res.render('pages/decision-confirm', {
+      pageTitle: `Check and confirm: ${t.words.title} - ${t.caption}`,
+      heading: sentence(`check and confirm ${t.words.title}`),
+      caption: t.caption,
+      words: t.words,
+      back: t.back,
+      answers: answersOf(fields, payload),
+      carried,
+      formKey: posted._formKey,
+    });
+  }
+
+  async function post(req: Request, res: Response, t: Target): Promise<void> {
+    const posted = postedOf(req.body);
+    if (!FORM_KEY.test(posted._formKey ?? '')) posted._formKey = randomUUID();
+    // "Add another" and "Remove" show the form again with a row more or less; nothing is sent.
+    if (posted.add) return render(res, t, withRowAdded(posted, posted.add), new FormErrors());
+    if (posted.remove) return render(res, t, withRowRemoved(posted, posted.remove), new FormErrors());
+    if (posted._change) return render(res, t, posted, new FormErrors());
+    const errors = new FormErrors();
+    const fields = formFields(t.schema, directory, rowCountsOf(posted));
+    const payload = readForm(fields, posted, errors);
+    if (errors.any) return render(res, t, posted, errors, 400);
+    if (t.words.irreversible && posted._confirmed !== 'yes') return confirm(res, t, posted, payload);
+    try {
+      const outcome = await t.record(payload, `web-${posted._formKey}`, String(res.locals.requestId ?? randomUUID()));
+      req.session.notice =
+        outcome.kind === 'accepted'
+          ? { heading: `Decision accepted: ${t.words.done}`, lines: ['It is being applied and will show here shortly.'] }
+          : { heading: `Decision recorded: ${t.words.done}`, lines: t.dueAfter(outcome.answer) };
+      res.redirect(303, t.back);
+    } catch (err) {
+      if (err instanceof Refused && err.status !== 404 && err.status !== 403) {
+        if (err.problems?.length) problemsOnForm(fields, err.problems, errors);
+        else errors.add('form', `${err.message}. Nothing was recorded.`, 'main-content');
+        return render(res, t, posted, errors, err.status);
+      }
+      if (err instanceof TemporalUnavailable || err instanceof RegisterUnavailable || (err instanceof Refused && err.status === 503)) {
+        errors.add('form', 'The case engine did not answer in time, so this may not have been recorded. Send the form again: it will not be recorded twice.', 'main-content');
+        res.setHeader('Retry-After', '30');
+        return render(res, t, posted, errors, 503);
+      }
+      throw err;
+    }
+  }
+
+  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => render(res, await caseTarget(req, res), {}, new FormErrors()));
+  router.post('/cases/:caseReference/decisions/:decision', async (req, res) => post(req, res, await caseTarget(req, res, true)));
+  router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => render(res, await actionTarget(req, res), {}, new FormErrors()));
+  router.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => post(req, res, await actionTarget(req, res, true)));
+  return router;
+}
+
+/** "It meets: the SSP's decision (§4.6), due by 11:59pm on ...". */
+function meetsWords(status: CaseStatus, obligationId: string): string {
+  const rule = obligationRule(status.rulebookVersion, obligationId as never);
+  const open = [...status.open, ...status.missed].find((o) => o.id === obligationId);
+  const due = open ? `, due by ${govukDateTime(open.dueAt)}${open.status === 'missed' ? ' (missed)' : ''}` : '';
+  return `${rule.obligation} (${rule.section})${due}`;
+}
+
+function withRowAdded(posted: Posted, list: string): Posted {
+  const rows = Number(posted[`${list}-rows`] ?? '1') || 1;
+  return { ...posted, [`${list}-rows`]: String(rows + 1) };
+}
+
+/** The list's row removed, the rows after it moved up one (their fields renamed). */
+function withRowRemoved(posted: Posted, row: string): Posted {
+  const m = /^(.+)-(\d{1,3})$/.exec(row);
+  if (!m) return posted;
+  const [, list, removed] = m as unknown as [string, string, string];
+  const at = Number(removed);
+  const out: Posted = {};
+  for (const [k, v] of Object.entries(posted)) {
+    const item = new RegExp(`^${list.replace(/[^A-Za-z0-9-]/g, '')}-(\\d{1,3})-(.+)$`).exec(k);
+    if (!item) out[k] = v;
+    else if (Number(item[1]) < at) out[k] = v;
+    else if (Number(item[1]) > at) out[`${list}-${Number(item[1]) - 1}-${item[2]}`] = v;
+  }
+  const rows = Number(posted[`${list}-rows`] ?? '1') || 1;
+  out[`${list}-rows`] = String(Math.max(1, rows - 1));
+  delete out.remove;
+  return out;
+}
