@@ -5,21 +5,16 @@
 //
 // Either as JSON or, with ?format=csv or Accept: text/csv, as a CSV download. Every answer is
 // Cache-Control: no-store; no message echoes input.
-import express, { type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import type { ActionLogService } from '../services/action-log';
 import { actorOf } from './auth';
+import { sendCsv } from './csv';
 
 export { actionLogQuerySchema, exceptionsQuerySchema } from '../services/action-log';
 
 function wantsCsv(req: Request, asked: 'json' | 'csv' | undefined): boolean {
   if (asked !== undefined) return asked === 'csv';
   return req.accepts(['application/json', 'text/csv']) === 'text/csv';
-}
-
-/** The filename is ours (a fixed name and the date), so it is quoted as it is. */
-function sendCsv(res: Response, filename: string, body: string): void {
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  res.type('text/csv; charset=utf-8').send(body);
 }
 
 export function actionLogRoutes(actionLog: ActionLogService): express.Router {

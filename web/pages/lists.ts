@@ -1,16 +1,12 @@
 // The lists: the cases (filtered, paged), the action log and the exception report (with their CSV
 // downloads). Each reads through the services, which check who may list what and the query.
-import express, { type Response } from 'express';
+import express from 'express';
 import { STAGE_NAMES, STAGES } from '../../domain/case';
 import type { Services } from '../../services';
 import { govukDate, govukDateTime } from '../format';
 import { personOf } from '../people';
 import { statusTag } from './case-pages';
-
-function sendCsv(res: Response, filename: string, body: string): void {
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  res.type('text/csv; charset=utf-8').send(body);
-}
+import { sendCsv } from '../../api/csv';
 
 /** The query as the list's form sent it: empty fields are left out rather than refused. */
 function filled(query: Record<string, unknown>): Record<string, unknown> {
