@@ -63,126 +63,125 @@ function actionDue(answer: object): string[] {
   return a.deadline ? [`The action is due by ${govukDate(a.deadline)}.`] : [];
 }
 
+/**
+ * The case decision the person may record now, or the "not found" page's refusal. A form sent
+ * after the case moved on (another person recorded first) goes to the case service all the same,
+ * which refuses it with its reason.
+ */
+async function caseTarget(services: Services, req: Request, res: Response, sent = false): Promise<Target> {
+  const person: Actor = personOf(res);
+  const ref = caseReferenceOf(String(req.params.caseReference));
+  const name = String(req.params.decision);
+  const read = await services.cases.readCaseView(person, ref);
+  if (read.view !== 'whole' || !isDecisionName(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
+  if (sent ? roleRefusal(name, person.role) : !read.decisionsOpen.includes(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
+  const rule = decisionRule(name);
+  return {
+    ref,
+    name,
+    words: DECISION_WORDS[name],
+    schema: rule.schema(),
+    caption: `Case ${ref}`,
+    back: `/cases/${ref}`,
+    meets: rule.meets ? meetsWords(read.status, rule.meets) : undefined,
+    record: (payload, key, requestId) => services.cases.recordDecision(ref, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
+    dueAfter: caseDue,
+  };
+}
+
+async function actionTarget(services: Services, req: Request, res: Response, sent = false): Promise<Target> {
+  const person: Actor = personOf(res);
+  const ref = caseReferenceOf(String(req.params.caseReference));
+  const actionId = actionIdOf(String(req.params.actionId));
+  const name = String(req.params.decision);
+  // Read first: an action owner of another agency is told there is no such action.
+  const action = await services.actions.readAction(person, ref, actionId);
+  if (!isActionDecisionName(name) || actionRoleRefusal(name, person.role) || (!sent && action.status !== 'open')) throw new Refused(404, 'UnknownDecision', 'No such form');
+  return {
+    ref,
+    name,
+    words: ACTION_DECISION_WORDS[name],
+    schema: ACTION_DECISIONS[name].schema(),
+    caption: `Action ${actionId} of case ${ref}`,
+    back: `/cases/${ref}/actions/${actionId}`,
+    record: (payload, key, requestId) => services.actions.recordActionDecision(ref, actionId, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
+    dueAfter: actionDue,
+  };
+}
+
+function render(res: Response, t: Target, directory: FormDirectory, posted: Posted, errors: FormErrors, status = 200): void {
+  const fields = formFields(t.schema, directory, rowCountsOf(posted));
+  res.status(status).render('pages/decision-form', {
+    pageTitle: `Record ${t.words.title} - ${t.caption}`,
+    errorTitle: errors.any,
+    heading: sentence(`record ${t.words.title}`),
+    caption: t.caption,
+    words: t.words,
+    meets: t.meets,
+    back: t.back,
+    fields,
+    values: posted,
+    errors: errors.byKey(),
+    errorSummary: errors.any ? errors.summary() : undefined,
+    formKey: FORM_KEY.test(posted._formKey ?? '') ? posted._formKey : randomUUID(),
+  });
+}
+
+function confirm(res: Response, t: Target, directory: FormDirectory, posted: Posted, payload: Record<string, unknown>): void {
+  const fields = formFields(t.schema, directory, rowCountsOf(posted));
+  const carried = Object.entries(posted).filter(([k]) => !k.startsWith('_') && k !== 'add' && k !== 'remove');
+  res.render('pages/decision-confirm', {
+    pageTitle: `Check and confirm: ${t.words.title} - ${t.caption}`,
+    heading: sentence(`check and confirm ${t.words.title}`),
+    caption: t.caption,
+    words: t.words,
+    back: t.back,
+    answers: answersOf(fields, payload),
+    carried,
+    formKey: posted._formKey,
+  });
+}
+
+async function post(req: Request, res: Response, t: Target, directory: FormDirectory): Promise<void> {
+  const posted = postedOf(req.body);
+  if (!FORM_KEY.test(posted._formKey ?? '')) posted._formKey = randomUUID();
+  // "Add another" and "Remove" show the form again with a row more or less; nothing is sent.
+  if (posted.add) return render(res, t, directory, withRowAdded(posted, posted.add), new FormErrors());
+  if (posted.remove) return render(res, t, directory, withRowRemoved(posted, posted.remove), new FormErrors());
+  if (posted._change) return render(res, t, directory, posted, new FormErrors());
+  const errors = new FormErrors();
+  const fields = formFields(t.schema, directory, rowCountsOf(posted));
+  const payload = readForm(fields, posted, errors);
+  if (errors.any) return render(res, t, directory, posted, errors, 400);
+  if (t.words.irreversible && posted._confirmed !== 'yes') return confirm(res, t, directory, posted, payload);
+  try {
+    const outcome = await t.record(payload, `web-${posted._formKey}`, String(res.locals.requestId ?? randomUUID()));
+    req.session.notice =
+      outcome.kind === 'accepted'
+        ? { heading: `Decision accepted: ${t.words.done}`, lines: ['It is being applied and will show here shortly.'] }
+        : { heading: `Decision recorded: ${t.words.done}`, lines: t.dueAfter(outcome.answer) };
+    res.redirect(303, t.back);
+  } catch (err) {
+    if (err instanceof Refused && err.status !== 404 && err.status !== 403) {
+      if (err.problems?.length) problemsOnForm(fields, err.problems, errors);
+      else errors.add('form', `${err.message}. Nothing was recorded.`, 'main-content');
+      return render(res, t, directory, posted, errors, err.status);
+    }
+    if (err instanceof TemporalUnavailable || err instanceof RegisterUnavailable || (err instanceof Refused && err.status === 503)) {
+      errors.add('form', 'The case engine did not answer in time, so this may not have been recorded. Send the form again: it will not be recorded twice.', 'main-content');
+      res.setHeader('Retry-After', '30');
+      return render(res, t, directory, posted, errors, 503);
+    }
+    throw err;
+  }
+}
+
 export function decisionForms(services: Services, directory: FormDirectory): express.Router {
   const router = express.Router();
-
-  /**
-   * The case decision the person may record now, or the "not found" page's refusal. A form sent
-   * after the case moved on (another person recorded first) goes to the case service all the same,
-   * which refuses it with its reason.
-   */
-  async function caseTarget(req: Request, res: Response, sent = false): Promise<Target> {
-    const person: Actor = personOf(res);
-    const ref = caseReferenceOf(String(req.params.caseReference));
-    const name = String(req.params.decision);
-    const read = await services.cases.readCaseView(person, ref);
-    if (read.view !== 'whole' || !isDecisionName(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
-    if (sent ? roleRefusal(name, person.role) : !read.decisionsOpen.includes(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
-    const rule = decisionRule(name);
-    return {
-      ref,
-      name,
-      words: DECISION_WORDS[name],
-      schema: rule.schema(),
-      caption: `Case ${ref}`,
-      back: `/cases/${ref}`,
-      meets: rule.meets ? meetsWords(read.status, rule.meets) : undefined,
-      record: (payload, key, requestId) => services.cases.recordDecision(ref, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
-      dueAfter: caseDue,
-    };
-  }
-
-  async function actionTarget(req: Request, res: Response, sent = false): Promise<Target> {
-    const person: Actor = personOf(res);
-    const ref = caseReferenceOf(String(req.params.caseReference));
-    const actionId = actionIdOf(String(req.params.actionId));
-    const name = String(req.params.decision);
-    // Read first: an action owner of another agency is told there is no such action.
-    const action = await services.actions.readAction(person, ref, actionId);
-    if (!isActionDecisionName(name) || actionRoleRefusal(name, person.role) || (!sent && action.status !== 'open')) throw new Refused(404, 'UnknownDecision', 'No such form');
-    return {
-      ref,
-      name,
-      words: ACTION_DECISION_WORDS[name],
-      schema: ACTION_DECISIONS[name].schema(),
-      caption: `Action ${actionId} of case ${ref}`,
-      back: `/cases/${ref}/actions/${actionId}`,
-      record: (payload, key, requestId) => services.actions.recordActionDecision(ref, actionId, name, { actor: person, body: payload, idempotencyKey: key, requestId }),
-      dueAfter: actionDue,
-    };
-  }
-
-  function render(res: Response, t: Target, posted: Posted, errors: FormErrors, status = 200): void {
-    const fields = formFields(t.schema, directory, rowCountsOf(posted));
-    res.status(status).render('pages/decision-form', {
-      pageTitle: `Record ${t.words.title} - ${t.caption}`,
-      errorTitle: errors.any,
-      heading: sentence(`record ${t.words.title}`),
-      caption: t.caption,
-      words: t.words,
-      meets: t.meets,
-      back: t.back,
-      fields,
-      values: posted,
-      errors: errors.byKey(),
-      errorSummary: errors.any ? errors.summary() : undefined,
-      formKey: FORM_KEY.test(posted._formKey ?? '') ? posted._formKey : randomUUID(),
-    });
-  }
-
-  function confirm(res: Response, t: Target, posted: Posted, payload: Record<string, unknown>): void {
-    const fields = formFields(t.schema, directory, rowCountsOf(posted));
-    const carried = Object.entries(posted).filter(([k]) => !k.startsWith('_') && k !== 'add' && k !== 'remove');
-    res.render('pages/decision-confirm', {
-      pageTitle: `Check and confirm: ${t.words.title} - ${t.caption}`,
-      heading: sentence(`check and confirm ${t.words.title}`),
-      caption: t.caption,
-      words: t.words,
-      back: t.back,
-      answers: answersOf(fields, payload),
-      carried,
-      formKey: posted._formKey,
-    });
-  }
-
-  async function post(req: Request, res: Response, t: Target): Promise<void> {
-    const posted = postedOf(req.body);
-    if (!FORM_KEY.test(posted._formKey ?? '')) posted._formKey = randomUUID();
-    // "Add another" and "Remove" show the form again with a row more or less; nothing is sent.
-    if (posted.add) return render(res, t, withRowAdded(posted, posted.add), new FormErrors());
-    if (posted.remove) return render(res, t, withRowRemoved(posted, posted.remove), new FormErrors());
-    if (posted._change) return render(res, t, posted, new FormErrors());
-    const errors = new FormErrors();
-    const fields = formFields(t.schema, directory, rowCountsOf(posted));
-    const payload = readForm(fields, posted, errors);
-    if (errors.any) return render(res, t, posted, errors, 400);
-    if (t.words.irreversible && posted._confirmed !== 'yes') return confirm(res, t, posted, payload);
-    try {
-      const outcome = await t.record(payload, `web-${posted._formKey}`, String(res.locals.requestId ?? randomUUID()));
-      req.session.notice =
-        outcome.kind === 'accepted'
-          ? { heading: `Decision accepted: ${t.words.done}`, lines: ['It is being applied and will show here shortly.'] }
-          : { heading: `Decision recorded: ${t.words.done}`, lines: t.dueAfter(outcome.answer) };
-      res.redirect(303, t.back);
-    } catch (err) {
-      if (err instanceof Refused && err.status !== 404 && err.status !== 403) {
-        if (err.problems?.length) problemsOnForm(fields, err.problems, errors);
-        else errors.add('form', `${err.message}. Nothing was recorded.`, 'main-content');
-        return render(res, t, posted, errors, err.status);
-      }
-      if (err instanceof TemporalUnavailable || err instanceof RegisterUnavailable || (err instanceof Refused && err.status === 503)) {
-        errors.add('form', 'The case engine did not answer in time, so this may not have been recorded. Send the form again: it will not be recorded twice.', 'main-content');
-        res.setHeader('Retry-After', '30');
-        return render(res, t, posted, errors, 503);
-      }
-      throw err;
-    }
-  }
-
-  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => render(res, await caseTarget(req, res), {}, new FormErrors()));
-  router.post('/cases/:caseReference/decisions/:decision', async (req, res) => post(req, res, await caseTarget(req, res, true)));
-  router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => render(res, await actionTarget(req, res), {}, new FormErrors()));
-  router.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => post(req, res, await actionTarget(req, res, true)));
+  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => render(res, await caseTarget(services, req, res), directory, {}, new FormErrors()));
+  router.post('/cases/:caseReference/decisions/:decision', async (req, res) => post(req, res, await caseTarget(services, req, res, true), directory));
+  router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => render(res, await actionTarget(services, req, res), directory, {}, new FormErrors()));
+  router.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => post(req, res, await actionTarget(services, req, res, true), directory));
   return router;
 }
 
