@@ -14,6 +14,7 @@ import { GOVUK_FRONTEND_DIR, nunjucksSetup, STATIC_DIR } from './nunjucks';
 import { casePages } from './pages/case-pages';
 import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
+import { referralFormPages } from './pages/referral-form';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
 import { sessions, type SessionOptions } from './session';
@@ -79,6 +80,7 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(requireSignIn);
   router.use(myWorkPage(deps.services));
   router.use(listPages(deps.services));
+  router.use(referralFormPages(deps.services, now));
   router.use(casePages(deps.services));
   router.use(notFoundPage);
   router.use(pageErrorHandler(deps.logger));
