@@ -95,6 +95,45 @@ async function sentOrNotFound(req: Request, res: Response, draftId: string, err:
   throw err;
 }
 
+/** A section's page: shown with its problems once it has been saved to continue; saved on every post. */
+function sectionRoutes(router: express.Router, services: Services, now: () => Date): void {
+  const drafts = services.referralDrafts;
+  const load = async (person: Actor, draftId: string) => asDraft((await drafts.read(person, draftId)).data);
+
+  router.get('/referrals/drafts/:draftId/:section', async (req, res, next) => {
+    const section = sectionOf(String(req.params.section));
+    if (!section) return next();
+    const draftId = String(req.params.draftId);
+    const data = await load(personOf(res), draftId);
+    const show = data.sections[section.slug]?.shown || req.query.show === 'problems';
+    renderSection(res, draftId, section, data, show ? errorsFor(readReferral(data).problems, section.slug) : new FormErrors());
+  });
+
+  router.post('/referrals/drafts/:draftId/:section', async (req, res, next) => {
+    const section = sectionOf(String(req.params.section));
+    if (!section) return next();
+    const person = personOf(res);
+    const draftId = String(req.params.draftId);
+    const data = await load(person, draftId);
+    const typed = typedFromBody(section, req.body as Record<string, unknown>, now());
+    data.sections[section.slug] = typed;
+    // Saved whatever its problems: a long form must not lose work.
+    await drafts.save(person, draftId, { ...data });
+    const action = String((req.body as Record<string, unknown>).action ?? '');
+    const base = draftBase(draftId);
+    if (action === 'later') return res.redirect(303, '/referrals/drafts?saved=1');
+    if (action.startsWith('add:')) {
+      const prefix = action.slice(4);
+      const count = typed.l[prefix]?.length ?? 0;
+      return res.redirect(303, `${base}/${section.slug}#${prefix}-${Math.max(count - 1, 0)}`);
+    }
+    if (action.startsWith('remove:')) return res.redirect(303, `${base}/${section.slug}#${action.split(':')[1]}-list`);
+    const errors = errorsFor(readReferral(data).problems, section.slug);
+    if (errors.any) return renderSection(res, draftId, section, data, errors, 400);
+    res.redirect(303, base);
+  });
+}
+
 export function referralFormPages(services: Services, now: () => Date = () => new Date()): express.Router {
   const router = express.Router();
   const drafts = services.referralDrafts;
@@ -169,38 +208,7 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
     }
   });
 
-  router.get('/referrals/drafts/:draftId/:section', async (req, res, next) => {
-    const section = sectionOf(String(req.params.section));
-    if (!section) return next();
-    const draftId = String(req.params.draftId);
-    const data = await load(personOf(res), draftId);
-    const show = data.sections[section.slug]?.shown || req.query.show === 'problems';
-    renderSection(res, draftId, section, data, show ? errorsFor(readReferral(data).problems, section.slug) : new FormErrors());
-  });
-
-  router.post('/referrals/drafts/:draftId/:section', async (req, res, next) => {
-    const section = sectionOf(String(req.params.section));
-    if (!section) return next();
-    const person = personOf(res);
-    const draftId = String(req.params.draftId);
-    const data = await load(person, draftId);
-    const typed = typedFromBody(section, req.body as Record<string, unknown>, now());
-    data.sections[section.slug] = typed;
-    // Saved whatever its problems: a long form must not lose work.
-    await drafts.save(person, draftId, { ...data });
-    const action = String((req.body as Record<string, unknown>).action ?? '');
-    const base = draftBase(draftId);
-    if (action === 'later') return res.redirect(303, '/referrals/drafts?saved=1');
-    if (action.startsWith('add:')) {
-      const prefix = action.slice(4);
-      const count = typed.l[prefix]?.length ?? 0;
-      return res.redirect(303, `${base}/${section.slug}#${prefix}-${Math.max(count - 1, 0)}`);
-    }
-    if (action.startsWith('remove:')) return res.redirect(303, `${base}/${section.slug}#${action.split(':')[1]}-list`);
-    const errors = errorsFor(readReferral(data).problems, section.slug);
-    if (errors.any) return renderSection(res, draftId, section, data, errors, 400);
-    res.redirect(303, base);
-  });
+  sectionRoutes(router, services, now);
 
   router.get('/referrals/sent/:caseReference', async (req, res, next) => {
     const ref = caseReferenceOf(String(req.params.caseReference));
