@@ -102,7 +102,7 @@ const capitalised = (v: string) => v.charAt(0).toUpperCase() + v.slice(1);
 const criteria: Section = {
   slug: 'criteria',
   title: 'The criteria for notification',
-  caption: 'The form’s determination',
+  caption: 'Questions 1 to 3',
   intro:
     'A notification is considered by the Statutory Safeguarding Partners only if it is known or suspected that a child has been abused or neglected, and the child dies or is seriously harmed in the local authority area (or, while normally resident in it, outside England).',
   fields: [

@@ -40,11 +40,10 @@ function fieldView(field: Field, typed: TypedValues, key: (name: string) => stri
   }
   if (field.options) {
     const chosen = chosenOf(typed[field.name]);
-    const reveals = (field.options ?? []).some((o) => o.reveals);
     return {
       kind: field.kind === 'checkboxes' || field.kind === 'tick' ? 'checkboxes' : 'radios',
       id,
-      group: { idPrefix: id, name: id, fieldset: { legend }, hint, errorMessage, classes: field.kind === 'yesno' && !reveals ? 'govuk-radios--inline' : undefined },
+      group: { idPrefix: id, name: id, fieldset: { legend }, hint, errorMessage, classes: field.kind === 'yesno' ? 'govuk-radios--inline' : undefined },
       options: field.options.map((o) => ({
         value: o.value,
         text: o.text,
