@@ -29,6 +29,8 @@ beforeAll(async () => {
     people: PEOPLE,
     app: {
       now: () => new Date(nowMs),
+      // An outage is met sooner than the default 10 s (the worker is stopped in one test).
+      temporalCallTimeoutMs: 3_000,
       web: { partnershipName: 'Example Safeguarding Partnership', signIn: { kind: 'development', users }, session: { idleMinutes: 30, absoluteHours: 10, secureCookie: false } },
     },
   });
@@ -321,4 +323,48 @@ test('check your answers lists every problem of the whole form, each linking to 
   const refused = await agent.post(`/referrals/drafts/${draftId}/check-answers`).type('form').set('Accept', HTML).send({ _csrf: csrfOf(check.text) });
   expect(refused.status).toBe(400);
   expect(await drafts().where('draft_id', '=', draftId).execute()).toHaveLength(1);
+});
+
+test('an outage while sending is shown in plain words and keeps the draft; sending again opens the one case', async () => {
+  const agent = await signedIn('bu-form');
+  const draftId = await startDraft(agent);
+  await fillAll(agent, draftId);
+  const check = await agent.get(`/referrals/drafts/${draftId}/check-answers`).set('Accept', HTML);
+  const send = () => agent.post(`/referrals/drafts/${draftId}/check-answers`).type('form').set('Accept', HTML).send({ _csrf: csrfOf(check.text) });
+  await stack.worker.stop();
+  let down;
+  try {
+    down = await send();
+  } finally {
+    await stack.worker.start();
+  }
+  expect(down.status).toBe(503);
+  expect(down.text).toContain('The referral has not been sent yet: part of the service did not answer in time. Your draft is kept.');
+  expect(await drafts().where('draft_id', '=', draftId).execute()).toHaveLength(1);
+
+  const again = await send();
+  expect(again.status).toBe(303);
+  const ref = /DSP-\d{4}-\d{4}$/.exec(again.headers.location as string)?.[0];
+  expect(await stack.register.selectFrom('case_record').selectAll().where('idempotency_scope', 'is not', null).where('case_reference', '=', ref!).execute()).toHaveLength(1);
+  expect(await drafts().where('draft_id', '=', draftId).execute()).toHaveLength(0);
+});
+
+test('add another and remove, on the server: a list item added, one removed, the rest kept as typed', async () => {
+  const agent = await signedIn('bu-form');
+  const draftId = await startDraft(agent);
+  const url = `/referrals/drafts/${draftId}/siblings`;
+  const added = await submit(agent, url, [['sibling-count', '0'], ['action', 'add:sibling']]);
+  expect(added.status).toBe(303);
+  expect(added.headers.location).toBe(`${url}#sibling-0`);
+  const two = await submit(agent, url, [['sibling-count', '1'], ['sibling-0-firstName', 'First'], ['action', 'add:sibling']]);
+  expect(two.headers.location).toBe(`${url}#sibling-1`);
+  const page = await agent.get(url).set('Accept', HTML);
+  expect(page.text).toContain('Sibling 2');
+  expect(page.text).toContain('Add another sibling');
+  const removed = await submit(agent, url, [['sibling-count', '2'], ['sibling-0-firstName', 'First'], ['sibling-1-firstName', 'Second'], ['action', 'remove:sibling:0']]);
+  expect(removed.status).toBe(303);
+  const after = await agent.get(url).set('Accept', HTML);
+  expect(after.text).toContain('id="sibling-0-firstName" name="sibling-0-firstName" type="text" value="Second"');
+  expect(after.text).not.toContain('Sibling 2');
+  expect(after.text).not.toContain('value="First"');
 });
