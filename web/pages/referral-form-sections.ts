@@ -41,6 +41,8 @@ export interface FieldList {
   /** "sibling": for "Add another sibling", "Sibling 2". */
   noun: string;
   heading: string;
+  /** The list's own heading: "Children", "Siblings on a Child Protection Plan". */
+  plural: string;
   hint?: string;
   /**
    * The most items one page takes. The schema allows more in some lists; the pages' form parser
@@ -179,7 +181,7 @@ const children: Section = {
   title: 'About the child or children',
   caption: 'Section 2',
   fields: [],
-  lists: [{ prefix: 'child', root: ['children'], noun: 'child', heading: 'Child', max: 6, min: 1, fields: childFields }],
+  lists: [{ prefix: 'child', root: ['children'], noun: 'child', heading: 'Child', plural: 'Children', max: 6, min: 1, fields: childFields }],
 };
 
 const personFields = (who: 'parent' | 'sibling'): Field[] => [
@@ -194,7 +196,7 @@ const parents: Section = {
   title: 'Parents and guardians',
   caption: 'Section 3',
   fields: [],
-  lists: [{ prefix: 'parent', root: ['parents'], noun: 'parent or guardian', heading: 'Parent or guardian', max: 10, fields: personFields('parent') }],
+  lists: [{ prefix: 'parent', root: ['parents'], noun: 'parent or guardian', heading: 'Parent or guardian', plural: 'Parents and guardians', max: 10, fields: personFields('parent') }],
 };
 
 const siblings: Section = {
@@ -208,6 +210,7 @@ const siblings: Section = {
       root: ['siblings'],
       noun: 'sibling',
       heading: 'Sibling',
+      plural: 'Siblings',
       max: 12,
       fields: [
         ...personFields('sibling'),
@@ -261,6 +264,7 @@ function siblingsOnPlan(prefix: string, words: string, root: string): FieldList 
     root: ['childProtection', root],
     noun: `sibling on a ${words}`,
     heading: `Sibling on a ${words}`,
+    plural: `Siblings on a ${words}`,
     hint: `List any siblings on a ${words} at the time of or before the incident. Leave the list empty if there were none.`,
     max: 10,
     fields: [
@@ -295,6 +299,7 @@ const otherAgencies: Section = {
       root: ['otherAgencies'],
       noun: 'agency',
       heading: 'Agency',
+      plural: 'Agencies',
       max: 20,
       fields: [
         text('fullName', 'Contact’s full name', ['fullName'], 'Enter the agency contact’s full name'),
@@ -375,6 +380,7 @@ const otherReviews: Section = {
       root: ['otherReviews', 'reviews'],
       noun: 'review',
       heading: 'Other review',
+      plural: 'Other reviews pending or complete',
       hint: 'List each review pending or complete, or tick that you are unaware of any below. Do not leave both blank.',
       max: 50,
       fields: [

@@ -78,6 +78,7 @@ function listView(l: FieldList, typed: TypedSection | undefined, errors: FormErr
   return {
     prefix: l.prefix,
     heading: l.heading,
+    plural: l.plural,
     hint: l.hint,
     noun: l.noun,
     count: items.length,
@@ -134,7 +135,7 @@ export function answersOf(sections: readonly Section[], sectionsTyped: Record<st
     const rows = [...rowsOf(section.fields, typed?.v ?? {})];
     for (const l of section.lists) {
       const items = itemsOf(l, typed);
-      if (items.length === 0) rows.push({ key: { text: `${l.heading}s` }, value: { text: 'None listed' } });
+      if (items.length === 0) rows.push({ key: { text: l.plural }, value: { text: 'None listed' } });
       items.forEach((item, i) => rows.push(...rowsOf(l.fields, item, `${l.heading} ${i + 1}: `)));
     }
     return {
