@@ -30,6 +30,7 @@ import {
 } from './case-summary';
 import { caseRegister, type CaseRegister } from './cases';
 import { codecAudit, type CodecAudit } from './codec-audit';
+import { referralDrafts, type ReferralDrafts } from './referral-drafts';
 import { webSessions, type WebSessions } from './web-sessions';
 import { openRegister, registerReachable, type RegisterDb } from './database';
 import { readEntries, recordEntry, type CaseEntry, type RegisterEntry } from './events';
@@ -85,6 +86,8 @@ export interface Register {
   readonly codecAudit: CodecAudit;
   /** The staff pages' sessions and who read which referral form (register/web-sessions.ts). */
   readonly webSessions: WebSessions;
+  /** Drafts of the referral form typed on the pages, sealed (register/referral-drafts.ts). */
+  readonly referralDrafts: ReferralDrafts;
   /** Runs the migrations the database has not had (register/migrate.ts); the names of those it ran. */
   migrate(): Promise<string[]>;
   /** Whether the database answers a trivial query. */
@@ -131,6 +134,7 @@ export function registerOf(db: RegisterDb, ring: KeyRing): Register {
     },
     codecAudit: codecAudit(db),
     webSessions: webSessions(db),
+    referralDrafts: referralDrafts(db, ring),
     migrate: () => migrateRegister(db),
     reachable: () => registerReachable(db),
     close: () => db.destroy(),

@@ -11,6 +11,7 @@ import { caseListService } from './case-list';
 import { caseService } from './cases';
 import { healthCheck } from './health';
 import { myWorkService } from './my-work';
+import { referralDraftService } from './referral-drafts';
 import { boundedCalls } from './temporal-calls';
 
 export interface ServiceDependencies {
@@ -42,6 +43,8 @@ export function createServices(deps: ServiceDependencies) {
     /** `myWork(actor, { limit })`: what falls to the person or their role (services/my-work.ts). */
     myWork: myWorkService({ register, now, rulebookVersion: deps.rulebookVersion }),
     actionLog: actionLogService({ register, now }),
+    /** Drafts of the referral form on the pages, sent through a case service like the one above. */
+    referralDrafts: referralDraftService({ register, now, cases: caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }) }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }

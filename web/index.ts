@@ -16,6 +16,7 @@ import { casePages } from './pages/case-pages';
 import { decisionForms } from './pages/decision-forms';
 import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
+import { referralFormPages } from './pages/referral-form';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
 import { sessions, type SessionOptions } from './session';
@@ -89,6 +90,7 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(requireSignIn);
   router.use(myWorkPage(deps.services));
   router.use(listPages(deps.services));
+  router.use(referralFormPages(deps.services, now));
   router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
   router.use(notFoundPage);

@@ -5,9 +5,11 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_register';
 import * as m0002 from './0002_case_summary';
 import * as m0003 from './0003_web_session';
+import * as m0004 from './0004_referral_draft';
 
 export const REGISTER_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_register': m0001,
   '0002_case_summary': m0002,
   '0003_web_session': m0003,
+  '0004_referral_draft': m0004,
 };
