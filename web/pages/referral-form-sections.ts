@@ -45,8 +45,8 @@ export interface FieldList {
   plural: string;
   hint?: string;
   /**
-   * The most items one page takes. The schema allows more in some lists; the pages' form parser
-   * takes at most 200 fields a post (web/index.ts), so a page holds what fits in it.
+   * The most items one page takes: the schema's own limit (domain/referral-form.ts). The pages'
+   * form parser takes 2,000 fields a post (web/index.ts), more than the longest list needs.
    */
   max: number;
   /** At least this many items are shown (a form with no child is not a referral). */
@@ -181,7 +181,7 @@ const children: Section = {
   title: 'About the child or children',
   caption: 'Section 2',
   fields: [],
-  lists: [{ prefix: 'child', root: ['children'], noun: 'child', heading: 'Child', plural: 'Children', max: 6, min: 1, fields: childFields }],
+  lists: [{ prefix: 'child', root: ['children'], noun: 'child', heading: 'Child', plural: 'Children', max: 20, min: 1, fields: childFields }],
 };
 
 const personFields = (who: 'parent' | 'sibling'): Field[] => [
@@ -211,7 +211,7 @@ const siblings: Section = {
       noun: 'sibling',
       heading: 'Sibling',
       plural: 'Siblings',
-      max: 12,
+      max: 30,
       fields: [
         ...personFields('sibling'),
         { name: 'gender', kind: 'radios', label: 'Gender (if known)', path: ['gender'], optional: true, options: options(GENDERS, capitalised) },
@@ -266,7 +266,7 @@ function siblingsOnPlan(prefix: string, words: string, root: string): FieldList 
     heading: `Sibling on a ${words}`,
     plural: `Siblings on a ${words}`,
     hint: `List any siblings on a ${words} at the time of or before the incident. Leave the list empty if there were none.`,
-    max: 10,
+    max: 30,
     fields: [
       text('name', 'Name of the sibling', ['name'], 'Enter the sibling’s name'),
       date('commenced', `Date the sibling’s ${words} commenced`, ['commenced']),
@@ -300,7 +300,7 @@ const otherAgencies: Section = {
       noun: 'agency',
       heading: 'Agency',
       plural: 'Agencies',
-      max: 20,
+      max: 100,
       fields: [
         text('fullName', 'Contact’s full name', ['fullName'], 'Enter the agency contact’s full name'),
         text('organisation', 'Organisation', ['organisation'], 'Enter the agency’s organisation'),
