@@ -19,7 +19,7 @@ function actionRow(agency: string, n: number, deadline: string): Fill[] {
 /**
  * The notification path (§5–§16): received on `received`, the SSP informed the next morning at
  * 9:30am London time (typed on the form), published on `publishedOn`, two actions (one completed
- * by its owner, one withdrawn by the L&D Chair), then closed.
+ * by its owner, one withdrawn by the L&D Chair), and so closed.
  */
 export function notificationSteps(d: { today: string; received: string; publishedOn: string }): Step[] {
   const informedOn = shiftDays(d.received, 1);
@@ -93,12 +93,13 @@ export function notificationSteps(d: { today: string; received: string; publishe
       action: 'A01',
       fills: [date('completedOn', d.today), text('evidence', 'The briefing’s attendance list and slides (test).')],
     },
+    // The last action settled and no obligation open, the case closes by itself (domain/incident.ts
+    // closeIfDone): there is no close-case to record on a case with an action plan.
     { by: 'ld-p', decision: 'action-withdrawn', action: 'A02', fills: [text('reason', 'Covered by a national programme (test).')] },
-    { by: 'ld-p', decision: 'close-case', fills: [text('note', 'Every step done (test).')] },
   ];
 }
 
-/** The learning path (§10): not met but learning to explore, the L&D Group's audit approved, one action. */
+/** The learning path (§10): not met but learning to explore, the L&D Group's audit approved, one action, and so closed. */
 export function learningSteps(today: string): Step[] {
   return [
     { by: 'bu-p', decision: 'ssp-informed' },
@@ -115,12 +116,12 @@ export function learningSteps(today: string): Step[] {
     },
     { by: 'ssp-p', decision: 'ssp-approval', mistake: [], fills: [flag('approved', true), text('rationale', 'Agreed (test).')] },
     { by: 'ld-p', decision: 'actions-agreed', fills: [{ kind: 'rows', name: 'actions', button: 'Add another action', rows: [actionRow('Example Health Trust', 1, shiftDays(today, 45))] }] },
+    // Its only action completed, the case closes by itself.
     { by: 'owner-health', decision: 'action-completed', action: 'A01', fills: [date('completedOn', today), text('evidence', 'The audit report (test).')] },
-    { by: 'ssp-p', decision: 'close-case' },
   ];
 }
 
-/** §5.7: not met, no further action; the referrer told; closed. */
+/** §5.7: not met, no further action; the referrer told; the case closed by the L&D Chair (§16.2). */
 export function noFurtherActionSteps(): Step[] {
   return [
     { by: 'bu-p', decision: 'ssp-informed', fills: [text('note', 'Informed at the daily meeting (test).')] },

@@ -163,6 +163,11 @@ async function expectTwins(onPages: string, throughApi: string): Promise<void> {
     const closed = await settledWith(ref, (s) => s.stage === 'closed');
     expect(closed.open).toEqual([]);
   }
+  // The case page says so, and offers nothing more to record.
+  const page = await pageOf('ssp-p');
+  await page.goto(`${base}/cases/${onPages}`);
+  await expect(page.locator('main').innerText()).resolves.toMatch(/Stage\s+Closed/i);
+  expect(await page.getByRole('heading', { name: 'Decisions you can record now' }).count()).toBe(0);
   run.to = Date.now();
   const [pages, api] = await Promise.all([traceOf(stack, onPages, run, today), traceOf(stack, throughApi, run, today)]);
   expect(pages.decisions).toEqual(api.decisions);
