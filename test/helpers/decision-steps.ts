@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { ACTION_DECISION_WORDS, DECISION_WORDS } from '../../domain/decision-words';
-import { axeViolations } from './browser';
+import { axeViolations, screenshot } from './browser';
 import { bearer } from './dev-stack';
 
 /** One answer on a form, and the payload value it stands for. */
@@ -141,12 +141,14 @@ export async function recordOnPages(page: Page, base: string, ref: string, step:
     expect(await page.locator('.govuk-error-summary__title').innerText()).toBe('There is a problem');
     expect(await page.title()).toMatch(/^Error: /);
     visits[`${step.decision} (errors)`] = await axeViolations(page);
+    await screenshot(page, `decision-${step.decision}-errors`);
   }
   await fillForm(page, step.fills ?? []);
   await page.getByRole('button', { name: submit, exact: true }).click();
   if (IRREVERSIBLE.has(step.decision)) {
     await page.getByRole('heading', { level: 1, name: sentence(`check and confirm ${words.title}`) }).waitFor();
     visits[`${step.decision} (check)`] = await axeViolations(page);
+    await screenshot(page, `decision-${step.decision}-check`);
     await page.getByRole('button', { name: 'Confirm and record', exact: true }).click();
   }
   await page.waitForURL(`${base}${back}`);
