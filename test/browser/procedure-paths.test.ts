@@ -231,13 +231,15 @@ test('a decision another person recorded first is refused on the form with its r
   await page.locator('.govuk-error-summary').waitFor();
   expect(await page.locator('.govuk-error-summary__title').innerText()).toBe('There is a problem');
   const problem = await page.locator('.govuk-error-summary__list').innerText();
-  expect(problem).toMatch(/ssp-informed/);
-  expect(problem).toContain('Nothing was recorded');
+  expect(problem).toContain(`ssp-informed was already recorded for case ${ref}. Nothing was recorded.`);
   // What was typed is kept.
   await expect(page.locator('#note').inputValue()).resolves.toBe('Partners informed by secure email (test).');
   visits['ssp-informed (refused)'] = await axeViolations(page);
   await screenshot(page, 'decision-refused');
   expect((await caseJson(ref)).timeline).toEqual(before);
+  await settledWith(ref, () => true);
+  const decisions = (await stack.cases.caseEntries(ref)).filter((e) => e.kind.startsWith('decision:'));
+  expect(decisions.map((e) => [e.kind, e.detail.rationale])).toEqual([['decision:ssp-informed', undefined]]);
 });
 
 test('axe-core: no violation on any form page seen, three of them with errors shown', () => {
