@@ -18,7 +18,7 @@ import { tokenHash } from '../../api/auth';
 import type { CaseStatus } from '../../domain/case';
 import type { Role } from '../../domain/roles';
 import { axeViolations, launchChromium, listening, screenshot, signedInAs } from '../helpers/browser';
-import { recordOnPages, recordThroughApi, type Step, type Visits } from '../helpers/decision-steps';
+import { noteVisit, recordOnPages, recordThroughApi, type Step, type Visits } from '../helpers/decision-steps';
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { londonDate, shiftDays } from '../helpers/expected-dates';
 import { traceOf, type RunWindow } from '../helpers/path-twins';
@@ -234,7 +234,7 @@ test('a decision another person recorded first is refused on the form with its r
   expect(problem).toContain(`ssp-informed was already recorded for case ${ref}. Nothing was recorded.`);
   // What was typed is kept.
   await expect(page.locator('#note').inputValue()).resolves.toBe('Partners informed by secure email (test).');
-  visits['ssp-informed (refused)'] = await axeViolations(page);
+  noteVisit(visits, 'ssp-informed (refused)', await axeViolations(page));
   await screenshot(page, 'decision-refused');
   expect((await caseJson(ref)).timeline).toEqual(before);
   await settledWith(ref, () => true);

@@ -110,8 +110,15 @@ export async function fillForm(page: Page, fills: readonly Fill[]): Promise<void
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const wordsOf = (step: Step) => (step.action ? ACTION_DECISION_WORDS[step.decision as keyof typeof ACTION_DECISION_WORDS] : DECISION_WORDS[step.decision as keyof typeof DECISION_WORDS]);
 
-/** The pages a decision's form was seen on, with axe's violations on each: "ssp-decision (errors)". */
+/**
+ * The pages a decision's form was seen on ("ssp-decision", "ssp-decision (errors)"), with axe's
+ * violations on every visit: a form seen on several paths keeps the violations of each.
+ */
 export type Visits = Record<string, string[]>;
+
+export function noteVisit(visits: Visits, page: string, violations: readonly string[]): void {
+  visits[page] = [...(visits[page] ?? []), ...violations];
+}
 
 /**
  * Records a step through the pages, as its person: from the case page (an action owner, who
@@ -132,7 +139,7 @@ export async function recordOnPages(page: Page, base: string, ref: string, step:
   const words = wordsOf(step);
   await page.getByRole('link', { name: sentence(`record ${words.title}`), exact: true }).click();
   await page.waitForURL(`${base}${back}/decisions/${step.decision}`);
-  visits[step.decision] = await axeViolations(page);
+  noteVisit(visits, step.decision, await axeViolations(page));
   const submit = IRREVERSIBLE.has(step.decision) ? 'Continue' : 'Record decision';
   if (step.mistake) {
     await fillForm(page, step.mistake);
@@ -140,14 +147,14 @@ export async function recordOnPages(page: Page, base: string, ref: string, step:
     await page.locator('.govuk-error-summary').waitFor();
     expect(await page.locator('.govuk-error-summary__title').innerText()).toBe('There is a problem');
     expect(await page.title()).toMatch(/^Error: /);
-    visits[`${step.decision} (errors)`] = await axeViolations(page);
+    noteVisit(visits, `${step.decision} (errors)`, await axeViolations(page));
     await screenshot(page, `decision-${step.decision}-errors`);
   }
   await fillForm(page, step.fills ?? []);
   await page.getByRole('button', { name: submit, exact: true }).click();
   if (IRREVERSIBLE.has(step.decision)) {
     await page.getByRole('heading', { level: 1, name: sentence(`check and confirm ${words.title}`) }).waitFor();
-    visits[`${step.decision} (check)`] = await axeViolations(page);
+    noteVisit(visits, `${step.decision} (check)`, await axeViolations(page));
     await screenshot(page, `decision-${step.decision}-check`);
     await page.getByRole('button', { name: 'Confirm and record', exact: true }).click();
   }
