@@ -3,20 +3,16 @@
 // people, my work, the case list and a case for the roles that read them, the read policy on
 // every page (a person without the right gets "Page not found"), CSRF refusals, and axe-core's
 // WCAG 2.2 AA rules on every page (0 violations). Screenshots go to .data/screenshots/.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import http from 'node:http';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { PROJECT_ROOT, type Users } from '../../config';
 import { tokenHash } from '../../api/auth';
 import type { Role } from '../../domain/roles';
+import { axeViolations, launchChromium, listening, screenshot, signedInAs } from '../helpers/browser';
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOTS = path.join(PROJECT_ROOT, '.data', 'screenshots');
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PARTNERSHIP = 'Example Safeguarding Partnership';
 
 const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> = [
@@ -34,7 +30,7 @@ const users: Users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id,
 
 let stack: DevStack;
 let browser: Browser;
-let server: http.Server;
+let closeServer: () => Promise<void>;
 let base: string;
 let caseRef: string;
 /** Another agency's referral, the SSP informed: waits for the SSP's decision. */
@@ -69,9 +65,7 @@ async function openReferral(agency: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (.ci/run's install_chromium does)`);
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const launched = chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const launched = launchChromium();
   [stack, browser] = await Promise.all([
     startDevStack({
       people: PEOPLE,
@@ -79,9 +73,7 @@ beforeAll(async () => {
     }),
     launched,
   ]);
-  server = http.createServer(stack.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  ({ base, close: closeServer } = await listening(stack.app));
   caseRef = await openReferral('Example Primary School');
   otherRef = await openReferral('Another Academy');
   await decide(otherRef, 'business-unit', 'ssp-informed');
@@ -112,30 +104,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
+  await closeServer?.();
   await stack?.stop();
 });
 
 /** A browser context signed in as the person with this role, through the development sign-in page. */
 async function signedIn(role: Role, options: { bypassCSP?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ bypassCSP: options.bypassCSP ?? false });
-  const page = await context.newPage();
-  await page.goto(`${base}/`);
-  expect(new URL(page.url()).pathname).toBe('/sign-in');
-  await page.getByLabel(person(role).id, { exact: true }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${base}/`);
-  return { context, page };
-}
-
-/** axe-core's WCAG 2.2 A and AA rules on the page as it is: the violations' rule IDs. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: AXE });
-  // A string, evaluated in the page (this file is compiled without the DOM's types).
-  const result = (await page.evaluate(
-    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })",
-  )) as { violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> };
-  return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  return signedInAs(browser, base, person(role).id, options);
 }
 
 test('the SSP signs in, sees the case in my work, the case list and the case page, with the same deadlines as GET /cases/:ref; every page passes axe', async () => {
@@ -149,7 +124,7 @@ test('the SSP signs in, sees the case in my work, the case list and the case pag
   const visit = async (name: string, url: string) => {
     await page.goto(`${base}${url}`);
     violations[name] = await axeViolations(page);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await screenshot(page, name);
   };
 
   await visit('my-work', '/');
@@ -192,7 +167,7 @@ test('my work: the Business Unit, the SSP and an action owner each see what fall
   await ownerLinks.first().click();
   await owner.page.waitForURL(`${base}/cases/${learningRef}/actions/A01`);
   await expect(owner.page.locator('h1').innerText()).resolves.toBe('Improvement action A01');
-  await owner.page.screenshot({ path: path.join(SCREENSHOTS, 'action.png'), fullPage: true });
+  await screenshot(owner.page, 'action');
   await owner.context.close();
 });
 
