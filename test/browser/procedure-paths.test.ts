@@ -231,7 +231,7 @@ test('a decision another person recorded first is refused on the form with its r
   await page.locator('.govuk-error-summary').waitFor();
   expect(await page.locator('.govuk-error-summary__title').innerText()).toBe('There is a problem');
   const problem = await page.locator('.govuk-error-summary__list').innerText();
-  expect(problem).toContain(`ssp-informed was already recorded for case ${ref}. Nothing was recorded.`);
+  expect(problem).toContain(`“The SSP informed” was already recorded for case ${ref}. Nothing was recorded.`);
   // What was typed is kept.
   await expect(page.locator('#note').inputValue()).resolves.toBe('Partners informed by secure email (test).');
   noteVisit(visits, 'ssp-informed (refused)', await axeViolations(page));

@@ -164,7 +164,7 @@ async function post(req: Request, res: Response, t: Target, directory: FormDirec
   } catch (err) {
     if (err instanceof Refused && err.status !== 404 && err.status !== 403) {
       if (err.problems?.length) problemsOnForm(fields, err.problems, errors);
-      else errors.add('form', `${err.message}. Nothing was recorded.`, 'main-content');
+      else errors.add('form', `${inWords(err.message)}. Nothing was recorded.`, 'main-content');
       return render(res, t, directory, posted, errors, err.status);
     }
     if (err instanceof TemporalUnavailable || err instanceof RegisterUnavailable || (err instanceof Refused && err.status === 503)) {
@@ -183,6 +183,12 @@ export function decisionForms(services: Services, directory: FormDirectory): exp
   router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => render(res, await actionTarget(services, req, res), directory, {}, new FormErrors()));
   router.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => post(req, res, await actionTarget(services, req, res, true), directory));
   return router;
+}
+
+/** A refusal's words, each decision's name in it said as its form names it ("ssp-informed" → "the SSP informed"). */
+function inWords(message: string): string {
+  const words: Record<string, DecisionWords> = { ...DECISION_WORDS, ...ACTION_DECISION_WORDS };
+  return message.replace(/\b[a-z]+(?:-[a-z]+)+\b|\bpublished\b/g, (name) => (words[name] ? `“${sentence(words[name].title)}”` : name));
 }
 
 /** "It meets: the SSP's decision (§4.6), due by 11:59pm on ...". */
