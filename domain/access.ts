@@ -42,6 +42,13 @@ export function caseListFor(actor: Actor): CaseListRead {
   return { refuse: 403 };
 }
 
+/** Who may send a referral (§13): the Business Unit, and a referring agency. */
+export const REFERRING_ROLES: readonly Role[] = ['business-unit', 'referrer'];
+
+export function maySendReferral(actor: Actor): boolean {
+  return REFERRING_ROLES.includes(actor.role);
+}
+
 /** The Appendix 1 form: the roles that read whole cases, nobody else. */
 export function mayReadReferral(actor: Actor): boolean {
   return READS_WHOLE_CASES.includes(actor.role);

@@ -13,6 +13,7 @@ import type { ActionRegisterTables } from './actions';
 import type { CaseSummaryTables } from './case-summary';
 import type { CaseRegisterTables } from './cases';
 import type { CodecAuditTables } from './codec-audit';
+import type { ReferralDraftTables } from './referral-drafts';
 import type { WebSessionTables } from './web-sessions';
 
 export interface RegisterEventTable {
@@ -47,7 +48,7 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
-export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables, CaseSummaryTables, WebSessionTables {
+export interface RegisterSchema extends CaseRegisterTables, ActionRegisterTables, CodecAuditTables, CaseSummaryTables, WebSessionTables, ReferralDraftTables {
   register_event: RegisterEventTable;
   outbox: OutboxTable;
 }

@@ -54,7 +54,8 @@ function oldestKept(now: Date): string {
   return new Date(now.getTime() - DRAFT_LIFETIME_DAYS * 86_400_000).toISOString();
 }
 
-export function referralDrafts<DB extends object>(database: Kysely<DB>, ring: KeyRing): ReferralDrafts {
+export function referralDrafts<DB extends ReferralDraftTables>(database: Kysely<DB>, ring: KeyRing): ReferralDrafts {
+  // The drafts' own table, whatever else the database holds (as register/web-sessions.ts reads its own).
   const db = database as unknown as Kysely<ReferralDraftTables>;
   const sweep = async (now: Date) => Number((await db.deleteFrom('referral_draft').where('created_at', '<', oldestKept(now)).executeTakeFirst()).numDeletedRows);
   return {

@@ -4,12 +4,12 @@
 // whoever calls: who may read what (domain/access.ts), who may decide what (domain/decisions.ts).
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { caseReadFor, mayReadReferral, operationsView, referrerView, type OperationsView, type ReferrerView } from '../domain/access';
+import { caseReadFor, mayReadReferral, maySendReferral, REFERRING_ROLES, operationsView, referrerView, type OperationsView, type ReferrerView } from '../domain/access';
 import { CASE_REFERENCE_PATTERN, type CaseStatus, type DecisionResult } from '../domain/case';
 import { decisionsFitting, isDecisionName, roleRefusal, type DecisionName } from '../domain/decisions';
 import { zodProblems, type Problem } from '../domain/errors';
 import { caseOpeningOf } from '../domain/incident';
-import type { Actor, Role } from '../domain/roles';
+import type { Actor } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
 import { IdempotencyConflict, type CaseRegister } from '../register/cases';
 import type { CaseEntry } from '../register/events';
@@ -34,9 +34,6 @@ export interface CaseServiceDependencies {
   /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
   agencies?: readonly string[] | undefined;
 }
-
-/** Who may send a referral (§13): the Business Unit, and a referring agency. */
-const REFERRING_ROLES: readonly Role[] = ['business-unit', 'referrer'];
 
 /** A case opened from a referral; `created` false when the same request had opened it before. */
 export interface OpenedCase {
@@ -70,7 +67,7 @@ function refusedRead(status: 403 | 404, ref: string): Refused {
 
 /** Opens a case from a referral (caseService's openReferral). */
 async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, actor: Actor, body: unknown, idempotencyKey?: string): Promise<OpenedCase> {
-  if (!REFERRING_ROLES.includes(actor.role)) {
+  if (!maySendReferral(actor)) {
     throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
   }
   const parsed = referralRequestSchema.safeParse(body);

@@ -36,15 +36,16 @@ export function createServices(deps: ServiceDependencies) {
   // The register as one object (register/register.ts), on the database the caller opened.
   const register = registerOf(deps.register, deps.ring);
   const base = { temporal: deps.temporal, register, bounded, timeoutMs };
+  const cases = caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies });
   return {
-    cases: caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }),
+    cases,
     actions: actionService(base),
     caseList: caseListService({ register, ring: deps.ring }),
     /** `myWork(actor, { limit })`: what falls to the person or their role (services/my-work.ts). */
     myWork: myWorkService({ register, now, rulebookVersion: deps.rulebookVersion }),
     actionLog: actionLogService({ register, now }),
-    /** Drafts of the referral form on the pages, sent through a case service like the one above. */
-    referralDrafts: referralDraftService({ register, now, cases: caseService({ ...base, now, rulebookVersion: deps.rulebookVersion, agencies: deps.agencies }) }),
+    /** Drafts of the referral form on the pages, sent through the case service. */
+    referralDrafts: referralDraftService({ register, now, cases }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }

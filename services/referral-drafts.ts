@@ -4,11 +4,12 @@
 // told there is no such draft, as for one that does not exist. What a draft holds is the pages'
 // business (what was typed); this service keeps it, sealed, and never reads it.
 import { randomUUID } from 'node:crypto';
-import type { Actor, Role } from '../domain/roles';
+import type { Actor } from '../domain/roles';
 import type { Register } from '../register/register';
 import type { CaseService, OpenedCase } from './cases';
 import { fromRegister } from './register-calls';
 import { Refused } from './refused';
+import { maySendReferral, REFERRING_ROLES } from '../domain/access';
 
 export interface ReferralDraftDependencies {
   register: Register;
@@ -16,11 +17,6 @@ export interface ReferralDraftDependencies {
   now: () => Date;
 }
 
-/**
- * Who may start a draft: whoever may send a referral (services/cases.ts REFERRING_ROLES, §13: the
- * Business Unit and a referring agency). The case service checks again when the draft is sent.
- */
-const DRAFTING_ROLES: readonly Role[] = ['business-unit', 'referrer'];
 
 const DRAFT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -33,15 +29,19 @@ export interface ReferralDraft {
 
 const noSuchDraft = () => new Refused(404, 'NotFound', 'No such draft');
 
+/**
+ * Who may start a draft: whoever may send a referral (domain/access.ts, §13). The case service
+ * checks again when the draft is sent.
+ */
 export function mayDraftReferral(actor: Actor): boolean {
-  return DRAFTING_ROLES.includes(actor.role);
+  return maySendReferral(actor);
 }
 
 export function referralDraftService(deps: ReferralDraftDependencies) {
   const drafts = deps.register.referralDrafts;
 
   function mayDraft(actor: Actor): void {
-    if (!mayDraftReferral(actor)) throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${DRAFTING_ROLES.join(', ')}`);
+    if (!mayDraftReferral(actor)) throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
   }
 
   async function read(actor: Actor, draftId: string): Promise<ReferralDraft> {

@@ -2,13 +2,11 @@
 // saved with problems is kept and shown with the error summary; it is its starter's alone; it is
 // gone after 30 days; sending it opens exactly one case however often it is posted; the register
 // holds the draft sealed; and the referral sent is the one the JSON API would have received.
-import type { Kysely } from 'kysely';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { Users } from '../../config';
 import { tokenHash } from '../../api/auth';
 import type { Role } from '../../domain/roles';
-import type { ReferralDraftTables } from '../../register/referral-drafts';
 import { createServices } from '../../services';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
 
@@ -43,7 +41,7 @@ beforeEach(() => {
 });
 
 const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-const drafts = () => (stack.register as unknown as Kysely<ReferralDraftTables>).selectFrom('referral_draft').selectAll();
+const drafts = () => stack.register.selectFrom('referral_draft').selectAll();
 
 async function signedIn(id: string): Promise<TestAgent> {
   const agent = request.agent(stack.app);

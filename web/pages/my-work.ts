@@ -2,6 +2,7 @@
 // item links to its case or action and says what to do next in the procedure's words. The items
 // come from the register's projection of each case (services/my-work.ts), not a query per case.
 import express from 'express';
+import { maySendReferral } from '../../domain/access';
 import type { Services } from '../../services';
 import { govukDateTime } from '../format';
 import { personOf } from '../people';
@@ -12,6 +13,8 @@ export function myWorkPage(services: Services): express.Router {
     const { items, more } = await services.myWork(personOf(res));
     res.render('pages/my-work', {
       pageTitle: 'My work',
+      // The link only: the service refuses a referral from anyone else.
+      maySendReferral: maySendReferral(personOf(res)),
       more,
       items: items.map((i) => ({
         ...i,
