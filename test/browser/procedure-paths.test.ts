@@ -3,8 +3,8 @@
 // SMTP): each person signs in on the development sign-in page and records their decisions from
 // the links on the case page (an action owner from my work), filling each form by id and by the
 // words of its labels. The notification path through the Rapid Review, the LCSPR, publication and
-// the action plan to closure; the learning path to its action plan and closure; a no-further-action
-// case to closure; a decision refused because another person recorded it first. axe-core finds no
+// the action plan to closure; the learning path to its action plan and closure; a referral sent
+// through the referral form's pages, then taken as a no-further-action case to closure; a decision refused because another person recorded it first. axe-core finds no
 // WCAG 2.2 AA violation on any form page seen (with errors shown on three). Each path is driven a
 // second time through the JSON API with the same values, on a twin case: the register rows, the
 // actions' rows and the emails of the two must be the same (test/helpers/path-twins.ts says what
@@ -22,6 +22,7 @@ import { noteVisit, recordOnPages, recordThroughApi, type Step, type Visits } fr
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { londonDate, shiftDays } from '../helpers/expected-dates';
 import { traceOf, type RunWindow } from '../helpers/path-twins';
+import { sendReferralOnPages } from '../helpers/referral-pages';
 import { learningSteps, noFurtherActionSteps, notificationSteps } from './procedure-path-steps';
 
 const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> = [
@@ -207,11 +208,18 @@ test('the learning path on the pages: the L&D Group, the SSP’s approval, the a
   await expectTwins(onPages, throughApi);
 });
 
-test('a no-further-action case on the pages, to closure; the same as through the API', async () => {
-  const receivedAt = anHourAgo();
+test('a referral sent through the referral form’s pages, then a no-further-action case on the pages, to closure; the same as through the API', async () => {
+  // The Business Unit officer sends the referral on the pages; its twin is the same referral, as the
+  // case keeps it, sent through the JSON API with the same time of receipt.
+  const onPages = await sendReferralOnPages(await pageOf('bu-p'), base, { aware: today, incident: shiftDays(today, -2) });
+  const received = await caseJson(onPages);
+  const sent = await request(stack.app).get(`/cases/${onPages}/referral`).set(bearer(tokenOf('bu-p')));
+  expect(sent.status).toBe(200);
+  const twin = await request(stack.app).post('/referrals').set(bearer(tokenOf('bu-p'))).send({ referral: (sent.body as { referral: unknown }).referral, receivedAt: received.receivedAt });
+  expect(twin.status).toBe(201);
+  const throughApi = (twin.body as { caseReference: string }).caseReference;
+  for (const ref of [onPages, throughApi]) await settledWith(ref, (s) => s.open.every((o) => Date.parse(o.dueAt) > Date.now()));
   const steps = noFurtherActionSteps();
-  const onPages = await openCase(receivedAt);
-  const throughApi = await openCase(receivedAt);
   await driveOnPages(onPages, steps);
   await driveThroughApi(throughApi, steps);
   await expectTwins(onPages, throughApi);
