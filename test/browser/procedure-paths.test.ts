@@ -13,14 +13,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { PROJECT_ROOT, type Users } from '../../config';
-import { tokenHash } from '../../api/auth';
+import { PROJECT_ROOT } from '../../config';
 import type { CaseStatus } from '../../domain/case';
 import type { Role } from '../../domain/roles';
 import { axeViolations, launchChromium, listening, screenshot, signedInAs } from '../helpers/browser';
 import { noteVisit, recordOnPages, recordThroughApi, type Step, type Visits } from '../helpers/decision-steps';
 import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { londonDate, shiftDays } from '../helpers/expected-dates';
+import { webOptionsFor } from '../helpers/pages';
 import { traceOf, type RunWindow } from '../helpers/path-twins';
 import { sendReferralOnPages } from '../helpers/referral-pages';
 import { learningSteps, noFurtherActionSteps, notificationSteps } from './procedure-path-steps';
@@ -37,7 +37,6 @@ const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> =
 ];
 const AGENCIES = ['Example Health Trust', 'Example Police'];
 const tokenOf = (id: string) => PEOPLE.find((p) => p.id === id)!.token;
-const users: Users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
 
 let stack: DevStack;
 let browser: Browser;
@@ -55,15 +54,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   stack = await startDevStack({
     people: PEOPLE,
-    app: {
-      agencies: AGENCIES,
-      web: {
-        partnershipName: 'Example Safeguarding Partnership',
-        signIn: { kind: 'development', users },
-        session: { idleMinutes: 30, absoluteHours: 10, secureCookie: false },
-        people: PEOPLE.map(({ id, role, agency }) => ({ id, role, agency })),
-      },
-    },
+    app: { agencies: AGENCIES, web: webOptionsFor(PEOPLE) },
   });
   ({ base, close: closeServer } = await listening(stack.app));
 });

@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { PROJECT_ROOT, type Users } from '../../config';
-import { tokenHash } from '../../api/auth';
+import { PROJECT_ROOT } from '../../config';
 import type { Role } from '../../domain/roles';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
+import { csrfOf, HTML, signedInAgent, webOptionsFor } from '../helpers/pages';
 
 const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> = [
   { id: 'bu-f', role: 'business-unit', agency: 'Business Unit', token: 'forms-bu-token' },
@@ -21,40 +21,23 @@ const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> =
   { id: 'reviewer-f', role: 'reviewer', agency: 'Independent', token: 'forms-reviewer-token' },
 ];
 const token = (id: string) => PEOPLE.find((p) => p.id === id)!.token;
-const users: Users = { users: PEOPLE.map(({ id, role, agency, token: t }) => ({ id, role, agency, tokenSha256: tokenHash(t) })) };
 const AGENCIES = ['Example Health Trust', 'Example Police'];
-const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 let stack: DevStack;
 
 beforeAll(async () => {
   stack = await startDevStack({
     people: PEOPLE,
-    app: {
-      agencies: AGENCIES,
-      web: {
-        partnershipName: 'Example Safeguarding Partnership',
-        signIn: { kind: 'development', users },
-        session: { idleMinutes: 30, absoluteHours: 10, secureCookie: false },
-        people: PEOPLE.map(({ id, role, agency }) => ({ id, role, agency })),
-      },
-    },
+    app: { agencies: AGENCIES, web: webOptionsFor(PEOPLE) },
   });
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 const formKeyOf = (html: string) => /name="_formKey" value="([^"]+)"/.exec(html)?.[1];
 
-async function signedIn(id: string): Promise<TestAgent> {
-  const agent = request.agent(stack.app);
-  const page = await agent.get('/sign-in').set('Accept', HTML);
-  const res = await agent.post('/sign-in').type('form').set('Accept', HTML).send({ _csrf: csrfOf(page.text), person: id });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const signedIn = (id: string) => signedInAgent(stack.app, id);
 
 /** The form's page, and a post of it with the form's own hidden fields and these values. */
 async function form(agent: TestAgent, address: string) {

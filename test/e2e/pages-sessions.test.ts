@@ -7,11 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { PROJECT_ROOT, loadEnv, type Users } from '../../config';
+import { PROJECT_ROOT, loadEnv } from '../../config';
 import { webOptions } from '../../api/main';
-import { tokenHash } from '../../api/auth';
 import { registerOf } from '../../register/register';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
+import { csrfOf, HTML, webOptionsFor } from '../helpers/pages';
 import { TEST_KEY_RING } from '../helpers/keys';
 import type { Role } from '../../domain/roles';
 
@@ -19,8 +19,6 @@ const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> =
   { id: 'bu-s', role: 'business-unit', agency: 'Business Unit', token: 'sessions-bu-token' },
   { id: 'ssp-s', role: 'ssp', agency: 'Local Authority', token: 'sessions-ssp-token' },
 ];
-const users: Users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
-const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 
 let stack: DevStack;
 /** The clock the pages (and the services) read: the tests move it on. */
@@ -31,7 +29,7 @@ beforeAll(async () => {
     people: PEOPLE,
     app: {
       now: () => new Date(nowMs),
-      web: { partnershipName: 'Example Safeguarding Partnership', signIn: { kind: 'development', users }, session: { idleMinutes: 30, absoluteHours: 10, secureCookie: false } },
+      web: webOptionsFor(PEOPLE),
     },
   });
 });
@@ -42,7 +40,6 @@ beforeEach(() => {
   nowMs = Date.now();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 const sessionCookie = (res: { headers: Record<string, unknown> }) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('ssi_session='));
 

@@ -4,19 +4,16 @@
 // holds the draft sealed; and the referral sent is the one the JSON API would have received.
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import type { Users } from '../../config';
-import { tokenHash } from '../../api/auth';
 import type { Role } from '../../domain/roles';
 import { createServices } from '../../services';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
+import { csrfOf, HTML, signedInAgent, webOptionsFor } from '../helpers/pages';
 
 const PEOPLE: Array<{ id: string; role: Role; agency: string; token: string }> = [
   { id: 'bu-form', role: 'business-unit', agency: 'Business Unit', token: 'form-bu-token' },
   { id: 'bu-other', role: 'business-unit', agency: 'Business Unit', token: 'form-bu-other-token' },
   { id: 'ssp-form', role: 'ssp', agency: 'Local Authority', token: 'form-ssp-token' },
 ];
-const users: Users = { users: PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
-const HTML = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const CHILD_NAME = 'Zebedee Quillfeather';
 
 let stack: DevStack;
@@ -29,7 +26,7 @@ beforeAll(async () => {
       now: () => new Date(nowMs),
       // An outage is met sooner than the default 10 s (the worker is stopped in one test).
       temporalCallTimeoutMs: 3_000,
-      web: { partnershipName: 'Example Safeguarding Partnership', signIn: { kind: 'development', users }, session: { idleMinutes: 30, absoluteHours: 10, secureCookie: false } },
+      web: webOptionsFor(PEOPLE),
     },
   });
 });
@@ -40,16 +37,9 @@ beforeEach(() => {
   nowMs = Date.now();
 });
 
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
 const drafts = () => stack.register.selectFrom('referral_draft').selectAll();
 
-async function signedIn(id: string): Promise<TestAgent> {
-  const agent = request.agent(stack.app);
-  const page = await agent.get('/sign-in').set('Accept', HTML);
-  const res = await agent.post('/sign-in').type('form').set('Accept', HTML).send({ _csrf: csrfOf(page.text), person: id });
-  expect(res.status).toBe(303);
-  return agent;
-}
+const signedIn = (id: string) => signedInAgent(stack.app, id);
 
 /** Opens the page, then posts its form with these fields (repeated names for checkboxes), as a browser does. */
 async function submit(agent: TestAgent, url: string, fields: Array<[string, string]>) {
