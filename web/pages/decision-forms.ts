@@ -188,7 +188,7 @@ export function decisionForms(services: Services, directory: FormDirectory): exp
 /** A refusal's words, each decision's name in it said as its form names it ("ssp-informed" → "the SSP informed"). */
 function inWords(message: string): string {
   const words: Record<string, DecisionWords> = { ...DECISION_WORDS, ...ACTION_DECISION_WORDS };
-  return message.replace(/\b[a-z]+(?:-[a-z]+)+\b|\bpublished\b/g, (name) => (words[name] ? `“${sentence(words[name].title)}”` : name));
+  return message.replace(/\b[a-z]+(?:-[a-z]+)+\b/g, (name) => (words[name] ? `“${sentence(words[name].title)}”` : name));
 }
 
 /** "It meets: the SSP's decision (§4.6), due by 11:59pm on ...". */
