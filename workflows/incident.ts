@@ -82,8 +82,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     actions.startNext();
   }
   const publishVisibility = visibilityPublisher(() => ({ stage: state.stage, nextDeadline: nextDeadline(state), overdue: overdueCount(state) }));
-  // The case's page in the Temporal UI says its stage and what it waits for, from the start.
-  const publishDetails = detailsPublisher(() => caseDetails(state));
+  const publishDetails = detailsPublisher(() => caseDetails(state)); // its stage and what it waits for, from the start
   publishDetails();
 
   if ('start' in input) {
@@ -113,13 +112,12 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     const seen = revision;
     const wake = wakeAt(state, continueAsNewWaitingSince);
     const woken = () => revision !== seen || (suggested && allHandlersFinished());
-    const waitsFor = (at: number) => wakeSummary(state.obligations, at);
     if (timer) {
       const fired = timer.fires();
-      timer.arm(wake, waitsFor);
+      timer.arm(wake, (at) => wakeSummary(state.obligations, at));
       await condition(() => woken() || timer.fires() !== fired);
     } else if (wake === undefined) await condition(woken);
-    else await condition(woken, Math.max(1, wake - Date.now()), { summary: waitsFor(wake) });
+    else await condition(woken, Math.max(1, wake - Date.now()), { summary: wakeSummary(state.obligations, wake) });
     // A handler part-way through holds the case; its end bumps the revision and brings us back.
     if (!lock.busy()) {
       applyDue(state, nowIso());
