@@ -19,6 +19,32 @@ export const KEY_ID_METADATA_KEY = 'encryption-key-id';
 const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const fromUtf8 = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
+const JSON_PLAIN = 'json/plain';
+
+/**
+ * What the Temporal UI shows without the codec (README, "Operations: the Temporal UI"). SDK 1.24
+ * sends user metadata through the codec like any payload, with nothing to tell it apart: a
+ * workflow's static summary and a timer's or an activity's summary are each a bare JSON string, and
+ * the current details are the answer to the built-in __temporal_workflow_metadata query. They are
+ * built from the case reference, the stage, obligation IDs, dates, counts and roles only
+ * (domain/case-details.ts), so they stay in clear. Nothing else the system hands Temporal is a bare
+ * string (inputs, results, query and update answers are objects): test/e2e/temporal-ui-metadata.test.ts
+ * finds no other payload in clear in a case's history.
+ */
+export function readableWithoutCodec(payload: Payload): boolean {
+  const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
+  if (!encoding || fromUtf8(encoding) !== JSON_PLAIN || !payload.data?.length) return false;
+  const data = payload.data;
+  if (data[0] === 0x22 /* " */) return true;
+  if (data[0] !== 0x7b /* { */ || !fromUtf8(data.subarray(0, 24)).startsWith('{"definition":{"type":"')) return false;
+  try {
+    const answer = JSON.parse(fromUtf8(data)) as Record<string, unknown>;
+    return Object.keys(answer).sort().join(',') === 'currentDetails,definition' && typeof answer.currentDetails === 'string';
+  } catch {
+    return false;
+  }
+}
+
 export class EncryptionCodec implements PayloadCodec {
   constructor(private readonly ring: KeyRing) {}
 
@@ -31,6 +57,7 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   encodeOne(payload: Payload): Payload {
+    if (readableWithoutCodec(payload)) return payload;
     const { keyId, iv, ciphertext } = this.ring.seal(temporal.api.common.v1.Payload.encode(payload).finish());
     return {
       metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [KEY_ID_METADATA_KEY]: utf8(keyId) },

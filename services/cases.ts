@@ -8,6 +8,7 @@ import { caseReadFor, mayReadReferral, maySendReferral, REFERRING_ROLES, operati
 import { CASE_REFERENCE_PATTERN, type CaseStatus, type DecisionResult } from '../domain/case';
 import { decisionsFitting, isDecisionName, roleRefusal, type DecisionName } from '../domain/decisions';
 import { zodProblems, type Problem } from '../domain/errors';
+import { caseStaticSummary } from '../domain/case-details';
 import { caseOpeningOf } from '../domain/incident';
 import type { Actor } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
@@ -103,6 +104,8 @@ async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, 
           workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           typedSearchAttributes: [{ key: CASE_STAGE, value: 'referral-received' }],
+          // What the Temporal UI's list shows for the case: its reference and kind, never personal data.
+          staticSummary: caseStaticSummary(caseReference),
         }),
       }),
     );

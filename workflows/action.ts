@@ -20,10 +20,11 @@ import {
   type ActionStatusView,
 } from '../domain/action';
 import { workflowIdFor } from '../domain/case';
+import { actionDetails, wakeSummary } from '../domain/case-details';
 import { nextDeadline, nextWakeAt, overdueCount, type DeadlineRequest } from '../domain/obligations';
 import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, type ActionInput } from './contract';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
-import { changeLock, openWhenComputed, outboxDispatcher, recordActionOutcomes, sendNotice, visibilityPublisher, whenCarriedOut } from './machinery';
+import { changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordActionOutcomes, sendNotice, visibilityPublisher, whenCarriedOut } from './machinery';
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -47,6 +48,9 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   );
   // Operations see an action's status and next date beside the cases; never its words.
   const publishVisibility = visibilityPublisher(() => ({ stage: `action-${state.status}`, nextDeadline: nextDeadline(state.obligations), overdue: overdueCount(state.obligations) }));
+  // Its page in the Temporal UI: its status, deadline and escalation, never its words.
+  const publishDetails = detailsPublisher(() => actionDetails(state));
+  publishDetails();
 
   if ('start' in input) {
     // Agreed already: the action is not a request anyone can retry, so it keeps trying.
@@ -63,13 +67,14 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
     // Every command from this one loop: the outbox first, then visibility, then the timer.
     outbox.dispatch();
     publishVisibility();
+    publishDetails();
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested && allHandlersFinished()) await continueAsNew<typeof actionWorkflow>({ continued: state });
     const seen = revision;
     const wake = nextWakeAt(state.obligations);
     const woken = () => revision !== seen || (suggested && allHandlersFinished());
     if (wake === undefined) await condition(woken);
-    else await condition(woken, Math.max(1, wake - Date.now()));
+    else await condition(woken, Math.max(1, wake - Date.now()), { summary: wakeSummary(state.obligations, wake) });
     if (!lock.busy()) applyActionDue(state, nowIso());
   }
   // Completed or withdrawn: what is queued goes out, then the case hears of it.
@@ -79,6 +84,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
     () => revision,
     async () => {
       publishVisibility();
+      publishDetails();
       await tellTheCase(state);
       return actionStatus(state);
     },

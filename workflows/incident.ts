@@ -25,7 +25,8 @@ import { actionWorkflowId } from '../domain/action-snapshot';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText, type DecisionPlan } from '../domain/incident';
 import { record } from '../domain/obligations';
 import type { Deadline } from '../domain/case';
-import { carryOutOutbox, changeLock, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
+import { actionStaticSummary, caseDetails, wakeSummary } from '../domain/case-details';
+import { carryOutOutbox, changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
 import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, REVIEWER_ID_REQUIRED } from './patches';
 import type { actionWorkflow } from './action';
@@ -81,6 +82,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     actions.startNext();
   }
   const publishVisibility = visibilityPublisher(() => ({ stage: state.stage, nextDeadline: nextDeadline(state), overdue: overdueCount(state) }));
+  const publishDetails = detailsPublisher(() => caseDetails(state)); // its stage and what it waits for, from the start
+  publishDetails();
 
   if ('start' in input) {
     const start = input.start;
@@ -97,6 +100,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   for (;;) {
     issueQueuedCommands();
     publishVisibility();
+    publishDetails();
     const suggested = workflowInfo().continueAsNewSuggested;
     if (suggested) {
       // Deadlines are absolute instants and the outbox is in the state: nothing is lost in the new run.
@@ -110,10 +114,10 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
     const woken = () => revision !== seen || (suggested && allHandlersFinished());
     if (timer) {
       const fired = timer.fires();
-      timer.arm(wake);
+      timer.arm(wake, (at) => wakeSummary(state.obligations, at));
       await condition(() => woken() || timer.fires() !== fired);
     } else if (wake === undefined) await condition(woken);
-    else await condition(woken, Math.max(1, wake - Date.now()));
+    else await condition(woken, Math.max(1, wake - Date.now()), { summary: wakeSummary(state.obligations, wake) });
     // A handler part-way through holds the case; its end bumps the revision and brings us back.
     if (!lock.busy()) {
       applyDue(state, nowIso());
@@ -126,6 +130,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   const finished = () => allHandlersFinished() && outbox.idle() && actions.toStart().length === 0 && !actions.starting();
   const closed = () => {
     publishVisibility();
+    publishDetails();
     return caseStatus(state, Date.now());
   };
   if (fromMainLoop) return whenCarriedOut(issueQueuedCommands, finished, () => revision, closed);
@@ -233,6 +238,7 @@ function actionStarts(state: CaseState, changed: () => void) {
   // Abandoned, not terminated, when the case's run continues as new: the action outlives the run.
   const options = (actionId: string, pendingStart: ActionOpening) => ({
     workflowId: actionWorkflowId(ref, actionId),
+    staticSummary: actionStaticSummary(ref, actionId),
     args: [{ start: pendingStart }] as [ActionInput],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });

@@ -7,26 +7,54 @@
 // Every helper here keeps the awaits of the code it came from, one for one: the order in which a
 // workflow's coroutines issue commands depends on them, and recorded histories replay only in
 // that order.
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ActionRecords, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import type { CaseSummary } from '../domain/case';
 import type { Deadline } from '../domain/case';
+import { deadlinesSummary, noticeSummary, OPENING_RETRY_SUMMARY, registerSummary } from '../domain/case-details';
 import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from './contract';
 
 // Sending and recording: an outage is transient, so keep trying, backing off to every 30 minutes.
 // Heartbeats let Temporal notice a worker that died mid-send within a minute.
-export const { recordOutcomes, recordActionOutcomes, sendNotice } = proxyActivities<IncidentActivities>({
+const activities = proxyActivities<IncidentActivities>({
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
 });
 
 // Deadline arithmetic is pure computation: bounded, and a failure from bad data is final.
-export const { computeDeadlines } = proxyLocalActivities<IncidentActivities>({
+const localActivities = proxyLocalActivities<IncidentActivities>({
   startToCloseTimeout: '10 seconds',
   scheduleToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['InvalidDeadlineInput'] },
 });
+
+// Each call carries a one-line summary the Temporal UI shows beside its event (domain/case-details.ts:
+// never personal data). A summary is user metadata on the command, not one of the attributes replay
+// compares: histories recorded without them replay (test/replay).
+
+/** Sends one email; its summary names the kind and the obligation ("email: escalation rapid-review-report"). */
+export function sendNotice(notice: Notice): Promise<NoticeResult> {
+  const obligationId = notice.kind === 'operations-alert' ? undefined : notice.deadline.obligationId;
+  return activities.sendNotice.executeWithOptions({ summary: noticeSummary({ kind: notice.kind, ...(obligationId ? { obligationId } : {}) }) }, [notice]);
+}
+
+/** Writes a case's register rows, and its summary if one waits, in one transaction. */
+export function recordOutcomes(records: OutcomeRecord[], summary?: CaseSummary): Promise<void> {
+  const args: Parameters<IncidentActivities['recordOutcomes']> = summary ? [records, summary] : [records];
+  return activities.recordOutcomes.executeWithOptions({ summary: registerSummary(records, summary !== undefined) }, args);
+}
+
+/** Writes an action's register rows with its snapshot for the action log. */
+export function recordActionOutcomes(batch: ActionRecords): Promise<void> {
+  return activities.recordActionOutcomes.executeWithOptions({ summary: registerSummary(batch.records) }, [batch]);
+}
+
+/** The deadlines for `input.requests`, computed by the local activity. */
+function computeDeadlines(input: Parameters<IncidentActivities['computeDeadlines']>[0]): Promise<Deadline[]> {
+  return localActivities.computeDeadlines.executeWithOptions({ summary: deadlinesSummary(input.requests) }, [input]);
+}
 
 /**
  * The deadlines a decision needs, computed before anything changes: bad dates refuse it
@@ -110,7 +138,7 @@ export function openWhenComputed(
       } catch (err) {
         if (!(err instanceof ActivityFailure)) throw err;
         log.error(retrying.message, { ...retrying.fields, attempt });
-        await sleep(Math.min(attempt, 30) * 60_000);
+        await sleep(Math.min(attempt, 30) * 60_000, { summary: OPENING_RETRY_SUMMARY });
       }
     }
   });
@@ -265,6 +293,21 @@ export interface Visibility {
   overdue: number;
 }
 
+/**
+ * Sets the workflow's current details (the Markdown the Temporal UI shows on its page, served by
+ * the built-in __temporal_workflow_metadata query) when they have changed. Not a command: nothing in
+ * the history, so no patch; a replay sets them again as it goes.
+ */
+export function detailsPublisher(read: () => string): () => void {
+  let published = '';
+  return () => {
+    const details = read();
+    if (details === published) return;
+    published = details;
+    setCurrentDetails(details);
+  };
+}
+
 /** Publishes the search attributes when they have changed since they were last published. */
 export function visibilityPublisher(read: () => Visibility): () => void {
   let published = '';
@@ -294,14 +337,15 @@ export function wakeTimer() {
   let armed: { at: number; pending: boolean; scope: CancellationScope } | undefined;
   let fires = 0;
   return {
-    arm(at: number | undefined): void {
+    /** `summary` says what the timer waits for, in the Temporal UI (domain/case-details.ts wakeSummary). */
+    arm(at: number | undefined, summary?: (at: number) => string): void {
       if (armed?.at === at) return;
       if (armed?.pending) armed.scope.cancel();
       armed = undefined;
       if (at === undefined) return;
       const timer = { at, pending: true, scope: new CancellationScope() };
       timer.scope
-        .run(() => sleep(Math.max(1, at - Date.now())))
+        .run(() => sleep(Math.max(1, at - Date.now()), summary ? { summary: summary(at) } : undefined))
         .then(
           () => {
             timer.pending = false;

@@ -17,6 +17,10 @@
 //
 // An improvement action's workflow (workflows/action.ts) has no patches yet.
 //
+// Not every change to a command needs one: a timer's or an activity's summary and a child's static
+// summary are user metadata on the command, which replay does not compare (every saved history
+// replayed unchanged when they were added), and current details are no command at all.
+//
 // Most IDs are asked once per run, when it starts. CASE_SUMMARY_IN_REGISTER is asked on every turn
 // of the main loop until it holds: a case already running when the release is deployed takes the
 // newer path from its first turn on the new code (its history then has the marker from that turn
