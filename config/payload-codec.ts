@@ -9,6 +9,7 @@
 // recorded before the codec). Node only: never imported by workflow code.
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { isUserMetadataText } from '../domain/case-details';
 import { DecryptionError, IV_BYTES, safeKeyId, TAG_BYTES, type KeyRing } from './key-ring';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -27,15 +28,22 @@ const JSON_PLAIN = 'json/plain';
  * workflow's static summary and a timer's or an activity's summary are each a bare JSON string, and
  * the current details are the answer to the built-in __temporal_workflow_metadata query. They are
  * built from the case reference, the stage, obligation IDs, dates, counts and roles only
- * (domain/case-details.ts), so they stay in clear. Nothing else the system hands Temporal is a bare
- * string (inputs, results, query and update answers are objects): test/e2e/temporal-ui-metadata.test.ts
- * finds no other payload in clear in a case's history.
+ * (domain/case-details.ts), so they stay in clear: a bare string only when it is one of those
+ * summaries (isUserMetadataText, by its opening words), any other string is encrypted.
+ * test/e2e/temporal-ui-metadata.test.ts finds no other payload in clear in a case's history.
  */
 export function readableWithoutCodec(payload: Payload): boolean {
   const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
   if (!encoding || fromUtf8(encoding) !== JSON_PLAIN || !payload.data?.length) return false;
   const data = payload.data;
-  if (data[0] === 0x22 /* " */) return true;
+  if (data[0] === 0x22 /* " */) {
+    try {
+      const text = JSON.parse(fromUtf8(data)) as unknown;
+      return typeof text === 'string' && isUserMetadataText(text);
+    } catch {
+      return false;
+    }
+  }
   if (data[0] !== 0x7b /* { */ || !fromUtf8(data.subarray(0, 24)).startsWith('{"definition":{"type":"')) return false;
   try {
     const answer = JSON.parse(fromUtf8(data)) as Record<string, unknown>;

@@ -124,3 +124,12 @@ export function deadlinesSummary(requests: ReadonlyArray<{ obligationId: string 
 
 /** The opening's wait before it tries its deadlines again. */
 export const OPENING_RETRY_SUMMARY = 'retry: opening deadlines not computed';
+
+/**
+ * Whether a text is one of the summaries above, by its opening words: the payload codec leaves
+ * these in clear for the Temporal UI (config/payload-codec.ts) and encrypts every other string, so
+ * a string that is not ours (whatever it holds) never leaves encrypted by mistake.
+ */
+export function isUserMetadataText(text: string): boolean {
+  return /^(?:Serious incident case DSP-\d{4}-\d{4}$|Improvement action [A-Za-z0-9-]{1,16} of case DSP-\d{4}-\d{4}$|(?:reminder|target|deadline|wake-up|email|register|deadlines|retry): )/.test(text);
+}

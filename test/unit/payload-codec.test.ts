@@ -270,3 +270,11 @@ describe('a case on the time-skipping server', () => {
     await expect(plain.workflow.getHandle(handle.workflowId).query(statusQuery)).rejects.toThrow();
   });
 });
+
+test("only the Temporal UI's summaries stay in clear: any other string, or an object, is encrypted", async () => {
+  const codec = new EncryptionCodec(TEST_KEY_RING);
+  const clear = ['Serious incident case DSP-2026-0001', 'Improvement action A01 of case DSP-2026-0001', 'reminder: ssp-decision due 2026-12-14', 'email: escalation rapid-review-report'];
+  const sealed = ['Zebedee Quillfeather', 'Serious incident case DSP-2026-0001 and a name', 'The reasons, as typed', { currentDetails: 'x' }];
+  const encoded = await codec.encode([...clear, ...sealed].map(jsonPayload));
+  expect(encoded.map((p) => text(p.metadata?.[METADATA_ENCODING_KEY]))).toEqual([...clear.map(() => 'json/plain'), ...sealed.map(() => ENCRYPTED_ENCODING)]);
+});
