@@ -18,6 +18,8 @@ export interface ActivityDependencies {
   mailer: Transporter;
   mailFrom: string;
   mailboxes: Record<Mailbox, string>;
+  /** The partnership's name, in the header of every email's HTML part (the partnership file's `name`). */
+  partnershipName?: string;
   /** Where people reach the pages (config: PUBLIC_BASE_URL, no trailing slash): every email links to one. */
   publicBaseUrl: string;
   /** Each agency's contacts for its improvement actions (config: `agencies`). */
@@ -71,7 +73,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
     async sendNotice(notice: Notice): Promise<NoticeResult> {
       const { to, unconfigured } = addresses(notice.to);
-      const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured);
+      const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured, deps.partnershipName);
       return sendThroughOutbox(
         { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
         {
@@ -83,6 +85,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           to,
           subject: rendered.subject,
           text: rendered.text,
+          html: rendered.html,
         },
       );
     },

@@ -1,107 +1,78 @@
-// The words of every email. Bodies name the case by its reference only: the child's and
-// family's details stay behind sign-in (DSP 1.5, "Who hears what"). Each email links to the page
-// where its reader does what it asks or reads what it withholds: the case's, or the action's.
+// The words of every email, as templates (activities/email-layout.ts renders each as a plain-text
+// and an HTML part). Bodies name the case by its reference only: the child's and family's details
+// and the staff's reasons stay behind sign-in (DSP 1.5, "Who hears what"). Each email says the
+// step in the rulebook's words, its deadline as the pages say it, how it was counted, and links to
+// the page where its reader does what it asks: the decision's form, the case's page, or the action's.
 import type { Deadline } from '../domain/case';
+import { govukDate, govukDateTime } from '../domain/govuk-dates';
+import { renderHtml, renderText, type EmailBlock } from './email-layout';
+import { byDeadline, countedBlock, formOf, pageOf, recordItBlocks, type Page } from './email-words';
 import type { Notice, ObligationNotice, OperationsAlert } from './types';
 
-const londonDay = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-});
-const londonTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
+export { pageOf } from './email-words';
 
-export function describeDue(deadline: Deadline): string {
-  return `the end of ${londonDay.format(new Date(deadline.dueAt))} (${deadline.dueDate}, 23:59 UK time)`;
-}
-
-export function howCounted(deadline: Deadline): string {
-  const lines = [
-    `How it was counted: ${deadline.rule}.`,
-    `Clock: ${deadline.clock.event} on ${deadline.clock.date}.`,
-    deadline.skipped.length > 0
-      ? `Days not counted: ${deadline.skipped.map((d) => `${d.date} (${d.name ?? d.reason})`).join(', ')}.`
-      : 'No days were skipped.',
-    `Source: ${deadline.section}${deadline.statutory ? '' : ' - local policy, not a statutory limit'}.`,
-  ];
-  return lines.join('\n');
-}
+/** The name in the HTML part's header bar where the partnership's directory gives none. */
+export const DEFAULT_PARTNERSHIP_NAME = 'Safeguarding Partnership';
 
 export interface RenderedNotice {
   subject: string;
   text: string;
+  html: string;
 }
 
-/**
- * The page an email sends its reader to, under PUBLIC_BASE_URL: the case's, or for an email about
- * an improvement action the action's. Only the case reference and the action's ID go in the path,
- * never personal data. The link stands alone on its line, so no mail program takes the punctuation
- * after it for part of it.
- */
-export function pageOf(publicBaseUrl: string, caseReference: string, actionId?: string): { name: string; url: string } {
-  const casePage = `${publicBaseUrl}/cases/${encodeURIComponent(caseReference)}`;
-  return actionId === undefined ? { name: "the case's page", url: casePage } : { name: "the action's page", url: `${casePage}/actions/${encodeURIComponent(actionId)}` };
+interface Template {
+  subject: string;
+  blocks: EmailBlock[];
 }
-
-const RECORD_IT = (page: NoticeWords['page'], obligationId: string) => [`When it is done, record it on ${page.name} (obligation: ${obligationId}):`, page.url];
 
 /** What an email about an improvement action says of it: its reference and agency, never its words. */
-function aboutAction(notice: Notice & { kind: Exclude<Notice['kind'], 'operations-alert'> }): string[] {
+function aboutAction(notice: ObligationNotice): EmailBlock[] {
   if (!notice.action) return [];
-  return [`Improvement action ${notice.action.actionId} of case ${notice.caseReference}, owned by ${notice.action.agency} (§9.2, §16.2).`, ''];
+  return [{ kind: 'paragraph', text: `Improvement action ${notice.action.actionId} of case ${notice.caseReference}, owned by ${notice.action.agency} (§9.2, §16.2).` }];
 }
 
 /** Why an email went to the L&D Chair rather than an agency's contact. */
-function unconfiguredNote(unconfigured: readonly string[]): string[] {
+function unconfiguredNote(unconfigured: readonly string[]): EmailBlock[] {
   if (unconfigured.length === 0) return [];
-  return ['', `No address is configured for: ${unconfigured.join('; ')}. This copy goes to the Chair of the L&D Group instead; please add the contact to the partnership's directory.`];
+  return [{ kind: 'inset', text: `No address is configured for: ${unconfigured.join('; ')}. This copy goes to the Chair of the L&D Group instead; please add the contact to the partnership's directory.` }];
 }
 
-export function renderNotice(notice: Notice, now: Date, publicBaseUrl: string, unconfigured: readonly string[] = []): RenderedNotice {
-  const rendered = renderBody(notice, now, publicBaseUrl);
-  return unconfigured.length === 0 ? rendered : { ...rendered, text: [rendered.text, ...unconfiguredNote(unconfigured)].join('\n') };
+export function renderNotice(notice: Notice, now: Date, publicBaseUrl: string, unconfigured: readonly string[] = [], partnershipName = DEFAULT_PARTNERSHIP_NAME): RenderedNotice {
+  const template = notice.kind === 'operations-alert' ? operationsAlert(notice, now, pageOf(publicBaseUrl, notice.caseReference)) : obligationTemplate(notice, now, publicBaseUrl);
+  const blocks = [...template.blocks, ...unconfiguredNote(unconfigured)];
+  return { subject: template.subject, text: renderText(blocks), html: renderHtml({ subject: template.subject, blocks }, partnershipName) };
 }
 
-function renderBody(notice: Notice, now: Date, publicBaseUrl: string): RenderedNotice {
-  if (notice.kind === 'operations-alert') return operationsAlert(notice, now, pageOf(publicBaseUrl, notice.caseReference));
+function obligationTemplate(notice: ObligationNotice, now: Date, publicBaseUrl: string): Template {
   const { deadline } = notice;
+  const page = pageOf(publicBaseUrl, notice.caseReference, notice.action?.actionId);
+  // An action's step is done on the action's page; a case's step on its decision's form where the readers may use it.
+  const form = notice.action ? undefined : formOf(publicBaseUrl, notice.caseReference, deadline.obligationId, notice.to);
   return BODIES[notice.kind]({
     notice,
     deadline,
     now,
-    page: pageOf(publicBaseUrl, notice.caseReference, notice.action?.actionId),
+    page,
+    recordIt: recordItBlocks(page, form),
     // An action's emails carry its reference beside the case's: a case can have dozens of actions.
     ref: notice.action ? `${notice.caseReference} ${notice.action.actionId}` : notice.caseReference,
     intro: aboutAction(notice),
-    due: describeDue(deadline),
+    by: byDeadline(deadline.dueAt),
+    counted: countedBlock(deadline),
     // Limits the seed does not set are this partnership's local policy, and say so.
     overdueWord: deadline.statutory ? 'MISSED' : 'Overdue (local policy)',
   });
 }
 
-function operationsAlert(notice: OperationsAlert, now: Date, page: NoticeWords['page']): RenderedNotice {
+function operationsAlert(notice: OperationsAlert, now: Date, page: Page): Template {
   return {
     subject: `[${notice.caseReference}] Operations alert - the case's workflow needs attention`,
-    text: [
-      `Case ${notice.caseReference}, ${londonTime.format(now)}: ${notice.reason}.`,
-      '',
-      `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and`,
-      'recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.',
-      '',
-      "The case's page:",
-      page.url,
-    ].join('\n'),
+    blocks: [
+      { kind: 'heading', text: "The case's workflow needs attention" },
+      { kind: 'paragraph', text: `Case ${notice.caseReference}, at ${govukDateTime(now.toISOString())}: ${notice.reason}.` },
+      { kind: 'paragraph', text: `Look at workflow incident-${notice.caseReference} in the Temporal UI (its pending updates and recent workflow tasks). The case keeps its deadlines meanwhile; nothing has been lost.` },
+      { kind: 'link', lead: 'The case page:', url: page.url },
+    ],
   };
 }
 
@@ -111,161 +82,160 @@ interface NoticeWords {
   deadline: Deadline;
   now: Date;
   /** The page the email links to (pageOf): the case's, or the action's for an action's emails. */
-  page: { name: string; url: string };
+  page: Page;
+  /** What to do and where (recordItBlocks). */
+  recordIt: EmailBlock[];
   /** The case's reference, and the action's beside it for an action's emails. */
   ref: string;
   /** What an action's email says of the action first (aboutAction). */
-  intro: string[];
-  /** When it is due, in words (describeDue). */
-  due: string;
+  intro: EmailBlock[];
+  /** "by 11:59pm on Wednesday 30 December 2026" (byDeadline). */
+  by: string;
+  /** How the deadline was counted (countedBlock). */
+  counted: EmailBlock;
   overdueWord: string;
 }
 
-function referralReceived({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
+const para = (text: string): EmailBlock => ({ kind: 'paragraph', text });
+const heading = (text: string): EmailBlock => ({ kind: 'heading', text });
+const step = (deadline: Deadline): EmailBlock => para(`Step: ${deadline.obligation} (${deadline.section}).`);
+
+function referralReceived({ deadline, ref, by, counted, recordIt }: NoticeWords): Template {
   return {
     subject: `[${ref}] Referral received - ${deadline.obligation}: due ${deadline.dueDate}`,
-    text: [
-      `A serious child safeguarding incident referral has been received as case ${ref}.`,
-      '',
-      `To do: ${deadline.obligation}.`,
+    blocks: [
+      heading(`Referral received: case ${ref}`),
+      para(`A serious child safeguarding incident referral has been received as case ${ref}.`),
+      step(deadline),
       ...(deadline.obligationId === 'national-notification'
-        ? ['This is required if the SSP find the criteria for notification met; its clock runs from the', "local authority's awareness, whatever the pace of the SSP decision (§5.2)."]
+        ? [para("This is required if the SSP find the criteria for notification met; its clock runs from the local authority's awareness, whatever the pace of the SSP decision (§5.2).")]
         : []),
-      `Due by: ${due}.`,
-      howCounted(deadline),
-      '',
-      "The referral itself is on the case's page, for signed-in staff; it is not sent by email.",
-      ...RECORD_IT(page, deadline.obligationId),
-    ].join('\n'),
+      para(`Do it ${by}.`),
+      counted,
+      para("The referral itself is on the case page, for signed-in staff; it is not sent by email."),
+      ...recordIt,
+    ],
   };
 }
 
-function reminder({ deadline, now, page, ref, intro, due }: NoticeWords): RenderedNotice {
+function reminder({ deadline, now, ref, intro, by, counted, recordIt }: NoticeWords): Template {
   return {
     subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
-    text: [
-      `Reminder for case ${ref}, sent ${londonTime.format(now)}.`,
-      '',
+    blocks: [
+      heading(`Reminder: ${deadline.obligation}`),
+      para(`Reminder for case ${ref}, sent at ${govukDateTime(now.toISOString())}.`),
       ...intro,
-      `To do: ${deadline.obligation}.`,
-      `Due by: ${due}. It has not yet been recorded as done.`,
-      howCounted(deadline),
-      '',
-      ...RECORD_IT(page, deadline.obligationId),
-    ].join('\n'),
+      step(deadline),
+      para(`Do it ${by}. It has not yet been recorded as done.`),
+      counted,
+      ...recordIt,
+    ],
   };
 }
 
-function targetWarning({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
+function targetWarning({ deadline, ref, by, counted, recordIt }: NoticeWords): Template {
+  const target = deadline.target;
   return {
     subject: `[${ref}] Target passed - ${deadline.obligation}: limit ${deadline.dueDate}`,
-    text: [
-      `Case ${ref}: the target for this step has passed without it being recorded.`,
-      '',
-      `To do: ${deadline.obligation}.`,
-      `Target: ${deadline.target ? `${deadline.target.dueDate} (${deadline.target.rule})` : 'none'}.`,
-      `Limit: ${due}.`,
-      howCounted(deadline),
-      '',
-      ...RECORD_IT(page, deadline.obligationId),
-    ].join('\n'),
+    blocks: [
+      heading(`Target passed: ${deadline.obligation}`),
+      para(`Case ${ref}: the target for this step has passed without it being recorded.`),
+      step(deadline),
+      para(target ? `The target was ${byDeadline(target.dueAt)} (${target.rule}).` : 'There was no target.'),
+      para(`The limit: do it ${by}.`),
+      counted,
+      ...recordIt,
+    ],
   };
 }
 
-function escalation({ notice, deadline, page, ref, intro, due, overdueWord }: NoticeWords): RenderedNotice {
+function escalation({ notice, deadline, ref, intro, by, counted, overdueWord, recordIt }: NoticeWords): Template {
   return {
     subject: `[${ref}] ${overdueWord} - ${deadline.obligation}: was due ${deadline.dueDate}`,
-    text: [
-      `Escalation for case ${ref}: a deadline has passed.`,
-      '',
-      `${overdueWord}: ${deadline.obligation}.`,
-      `It was due by ${due} and had not been recorded as done by then.`,
-      howCounted(deadline),
-      '',
+    blocks: [
+      heading(`${overdueWord}: ${deadline.obligation}`),
+      para(`Escalation for case ${ref}: a deadline has passed.`),
+      step(deadline),
+      para(`It was due ${by} and had not been recorded as done by then.`),
+      counted,
       ...(notice.action
         ? [
-            '',
             ...intro,
-            `The Chair of the L&D Group is told, and ${notice.action.agency} is asked for an explanation of the`,
-            'outstanding action and of what will be done to complete it (§16.2). Three calendar months past the',
-            "deadline, the agency's Head of Service is told; six months past the original deadline, its Chief Officer.",
+            para(`The Chair of the L&D Group is told, and ${notice.action.agency} is asked for an explanation of the outstanding action and of what will be done to complete it (§16.2). Three calendar months past the deadline, the agency's Head of Service is told; six months past the original deadline, its Chief Officer.`),
           ]
         : []),
-      '',
-      `It is recorded as missed in the register. Please make sure it is done and recorded on ${page.name};`,
-      'it will then be recorded as met late:',
-      page.url,
-    ].join('\n'),
+      para('It is recorded as missed in the register. Please make sure it is done and recorded; it will then be recorded as met late.'),
+      ...recordIt,
+    ],
   };
 }
 
-function escalationStep({ notice, deadline, page, ref, intro, due }: NoticeWords): RenderedNotice {
+function escalationStep({ notice, deadline, ref, intro, counted, recordIt }: NoticeWords): Template {
   const chief = deadline.obligationId === 'action-escalation-chief';
   const agency = notice.action?.agency ?? 'the agency';
+  const subject = `[${ref}] Outstanding action reported to ${agency}'s ${chief ? 'Chief Officer' : 'Head of Service'}`;
   return {
-    subject: `[${ref}] Outstanding action reported to ${agency}'s ${chief ? 'Chief Officer' : 'Head of Service'}`,
-    text: [
+    subject,
+    blocks: [
+      heading(subject.slice(subject.indexOf('] ') + 2)),
       ...intro,
-      chief
+      para(chief
         ? `The action is still outstanding six calendar months beyond its original deadline, ${deadline.clock.date} (§9.2, §16.2).`
-        : `The action is still outstanding three calendar months beyond its specified deadline, ${deadline.clock.date} (§9.2, §16.2).`,
-      chief
+        : `The action is still outstanding three calendar months beyond its specified deadline, ${deadline.clock.date} (§9.2, §16.2).`),
+      para(chief
         ? `The Chair of the L&D Group informs the Chief Officer of ${agency} and seeks information about what steps are being taken to complete the action.`
-        : `The Chair of the L&D Group informs the Head of Service of ${agency} and requests confirmation of what action will be taken to rectify the matter.`,
-      `This step fell due at ${due}.`,
-      howCounted(deadline),
-      ...(chief ? ['The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").'] : []),
-      '',
-      ...RECORD_IT(page, 'action-due'),
-    ].join('\n'),
+        : `The Chair of the L&D Group informs the Head of Service of ${agency} and requests confirmation of what action will be taken to rectify the matter.`),
+      step(deadline),
+      para(`This step fell due at ${govukDateTime(deadline.dueAt)} (the action's deadline was ${govukDate(deadline.clock.date)}).`),
+      counted,
+      ...(chief ? [para('The six months count from the original deadline even where the deadline was extended (§9.2: "six months beyond the original deadline").')] : []),
+      ...recordIt,
+    ],
   };
 }
 
-function sspInvolved({ page, ref, intro, due }: NoticeWords): RenderedNotice {
+function sspInvolved({ deadline, page, ref, intro, by }: NoticeWords): Template {
   return {
     subject: `[${ref}] SSP asked to join the escalation of an outstanding action`,
-    text: [
+    blocks: [
+      heading('SSP asked to join the escalation of an outstanding action'),
       ...intro,
-      'The Chair of the L&D Group has asked the Statutory Safeguarding Partners to be involved in the',
-      'escalation of this outstanding action (§9.2, exceptional circumstances).',
-      `Its deadline now in force: ${due}.`,
-      '',
-      `The reasons are on ${page.name}, behind sign-in; they are not sent by email:`,
-      page.url,
-    ].join('\n'),
+      para('The Chair of the L&D Group has asked the Statutory Safeguarding Partners to be involved in the escalation of this outstanding action (§9.2, exceptional circumstances).'),
+      step(deadline),
+      para(`Its deadline now in force: ${by}.`),
+      { kind: 'link', lead: `The reasons are on ${page.name}, behind sign-in; they are not sent by email:`, url: page.url },
+    ],
   };
 }
 
-function breach({ deadline, page, ref, due }: NoticeWords): RenderedNotice {
+function breach({ deadline, page, ref, counted }: NoticeWords): Template {
   return {
     subject: `[${ref}] Broken - ${deadline.obligation}: required until ${deadline.dueDate}`,
-    text: [
-      `Case ${ref}: a requirement has been broken.`,
-      '',
-      `${deadline.obligation} was required until ${due}, and has ended early.`,
-      howCounted(deadline),
-      '',
-      `It is recorded as broken in the register, and shown on ${page.name}:`,
-      page.url,
-    ].join('\n'),
+    blocks: [
+      heading(`Broken: ${deadline.obligation}`),
+      para(`Case ${ref}: a requirement has been broken.`),
+      step(deadline),
+      para(`It was required until ${govukDateTime(deadline.dueAt)}, and has ended early.`),
+      counted,
+      { kind: 'link', lead: `It is recorded as broken in the register, and shown on ${page.name}:`, url: page.url },
+    ],
   };
 }
 
-function sspDecisionShared({ notice, page, ref }: NoticeWords): RenderedNotice {
+function sspDecisionShared({ notice, deadline, page, ref }: NoticeWords): Template {
   return {
     subject: `[${ref}] SSP decision: ${notice.outcome ?? 'recorded'}`,
-    text: [
-      `Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`,
-      '',
-      "The details of the referral and the decision's rationale are shared with the Chair of the",
-      `Learning and Development Group (§5.6, §10.1). They are on ${page.name}, behind sign-in;`,
-      'they are not sent by email:',
-      page.url,
-    ].join('\n'),
+    blocks: [
+      heading(`SSP decision: ${notice.outcome ?? 'recorded'}`),
+      para(`Case ${ref}: the Statutory Safeguarding Partners have decided (${notice.outcome ?? 'see the case'}).`),
+      step(deadline),
+      para("The details of the referral and the decision's rationale are shared with the Chair of the Learning and Development Group (§5.6, §10.1)."),
+      { kind: 'link', lead: `They are on ${page.name}, behind sign-in; they are not sent by email:`, url: page.url },
+    ],
   };
 }
 
-const BODIES: Record<ObligationNotice['kind'], (words: NoticeWords) => RenderedNotice> = {
+const BODIES: Record<ObligationNotice['kind'], (words: NoticeWords) => Template> = {
   'referral-received': referralReceived,
   'reminder': reminder,
   'target-warning': targetWarning,

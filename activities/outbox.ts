@@ -55,6 +55,8 @@ export interface OutboxMessage {
   to: string[];
   subject: string;
   text: string;
+  /** The same words as an HTML part (activities/email-layout.ts); the row's identity is the key alone. */
+  html?: string;
 }
 
 export interface OutboxDependencies {
@@ -162,7 +164,7 @@ export async function sendThroughOutbox(deps: OutboxDependencies, message: Outbo
   let refused = 0;
   let refusedCodes = '';
   try {
-    const info = (await sendWithin(mailer, budgetMs, { from: message.from, to: message.to, subject: message.subject, text: message.text, messageId })) as {
+    const info = (await sendWithin(mailer, budgetMs, { from: message.from, to: message.to, subject: message.subject, text: message.text, ...(message.html === undefined ? {} : { html: message.html }), messageId })) as {
       rejected?: unknown[];
       rejectedErrors?: Array<{ responseCode?: number }>;
     };

@@ -26,6 +26,7 @@ export async function activityDependencies(env: Env, ring: KeyRing, mailOptions 
     // settings (SMTP_TLS_CA, SMTP_REQUIRE_TLS), as the API's health check has them (activities/outbox.ts).
     mailer: nodemailer.createTransport(mailOptions),
     mailFrom: env.MAIL_FROM,
+    partnershipName: partnership.name,
     mailboxes: partnership.mailboxes,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     agencies: partnership.agencies,

@@ -5,6 +5,7 @@ import { CASE_STAGE, workflowIdFor } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { actors, newCaseReference } from '../helpers/stack';
+import { govukDate } from '../../domain/govuk-dates';
 
 const TOKENS = { businessUnit: 'e2e-business-unit-token', ssp: 'e2e-ssp-token', referrer: 'e2e-referrer-token' };
 const PEOPLE = [
@@ -46,7 +47,8 @@ test('a referral starts a case; the Business Unit is told by email; recording "S
   expect(shown.body.stage).toBe('referral-received');
   const deadline = shown.body.obligations['ssp-informed'].deadline;
   expect(deadline).toMatchObject({ obligationId: 'ssp-informed', section: '§4.6, §5.1', clock: { event: 'la-became-aware' } });
-  expect(receipt.text).toContain(deadline.dueDate);
+  // The due day in GOV.UK words, as the pages say it (was its ISO date).
+  expect(receipt.text).toContain(`by 11:59pm on ${govukDate(deadline.dueDate)}`);
   expect(Array.isArray(deadline.skipped)).toBe(true);
 
   const wrongRole = await request(stack.app).post(`/cases/${ref}/decisions/ssp-informed`).set(bearer(TOKENS.ssp)).send({});

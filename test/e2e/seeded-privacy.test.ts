@@ -14,6 +14,7 @@ import { workflowIdFor } from '../../workflows/contract';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
+import { htmlProblems, htmlWords } from '../helpers/email-html';
 import { settled } from '../helpers/harness';
 import { TEST_DATA_CONVERTER } from '../helpers/keys';
 import { captureRuntimeLog } from '../helpers/stack';
@@ -25,6 +26,8 @@ const ADDRESS = '17 Larkspur Mews, Wolverhollow';
 const POSTCODE = 'ZZ98 7QX';
 const PARENT = 'Orlando';
 const NARRATIVE = 'Xanthoria-Velloway incident narrative';
+/** The staff's words in the rationales and notes below, beside the seeded values they quote. */
+const RATIONALE_WORDS = ['Partners told about', 'was seriously harmed', 'Told the school'];
 const SEEDED = [CHILD, CHILD_DOB, SIBLING_DOB, ADDRESS, POSTCODE, 'Brightwater', NARRATIVE, 'Quillfeather'];
 
 const PEOPLE = [
@@ -103,9 +106,14 @@ test('none of the seeded values is found anywhere but behind the codec and the k
   // 4b. The worker's runtime log: worker, workflow and activity lines at every level.
   expect(runtimeLog.lines.some((l) => l.includes('sendNotice'))).toBe(true);
   expect(leaks(runtimeLog.lines.join('\n'))).toEqual([]);
-  // 5. Every email sent.
+  // 5. Every email sent, both its parts: the HTML part read as its reader sees it too (entities
+  // decoded, tags gone), and no staff rationale in either.
   expect(smtp.messages.length).toBeGreaterThanOrEqual(3);
   expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);
+  for (const m of smtp.messages) {
+    expect({ subject: m.subject, html: m.html.length > 0, problems: htmlProblems(m.html) }).toEqual({ subject: m.subject, html: true, problems: [] });
+    for (const part of [m.text, m.html, htmlWords(m.html)]) expect({ subject: m.subject, leaks: leaks(part), rationale: RATIONALE_WORDS.filter((w) => part.includes(w)) }).toEqual({ subject: m.subject, leaks: [], rationale: [] });
+  }
   // 6. The register's files on disk.
   for (const file of filesBelow(path.dirname(stack.registerFile), path.basename(stack.registerFile))) {
     expect({ file, leaks: leaks(readFileSync(file).toString('latin1')) }).toEqual({ file, leaks: [] });

@@ -8,6 +8,8 @@ export interface CapturedMail {
   to: string[];
   subject: string;
   text: string;
+  /** The HTML part, or '' where the message has none. */
+  html: string;
   messageId: string | undefined;
 }
 
@@ -56,7 +58,7 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (parsed) => {
-          messages.push({ to: addresses(parsed), subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId });
+          messages.push({ to: addresses(parsed), subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '', messageId: parsed.messageId });
           waiters.splice(0).forEach((w) => w());
           callback();
         },

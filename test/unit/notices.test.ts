@@ -96,10 +96,11 @@ describe('every notice about a deadline', () => {
     expect(text).toContain('5 working days after 2026-12-21 (la-became-aware)');
     expect(text).toContain('la-became-aware');
     expect(text).toContain('2026-12-21');
-    expect(text).toContain('2026-12-25 (Christmas Day)');
-    expect(text).toContain('2026-12-26 (weekend)');
-    expect(text).toContain('2026-12-27 (weekend)');
-    expect(text).toContain('2026-12-28 (Boxing Day (substitute day))');
+    // The days not counted in GOV.UK words, as the case page says them (was "2026-12-25 (Christmas Day)").
+    expect(text).toContain('Friday 25 December 2026 (Christmas Day)');
+    expect(text).toContain('Saturday 26 December 2026 (weekend)');
+    expect(text).toContain('Sunday 27 December 2026 (weekend)');
+    expect(text).toContain('Monday 28 December 2026 (Boxing Day (substitute day))');
     expect(text).toContain('§3, §5.2');
     // The due day, in words, in London.
     expect(text).toContain('30 December 2026');
@@ -111,12 +112,14 @@ describe('every notice about a deadline', () => {
     const { text } = renderNotice(notice(kind, localPolicy), SENT, BASE);
     expect(text).toMatch(/local policy/);
     expect(text).toContain('§6.2');
-    expect(text).toContain('2026-07-04 (weekend)');
+    expect(text).toContain('Saturday 4 July 2026 (weekend)');
   });
 
-  test('a day with no skipped days says so', () => {
+  test('a count with no skipped days names none', () => {
+    // As the case page says it: no "Days not counted" sentence (was "No days were skipped.").
     const { text } = renderNotice(notice('reminder', { ...christmas, skipped: [] }), SENT, BASE);
-    expect(text).toMatch(/No days were skipped/);
+    expect(text).toContain('(la-became-aware), from Monday 21 December 2026. §3, §5.2, statutory.');
+    expect(text).not.toContain('Days not counted');
   });
 
   test('a summer deadline is shown as the London day it ends (BST), not the UTC one', () => {
@@ -124,8 +127,8 @@ describe('every notice about a deadline', () => {
     const { text } = renderNotice(notice('reminder', localPolicy), new Date('2026-07-06T08:00:00.000Z'), BASE);
     expect(text).toContain('Monday');
     expect(text).toContain('6 July 2026');
-    // Sent at 09:00 London time.
-    expect(text).toMatch(/09:00 BST/);
+    // Sent at 09:00 London time, in GOV.UK words (was "09:00 BST").
+    expect(text).toContain('sent at 9am on Monday 6 July 2026');
   });
 });
 
@@ -145,7 +148,7 @@ describe('each kind of notice', () => {
   test('target passed: names the target date and how it was counted, and the limit', () => {
     const { subject, text } = renderNotice(notice('target-warning', withTarget), SENT, BASE);
     expect(subject).toBe(`[${REF}] Target passed - Rapid Review Panel meets: limit 2026-12-22`);
-    expect(text).toContain('2026-12-15');
+    expect(text).toContain('by 11:59pm on Tuesday 15 December 2026');
     expect(text).toContain('10 working days after 2026-12-01 (csprp-acknowledgement, target)');
     expect(text).toContain('22 December 2026');
   });
@@ -231,7 +234,7 @@ describe('every email links to the page where its reader does what it asks', () 
   test.each(ACTION_KINDS)('%s about an improvement action: the action’s page', (kind) => {
     const { text } = renderNotice({ ...notice(kind, actionDue), action: { actionId: 'A01', agency: 'Example Health Trust' } }, SENT, BASE);
     expect(linesOf(text)).toContain(`${casePage}/actions/A01`);
-    expect(text).toContain("the action's page");
+    expect(text).toContain('the action page');
     expect(text).not.toMatch(/case system/i);
   });
 
@@ -243,7 +246,7 @@ describe('every email links to the page where its reader does what it asks', () 
 
   test('the pages are under PUBLIC_BASE_URL, path and all; the link carries the references only', () => {
     expect(pageOf('https://partnership.example.org/safeguarding', REF).url).toBe(`https://partnership.example.org/safeguarding/cases/${REF}`);
-    expect(pageOf(BASE, REF, 'A12')).toEqual({ name: "the action's page", url: `${BASE}/cases/${REF}/actions/A12` });
+    expect(pageOf(BASE, REF, 'A12')).toEqual({ name: 'the action page', url: `${BASE}/cases/${REF}/actions/A12` });
   });
 });
 

@@ -16,6 +16,7 @@ import { endOfDay, monthsAfter, shiftDays } from '../helpers/expected-dates';
 import { actors, decide, skipPast, startHarness, waitFor, type Harness } from '../helpers/harness';
 import { TEST_KEY_RING } from '../helpers/keys';
 import { MAILBOX } from '../helpers/obligations';
+import { govukDate } from '../../domain/govuk-dates';
 
 
 const CHIEF_OF_HEALTH = requester('chief-officer', HEALTH, 'C. Officer (test)');
@@ -271,7 +272,8 @@ test('SSP involved: the SSP and the L&D Chair told once, recorded; a second time
   const mail = await h.smtp.waitFor((m) => m.subject === subject);
   expect(sorted(mail.to)).toEqual(sorted([MAILBOX.ssp, MAILBOX['ld-chair']]));
   expect(mail.text).toContain(`Improvement action A01 of case ${ref}, owned by ${HEALTH}`);
-  expect(mail.text).toContain(D);
+  // The deadline in force in GOV.UK words, as the pages say it (was its ISO date).
+  expect(mail.text).toContain(`Its deadline now in force: by 11:59pm on ${govukDate(D)}.`);
   expect(mail.text).not.toContain(reason);
 
   const rows = (await h.cases.caseEntries(ref)).filter((r) => r.kind === 'ssp-involved');

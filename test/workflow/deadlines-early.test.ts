@@ -3,6 +3,7 @@
 // it, then the decision that meets it is recorded late. Expected due dates are worked out here
 // from the procedure's rules and the bank holiday list, not taken from the code.
 import { referralFormSchema } from '../../domain/referral-form';
+import { govukDate } from '../../domain/govuk-dates';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
@@ -223,7 +224,8 @@ test('rapid-review-meeting: target passed at 10 WD warns the chair and escalatio
   await skipPast(h, o.deadline.target!.dueAt);
   const warning = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Target passed - ${rule.obligation}: limit ${o.deadline.dueDate}`);
   expect([...warning.to].sort()).toEqual([MAILBOX['rapid-review-chair'], MAILBOX['independent-scrutineer'], MAILBOX['business-manager']].sort());
-  expect(warning.text).toContain(target.dueDate);
+  // The target's day in GOV.UK words, as the pages say it (was its ISO date).
+  expect(warning.text).toContain(`The target was by 11:59pm on ${govukDate(target.dueDate)}`);
   const warned = await waitFor(c.handle, (s) => s.obligations['rapid-review-meeting']?.targetWarnedAt !== undefined);
   expect(warned.obligations['rapid-review-meeting']!.status).toBe('open');
   expect(mailsFor(h, c.ref, `MISSED - ${rule.obligation}:`)).toHaveLength(0);

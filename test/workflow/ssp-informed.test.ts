@@ -1,5 +1,6 @@
 // The ssp-informed obligation (1 WD from receipt, §4.6, §5.1) on the time-skipping server:
 // deadlines crossed with env.sleep, emails received over real SMTP, the register in SQLite.
+import { govukDate } from '../../domain/govuk-dates';
 import { statusQuery } from '../../workflows/contract';
 import { validReferralForm } from '../fixtures/referral-form';
 import { agencyDigests } from '../../register/case-summary';
@@ -24,7 +25,8 @@ test('informed in time: receipt email names the deadline, no escalation follows'
 
   const receipt = await h.smtp.waitFor((m) => m.subject.startsWith(`[${ref}] Referral received`));
   expect(receipt.to).toEqual(['business-unit@partnership.example.org']);
-  expect(receipt.text).toContain(deadline.dueDate);
+  // The due day in GOV.UK words, as the pages say it (was its ISO date).
+  expect(receipt.text).toContain(`by 11:59pm on ${govukDate(deadline.dueDate)}`);
   // Only the case reference reaches an email: nothing from the form.
   expect(receipt.text).not.toContain('Test Child');
   expect(receipt.text).not.toContain(validReferralForm().children[0]!.postcode);
