@@ -161,7 +161,7 @@ const envSchema = z.object({
    * gets the emails in clear. smtps:// is TLS from the start either way.
    */
   SMTP_REQUIRE_TLS: flag,
-  MAIL_FROM: z.string().min(3).default('Safeguarding Partnership case system <case-system@partnership.example.org>'),
+  MAIL_FROM: z.string().min(3).default('Safeguarding Partnership <safeguarding-cases@partnership.example.org>'),
   PARTNERSHIP_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'partnership.example.json')),
   /**
    * Where the API runs. Unset: production, so a deployment that forgets it gets the strict

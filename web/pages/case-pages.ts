@@ -12,6 +12,7 @@ import { rulebook as rulebookFor } from '../../domain/rulebook';
 import type { Services } from '../../services';
 import { actionIdOf } from '../../services/actions';
 import { caseReferenceOf } from '../../services/cases';
+import { countedWords } from '../../domain/govuk-dates';
 import { govukDate, govukDateTime, roleWords, workingDays } from '../format';
 import { personOf } from '../people';
 
@@ -49,12 +50,6 @@ function outcomeWords(o: ObligationView): string {
 }
 
 /** How the deadline was counted, in words: the clock, the rule, the days skipped, the §. */
-function countedWords(o: ObligationView): string {
-  const e = o.explanation;
-  const skipped = e.skipped.length ? ` Days not counted: ${e.skipped.map((d) => `${govukDate(d.date)} (${d.name ?? d.reason})`).join(', ')}.` : '';
-  return `${e.rule}, from ${govukDate(e.clock.date)}.${skipped} ${e.section}, ${e.statutory ? 'statutory' : 'local policy'}.`;
-}
-
 function obligationRows(status: CaseStatus) {
   const rulebook = rulebookFor(status.rulebookVersion);
   const all = [...status.missed, ...status.open, ...status.metLate, ...status.met, ...status.closed];
@@ -65,7 +60,7 @@ function obligationRows(status: CaseStatus) {
     due: govukDateTime(o.dueAt),
     tag: statusTag(o.status),
     outcome: outcomeWords(o),
-    counted: countedWords(o),
+    counted: countedWords(o.explanation),
     target: o.explanation.target ? `Target: ${govukDate(o.explanation.target.dueDate)} (${o.explanation.target.rule})` : undefined,
   }));
 }
