@@ -29,19 +29,12 @@ export interface ReferralDraft {
 
 const noSuchDraft = () => new Refused(404, 'NotFound', 'No such draft');
 
-/**
- * Who may start a draft: whoever may send a referral (domain/access.ts, §13). The case service
- * checks again when the draft is sent.
- */
-export function mayDraftReferral(actor: Actor): boolean {
-  return maySendReferral(actor);
-}
-
 export function referralDraftService(deps: ReferralDraftDependencies) {
   const drafts = deps.register.referralDrafts;
 
+  /** Whoever may send a referral may draft one (domain/access.ts, §13); the case service checks again at sending. */
   function mayDraft(actor: Actor): void {
-    if (!mayDraftReferral(actor)) throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
+    if (!maySendReferral(actor)) throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
   }
 
   async function read(actor: Actor, draftId: string): Promise<ReferralDraft> {

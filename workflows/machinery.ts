@@ -9,8 +9,7 @@
 // that order.
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActionRecords, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
-import type { CaseSummary } from '../domain/case';
-import type { Deadline } from '../domain/case';
+import type { CaseSummary, Deadline } from '../domain/case';
 import { deadlinesSummary, noticeSummary, OPENING_RETRY_SUMMARY, registerSummary } from '../domain/case-details';
 import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from './contract';

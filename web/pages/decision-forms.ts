@@ -38,13 +38,6 @@ interface Target {
   dueAfter: (answer: object) => string[];
 }
 
-declare module 'express-session' {
-  interface SessionData {
-    /** The banner for the next page after a decision: what was recorded and what is now due. */
-    notice?: { heading: string; lines: string[] };
-  }
-}
-
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 /** The form's own idempotency key: made when the form is shown, sent back with it. */
 const FORM_KEY = /^[0-9a-f-]{36}$/;

@@ -9,7 +9,6 @@ import type { Actor } from '../../domain/roles';
 import type { Services } from '../../services';
 import { Refused, RegisterUnavailable, TemporalUnavailable } from '../../services';
 import { caseReferenceOf } from '../../services/cases';
-import { mayDraftReferral } from '../../services/referral-drafts';
 import { DRAFT_LIFETIME_DAYS } from '../../register/referral-drafts';
 import { FormErrors } from '../forms/errors';
 import { govukDate, govukDateTime } from '../format';
@@ -17,6 +16,7 @@ import { personOf } from '../people';
 import { isNeeded, readReferral, routeOf, typedFromBody, type DraftData, type SectionProblem } from './referral-form-read';
 import { SECTIONS, sectionOf, type Section } from './referral-form-sections';
 import { answersOf, sectionView } from './referral-form-view';
+import { maySendReferral } from '../../domain/access';
 
 declare module 'express-session' {
   interface SessionData {
@@ -140,7 +140,7 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
   const load = async (person: Actor, draftId: string) => asDraft((await drafts.read(person, draftId)).data);
 
   router.get('/referrals/new', (_req, res) => {
-    if (!mayDraftReferral(personOf(res))) throw new Refused(403, 'RoleNotAllowed', 'Only the Business Unit and a referring agency send a referral');
+    if (!maySendReferral(personOf(res))) throw new Refused(403, 'RoleNotAllowed', 'Only the Business Unit and a referring agency send a referral');
     res.render('pages/referral/start', { pageTitle: 'Send a referral' });
   });
 
