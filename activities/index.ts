@@ -7,9 +7,11 @@ import type { CaseSummary } from '../domain/case';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
-import { renderNotice } from './notices';
+import { byDeadline } from './email-words';
+import { inviteIcs } from './invites';
+import { pageOf, renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
+import type { IncidentActivities, Notice, NoticeResult, ObligationNotice, OutcomeRecord } from './types';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
@@ -55,6 +57,15 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     return { to: [...new Set(resolved)], unconfigured };
   }
 
+  /** The calendar entry a notice carries, written for the addresses it goes to. */
+  function inviteOf(notice: ObligationNotice, to: readonly string[]): { method: 'REQUEST' | 'CANCEL'; content: string } | undefined {
+    if (!notice.invite) return undefined;
+    const { deadline } = notice;
+    const page = pageOf(deps.publicBaseUrl, notice.caseReference, notice.action?.actionId);
+    const description = `Case ${notice.caseReference}${notice.action ? `, improvement action ${notice.action.actionId}` : ''}: ${deadline.obligation} (${deadline.section}), ${byDeadline(deadline.dueAt)}. Record it on ${page.name}: ${page.url}`;
+    return { method: notice.invite.method, content: inviteIcs(notice.invite, { mailFrom: deps.mailFrom, to, description, url: page.url, now: now() }) };
+  }
+
   return {
     async computeDeadlines(request) {
       return deadlines.computeDeadlines(request);
@@ -74,6 +85,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     async sendNotice(notice: Notice): Promise<NoticeResult> {
       const { to, unconfigured } = addresses(notice.to);
       const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured, deps.partnershipName);
+      const invite = notice.kind === 'operations-alert' ? undefined : inviteOf(notice, to);
       return sendThroughOutbox(
         { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
         {
@@ -86,6 +98,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,
+          ...(invite ? { icalEvent: invite } : {}),
         },
       );
     },

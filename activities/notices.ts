@@ -235,7 +235,68 @@ function sspDecisionShared({ notice, deadline, page, ref }: NoticeWords): Templa
   };
 }
 
+/** Where a calendar entry is attached, the email says what it is for and what will follow it. */
+const ENTRY_ATTACHED = para('A calendar entry for the deadline day is attached. If the deadline moves you will be sent the change; when the step is done or no longer required, its cancellation.');
+
+function stepOpened({ deadline, ref, intro, by, counted, recordIt }: NoticeWords): Template {
+  return {
+    subject: `[${ref}] Now yours - ${deadline.obligation}: due ${deadline.dueDate}`,
+    blocks: [
+      heading(`A step is now yours: ${deadline.obligation}`),
+      para(`Case ${ref} has reached a step for you to do.`),
+      ...intro,
+      step(deadline),
+      para(`Do it ${by}.`),
+      counted,
+      ENTRY_ATTACHED,
+      ...recordIt,
+    ],
+  };
+}
+
+function deadlineMoved({ deadline, ref, intro, by, counted, recordIt }: NoticeWords): Template {
+  return {
+    subject: `[${ref}] Deadline moved - ${deadline.obligation}: now due ${deadline.dueDate}`,
+    blocks: [
+      heading(`Deadline moved: ${deadline.obligation}`),
+      para(`Case ${ref}: the deadline for this step has changed, because a date it is counted from was corrected or the deadline was extended.`),
+      ...intro,
+      step(deadline),
+      para(`Do it ${by}.`),
+      counted,
+      para('The calendar entry attached replaces the one sent before.'),
+      ...recordIt,
+    ],
+  };
+}
+
+/** What became of a step, as its cancellation says it (the notice's outcome is the obligation's status). */
+const SETTLED_WORDS: Record<string, { subject: string; text: string }> = {
+  met: { subject: 'Done', text: 'has been recorded as done' },
+  'met-late': { subject: 'Done', text: 'has been recorded as done, after its deadline' },
+  withdrawn: { subject: 'No longer required', text: 'is no longer required on the path the case has taken' },
+  broken: { subject: 'Ended', text: 'has ended' },
+};
+
+function stepClosed({ notice, deadline, page, ref, intro }: NoticeWords): Template {
+  const words = SETTLED_WORDS[notice.outcome ?? ''] ?? { subject: 'Closed', text: 'is closed' };
+  return {
+    subject: `[${ref}] ${words.subject} - ${deadline.obligation}`,
+    blocks: [
+      heading(`${words.subject}: ${deadline.obligation}`),
+      para(`Case ${ref}: this step ${words.text}.`),
+      ...intro,
+      step(deadline),
+      para(`Its calendar entry (for ${govukDate(deadline.dueDate)}) is cancelled by the one attached.`),
+      { kind: 'link', lead: `The case and its other steps are on ${page.name}:`, url: page.url },
+    ],
+  };
+}
+
 const BODIES: Record<ObligationNotice['kind'], (words: NoticeWords) => Template> = {
+  'step-opened': stepOpened,
+  'deadline-moved': deadlineMoved,
+  'step-closed': stepClosed,
   'referral-received': referralReceived,
   'reminder': reminder,
   'target-warning': targetWarning,

@@ -57,6 +57,8 @@ export interface OutboxMessage {
   text: string;
   /** The same words as an HTML part (activities/email-layout.ts); the row's identity is the key alone. */
   html?: string;
+  /** A calendar entry (activities/invites.ts), sent as the text/calendar part with its METHOD. */
+  icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
 
 export interface OutboxDependencies {
@@ -164,7 +166,7 @@ export async function sendThroughOutbox(deps: OutboxDependencies, message: Outbo
   let refused = 0;
   let refusedCodes = '';
   try {
-    const info = (await sendWithin(mailer, budgetMs, { from: message.from, to: message.to, subject: message.subject, text: message.text, ...(message.html === undefined ? {} : { html: message.html }), messageId })) as {
+    const info = (await sendWithin(mailer, budgetMs, { from: message.from, to: message.to, subject: message.subject, text: message.text, ...(message.html === undefined ? {} : { html: message.html }), ...(message.icalEvent ? { icalEvent: { ...message.icalEvent, filename: 'invite.ics' } } : {}), messageId })) as {
       rejected?: unknown[];
       rejectedErrors?: Array<{ responseCode?: number }>;
     };

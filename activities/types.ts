@@ -1,6 +1,6 @@
 // Activity signatures: the only thing workflow code imports from activities/.
 import type { CaseSummary, Deadline } from '../domain/case';
-import type { DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
+import type { CalendarInvite, DeadlineRequest, NoticeKind, OutcomeRecord } from '../domain/obligations';
 import type { ActionSnapshot } from '../domain/action-snapshot';
 import type { Recipient } from '../domain/roles';
 
@@ -25,6 +25,8 @@ export interface ObligationNotice {
   action?: { actionId: string; agency: string };
   /** Outcome words for a decision notice (e.g. 'criteria-met'); never personal data. */
   outcome?: string;
+  /** The calendar entry the email carries (activities/invites.ts). */
+  invite?: CalendarInvite;
 }
 
 /** An alert to operations about a case's workflow: the reference and what is wrong, nothing else. */

@@ -115,6 +115,8 @@ export interface CaseState {
   requests: DecisionRequestRecord[];
   /** Set when continue-as-new had to wait too long for a handler and operations were alerted. */
   continueAsNewAlertedAt?: string;
+  /** Each step's owner is told when it opens, with its calendar entry (domain/owners-told.ts); see Ledger. */
+  ownersTold?: true;
   /** The improvement actions agreed for the case (§16.2), each watched by its own workflow. */
   actions?: Record<string, CaseAction>;
   /**

@@ -59,6 +59,30 @@ export interface ObligationState {
   closedReason?: string;
   /** Deadlines this obligation missed before a correction or closure re-judged it: never erased. */
   missed?: Array<{ dueAt: string; escalatedAt: string }>;
+  /** The calendar entry its owner was sent when the step became theirs (domain/owners-told.ts). */
+  invite?: InviteState;
+}
+
+/** A deadline's calendar entry as sent: to whom, how often changed (SEQUENCE), for which deadline. */
+export interface InviteState {
+  to: Recipient[];
+  sequence: number;
+  dueAt: string;
+  cancelled?: true;
+}
+
+/**
+ * The calendar entry an email carries (RFC 5545): the same UID every time, SEQUENCE counting its
+ * changes, METHOD:REQUEST to add or move it, METHOD:CANCEL to take it away.
+ */
+export interface CalendarInvite {
+  uid: string;
+  sequence: number;
+  method: 'REQUEST' | 'CANCEL';
+  /** The day the entry is on (YYYY-MM-DD, London): the deadline's date. */
+  date: string;
+  /** What the entry is called: the step in the rulebook's words, never personal data. */
+  title: string;
 }
 
 export interface TimelineEntry {
@@ -87,6 +111,12 @@ export type NoticeKind =
   | 'escalation-step'
   /** §9.2: the L&D Chair brings the Statutory Safeguarding Partners into an action's escalation. */
   | 'ssp-involved'
+  /** A step has become its owner's: told at once, with a calendar entry for its deadline day. */
+  | 'step-opened'
+  /** A step's deadline has moved: its calendar entry is moved too (same UID, higher SEQUENCE). */
+  | 'deadline-moved'
+  /** A step was done or is no longer required: its calendar entry is cancelled. */
+  | 'step-closed'
   | 'operations-alert';
 
 /** A deadline to compute: the obligation and its clock's value (and its second clock's, if any). */
@@ -125,6 +155,8 @@ export interface QueuedNotice {
   outcome?: string;
   /** An obligation that the delivery itself meets (§5.6, §10.1: sharing with the L&D Chair). */
   meetsOnDelivery?: string;
+  /** The calendar entry this email carries, if any. */
+  invite?: CalendarInvite;
 }
 
 /** An alert to operations about the case's workflow itself (no obligation, no personal data). */
@@ -160,6 +192,11 @@ export interface Ledger {
   pastRounds: ObligationState[];
   timeline: TimelineEntry[];
   outbox: Outbox;
+  /**
+   * Each step's owner is told when it opens, with a calendar entry kept true (domain/owners-told.ts).
+   * Set when the case or action starts (workflows/patches.ts OWNERS_TOLD): those started before never are.
+   */
+  ownersTold?: true;
 }
 
 /** Who hears about an obligation, from its rule. */
@@ -215,7 +252,7 @@ export function queueNotice(
   o: ObligationState,
   to: Recipient[],
   instant: string,
-  extra: { outcome?: string; meetsOnDelivery?: string } = {},
+  extra: { outcome?: string; meetsOnDelivery?: string; invite?: CalendarInvite } = {},
 ): void {
   ledger.outbox.notices.push({
     key: `${keyPrefix(ledger)}:${o.id}:${o.round}:${kind}:${instant}`,

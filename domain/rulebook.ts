@@ -1,6 +1,7 @@
 import type { ClockEvent } from './clocks';
 import type { ObligationId } from './obligation-ids';
 import type { NoticePolicy } from './obligations';
+import type { OwnerPolicy } from './owners-told';
 import { agencyRecipient, type AgencyContact, type Mailbox, type Recipient, type Role } from './roles';
 
 /**
@@ -437,8 +438,15 @@ export function obligationRule(version: string, id: string): ObligationRule {
 }
 
 /** Who hears of each obligation; `agency`: the agency owning the improvement action, for an action's rules. */
-export function noticePolicy(rulebookVersion: string, agency?: string): NoticePolicy {
+export function noticePolicy(rulebookVersion: string, agency?: string): NoticePolicy & OwnerPolicy {
   return {
+    // A step whose owner is reminded is somebody's to do: they are told when it opens. Steps the
+    // system takes (checked on arrival, sent at the decision, the §9.2 escalation steps) and
+    // minimum periods (§14.4) have no reminders.
+    ownerTold: (id) => {
+      const rule = obligationRule(rulebookVersion, id);
+      return rule.reminders.length > 0 && rule.minimumPeriod !== true && rule.trigger !== true;
+    },
     remind: (id) => {
       const rule = obligationRule(rulebookVersion, id);
       return recipientsFor([rule.remind, ...(rule.alsoRemind ?? [])], agency);

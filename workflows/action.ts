@@ -3,10 +3,11 @@
 // history. Its case starts it (workflows/incident.ts) and hears when it is settled. The three
 // steps it watches, and how each date is counted, are in domain/action.ts; its decisions arrive as
 // updates, taken as a case's are (workflows/decision-updates.ts).
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   ACTION_DECISION_NAMES,
   actionDecisionNeeds,
+  actionPolicy,
   actionSnapshot,
   actionStatus,
   applyActionDecision,
@@ -22,6 +23,8 @@ import {
 import { workflowIdFor } from '../domain/case';
 import { actionDetails, wakeSummary } from '../domain/case-details';
 import { nextDeadline, nextWakeAt, overdueCount, type DeadlineRequest } from '../domain/obligations';
+import { tellOwners } from '../domain/owners-told';
+import { OWNERS_TOLD } from './patches';
 import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, type ActionInput } from './contract';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
 import { changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordActionOutcomes, sendNotice, visibilityPublisher, whenCarriedOut } from './machinery';
@@ -52,6 +55,14 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   const publishDetails = detailsPublisher(() => actionDetails(state));
   publishDetails();
 
+  // A new action tells its agency's action lead that it is theirs, with its deadline's calendar entry.
+  if ('start' in input && patched(OWNERS_TOLD)) state.ownersTold = true;
+  /** The outbox's next commands, after the owners' emails a change calls for are queued. */
+  const issueQueuedCommands = () => {
+    if (state.ownersTold) tellOwners(state, actionPolicy(state), nowIso());
+    outbox.dispatch();
+  };
+
   if ('start' in input) {
     // Agreed already: the action is not a request anyone can retry, so it keeps trying.
     await openWhenComputed(
@@ -65,7 +76,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
 
   while (state.status === 'open') {
     // Every command from this one loop: the outbox first, then visibility, then the timer.
-    outbox.dispatch();
+    issueQueuedCommands();
     publishVisibility();
     publishDetails();
     const suggested = workflowInfo().continueAsNewSuggested;
@@ -79,7 +90,7 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   }
   // Completed or withdrawn: what is queued goes out, then the case hears of it.
   return whenCarriedOut(
-    () => outbox.dispatch(),
+    issueQueuedCommands,
     () => allHandlersFinished() && outbox.idle(),
     () => revision,
     async () => {

@@ -22,13 +22,14 @@ import type { OutcomeRecord } from '../domain/obligations';
 import { checkDecision, DECISION_NAMES, scopeRefusal, type DecisionName } from '../domain/decisions';
 import type { ActionOpening } from '../domain/action';
 import { actionWorkflowId } from '../domain/action-snapshot';
-import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision, withoutWrittenFreeText, type DecisionPlan } from '../domain/incident';
+import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, noticePolicy, openingObligations, planDecision, withoutWrittenFreeText, type DecisionPlan } from '../domain/incident';
 import { record } from '../domain/obligations';
 import type { Deadline } from '../domain/case';
 import { actionStaticSummary, caseDetails, wakeSummary } from '../domain/case-details';
 import { carryOutOutbox, changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
-import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, REVIEWER_ID_REQUIRED } from './patches';
+import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, OWNERS_TOLD, REVIEWER_ID_REQUIRED } from './patches';
+import { tellOwners } from '../domain/owners-told';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, caseOpenedUpdate, decisionUpdate, statusQuery, type ActionInput, type IncidentInput } from './contract';
 
@@ -66,6 +67,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   registerDecisions(state, DECISION_NAMES, decisionUpdate, lock, caseDecisions(state, wakeForActions, () => actions.toStart().length === 0));
 
   const fromMainLoop = patched(COMMANDS_FROM_MAIN_LOOP);
+  // A new case tells each step's owner when it opens (a case continued as new carries the answer).
+  if ('start' in input && fromMainLoop && patched(OWNERS_TOLD)) state.ownersTold = true;
   const summaries = caseSummaries(state);
   const outbox = caseOutbox(state, fromMainLoop, () => revision++, summaries);
   // ---- Improvement actions (§16.2): each tells the case when it is completed or withdrawn.
@@ -76,6 +79,8 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   if (!fromMainLoop) void actions.loop();
   /** What the main loop issues first on every turn: the case's summary if it says something new; on the newer cases, the outbox and the actions. */
   function issueQueuedCommands(): void {
+    // First, so that the emails a change queued and the owners' calendar entries go in one turn.
+    if (state.ownersTold) tellOwners(state, noticePolicy(state.rulebookVersion), nowIso());
     summaries.queue();
     if (!fromMainLoop) return;
     outbox.dispatch();

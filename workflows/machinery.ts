@@ -167,6 +167,7 @@ function noticeInput(ref: string, notice: Ledger['outbox']['notices'][number]): 
         deadline: notice.deadline,
         ...(notice.outcome ? { outcome: notice.outcome } : {}),
         ...(notice.action ? { action: notice.action } : {}),
+        ...(notice.invite ? { invite: notice.invite } : {}),
       };
 }
 

@@ -15,7 +15,7 @@
 //  2. Once no run started before deprecatePatch was deployed can run or be replayed either (the
 //     same query, with that release's time), the deprecatePatch call goes too.
 //
-// An improvement action's workflow (workflows/action.ts) has no patches yet.
+// An improvement action's workflow (workflows/action.ts) asks one: OWNERS_TOLD, as the case's does.
 //
 // Not every change to a command needs one: a timer's or an activity's summary and a child's static
 // summary are user metadata on the command, which replay does not compare (every saved history
@@ -69,3 +69,12 @@ export const REVIEWER_ID_REQUIRED = 'reviewer-id-required';
  * v3, v4, v5.
  */
 export const CASE_SUMMARY_IN_REGISTER = 'case-summary-in-register';
+
+/**
+ * Each step's owner is told when it becomes theirs, with a calendar entry for its deadline day,
+ * moved with the deadline and cancelled when the step is settled (domain/owners-told.ts): more
+ * emails. Asked once, when a case or an action starts (not when a run continues as new: the answer
+ * rides in the state), so cases and actions opened before it never send them. Asked by the case
+ * only on the main-loop path (COMMANDS_FROM_MAIN_LOOP). Histories without its marker: v2 to v6.
+ */
+export const OWNERS_TOLD = 'owners-told-with-calendar-entries';

@@ -11,6 +11,16 @@ export interface CapturedMail {
   /** The HTML part, or '' where the message has none. */
   html: string;
   messageId: string | undefined;
+  /** The calendar entry (text/calendar part) the message carries, as sent: its METHOD and ICS text. */
+  calendar?: { method: string | undefined; ics: string };
+}
+
+/** nodemailer's icalEvent arrives as a text/calendar part; mailparser lists it with the attachments. */
+function calendarOf(parsed: ParsedMail): CapturedMail['calendar'] {
+  const part = parsed.attachments.find((a) => a.contentType === 'text/calendar');
+  if (!part) return undefined;
+  const ics = part.content.toString('utf8');
+  return { method: /^METHOD:(.+)$/m.exec(ics)?.[1]?.trim(), ics };
 }
 
 export interface SmtpCatcher {
@@ -58,7 +68,8 @@ export async function startSmtpCatcher(options: SmtpCatcherOptions = {}): Promis
     onData(stream, _session, callback) {
       simpleParser(stream).then(
         (parsed) => {
-          messages.push({ to: addresses(parsed), subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '', messageId: parsed.messageId });
+          const calendar = calendarOf(parsed);
+          messages.push({ to: addresses(parsed), subject: parsed.subject ?? '', text: parsed.text ?? '', html: parsed.html || '', messageId: parsed.messageId, ...(calendar ? { calendar } : {}) });
           waiters.splice(0).forEach((w) => w());
           callback();
         },
