@@ -1,0 +1,118 @@
+// Each step's owner is told when it becomes theirs, with a calendar entry for its deadline day
+// that moves with the deadline (same UID, higher SEQUENCE) and is cancelled when the step is done
+// or no longer required: through the real workflows on the time-skipping server, to the real SMTP
+// listener, every entry read back by an independent parser (ical.js). Expected dates from the
+// independent calendar (expected-dates.ts).
+import { actionHandle, ADDRESSES, caseAtActionPlan, decideAction, HEALTH, requester, settledAction, terms, actionOwner } from '../helpers/actions';
+import { caseAwaitingNotification } from '../helpers/drive';
+import { count, londonDate, londonInstant, monthsAfter, notWorking, shiftDays } from '../helpers/expected-dates';
+import { actors, decide, skipPast, startHarness, type Harness } from '../helpers/harness';
+import { parseInvite, type ParsedInvite } from '../helpers/ics';
+import { MAILBOX } from '../helpers/obligations';
+import type { CapturedMail } from '../helpers/smtp';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** Skips to 10:00 London on the next working day, so that counted days are plain to work out. */
+async function skipToWorkingMorning(): Promise<string> {
+  const now = await h.env.currentTimeMs();
+  let day = londonDate(now);
+  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = shiftDays(day, 1);
+  await skipPast(h, londonInstant(day, '10:00:00'), 0);
+  return day;
+}
+
+/** Every message about the case (or the action) that carries a calendar entry, with the entry read. */
+function entries(prefix: string): Array<{ mail: CapturedMail; invite: ParsedInvite }> {
+  return h.smtp.messages.filter((m) => m.subject.startsWith(prefix) && m.calendar).map((mail) => ({ mail, invite: parseInvite(mail.calendar!.ics) }));
+}
+
+async function entryFor(prefix: string, subject: string): Promise<{ mail: CapturedMail; invite: ParsedInvite }> {
+  const mail = await h.smtp.waitFor((m) => m.subject.startsWith(`${prefix} ${subject}`));
+  expect(mail.calendar).toBeDefined();
+  return { mail, invite: parseInvite(mail.calendar!.ics) };
+}
+
+test("a case: the receipt carries ssp-informed's entry, the SSP are told the decision is theirs, settled steps are cancelled, a corrected clock moves the notification's entry", async () => {
+  const day = await skipToWorkingMorning();
+  const c = await caseAwaitingNotification(h);
+  const ref = `[${c.ref}]`;
+  const expectedNotification = count(day, { workingDaysAfter: 5 }).dueDate;
+
+  const receipt = await entryFor(ref, 'Referral received - Business Unit informs');
+  expect(receipt.mail.to).toEqual([MAILBOX['business-unit']]);
+  expect(receipt.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}.ssp-informed.1@ssi-procedure`, sequence: 0, start: count(day, { workingDaysAfter: 1 }).dueDate, allDay: true, attendees: [MAILBOX['business-unit']] });
+  expect(receipt.mail.calendar!.method).toBe('REQUEST');
+
+  const notification = await entryFor(ref, 'Referral received - LA notifies');
+  expect(notification.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}.national-notification.1@ssi-procedure`, sequence: 0, start: expectedNotification });
+
+  // The SSP's decision became theirs at the referral: told then, not days later by a reminder.
+  const told = await entryFor(ref, 'Now yours - ');
+  expect(told.mail.to).toEqual([MAILBOX.ssp]);
+  expect(told.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}.ssp-decision.1@ssi-procedure`, sequence: 0, start: c.status.obligations['ssp-decision']!.deadline.dueDate });
+  expect(told.mail.text).toContain(`/cases/${c.ref}/decisions/ssp-decision`);
+
+  // Recorded: the entries go, with the same UID and a higher SEQUENCE, to the people who had them.
+  const informedDone = await entryFor(ref, 'Done - Business Unit informs');
+  expect(informedDone.mail.to).toEqual([MAILBOX['business-unit']]);
+  expect(informedDone.invite).toMatchObject({ method: 'CANCEL', uid: receipt.invite.uid, sequence: 1, status: 'CANCELLED', start: receipt.invite.start });
+  const decisionDone = await entryFor(ref, `Done - ${c.status.obligations['ssp-decision']!.deadline.obligation}`);
+  expect(decisionDone.invite).toMatchObject({ method: 'CANCEL', uid: told.invite.uid, sequence: 1 });
+
+  // The criteria met opened the referrer's feedback: its owner told with its entry.
+  const feedback = await entryFor(ref, `Now yours - ${c.status.obligations['referrer-feedback']!.deadline.obligation}`);
+  expect(feedback.invite.uid).toBe(`${c.ref}.referrer-feedback.1@ssi-procedure`);
+
+  // The LA knew two working days before the referral: the notification is due earlier.
+  const correctedTo = count(day, { workingDaysBefore: 2 }).dueDate;
+  await decide(c.handle, 'clock-corrected', actors.businessUnit, { clock: 'la-became-aware', correctedTo, reason: 'Test reason: the police told the local authority earlier' });
+  const moved = await entryFor(ref, 'Deadline moved - LA notifies');
+  expect(moved.mail.to.sort()).toEqual(notification.mail.to.sort());
+  expect(moved.invite).toMatchObject({ method: 'REQUEST', uid: notification.invite.uid, sequence: 1, start: count(correctedTo, { workingDaysAfter: 5 }).dueDate });
+
+  // Notified: cancelled at SEQUENCE 2.
+  await decide(c.handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0042' });
+  const notified = await entryFor(ref, 'Done - LA notifies');
+  expect(notified.invite).toMatchObject({ method: 'CANCEL', uid: notification.invite.uid, sequence: 2 });
+
+  // One email per step change, never repeated; every entry names the case by its reference only.
+  const all = entries(ref);
+  expect(new Set(all.map((e) => `${e.invite.uid}#${e.invite.sequence}`)).size).toBe(all.length);
+  for (const { invite } of all) {
+    expect(invite.summary).toMatch(new RegExp(`^Due: .+ \\(${c.ref}\\)$`));
+    expect(invite.description).not.toMatch(/\(test\)/);
+  }
+});
+
+test("an improvement action: its agency's action lead is told it is theirs, the extension moves the entry, completion cancels it", async () => {
+  const day = await skipToWorkingMorning();
+  const D = monthsAfter(day, 2);
+  const c = await caseAtActionPlan(h);
+  await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, D)] });
+  const a = actionHandle(h, c.ref, 'A01');
+  await settledAction(a);
+  const prefix = `[${c.ref} A01]`;
+
+  const told = await entryFor(prefix, 'Now yours - Improvement action completed');
+  expect(told.mail.to).toEqual([ADDRESSES[HEALTH].lead]);
+  expect(told.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}:A01.action-due.1@ssi-procedure`, sequence: 0, start: D, attendees: [ADDRESSES[HEALTH].lead] });
+  expect(told.invite.url).toMatch(new RegExp(`/cases/${c.ref}/actions/A01$`));
+
+  const D2 = monthsAfter(D, 1);
+  await decideAction(a, 'action-extended', actors.ldChair, { newDeadline: D2, requestedBy: requester('chief-officer', HEALTH, 'C. Officer (test)'), reason: 'Extended at the Chief Officer\'s request (test).' });
+  const moved = await entryFor(prefix, 'Deadline moved - Improvement action completed');
+  expect(moved.invite).toMatchObject({ method: 'REQUEST', uid: told.invite.uid, sequence: 1, start: D2 });
+
+  await decideAction(a, 'action-completed', actionOwner(HEALTH), { occurredAt: new Date(await h.env.currentTimeMs()).toISOString(), completedOn: day, evidence: 'Audit done (test).' });
+  const done = await entryFor(prefix, 'Done - Improvement action completed');
+  expect(done.invite).toMatchObject({ method: 'CANCEL', uid: told.invite.uid, sequence: 2, start: D2 });
+  // The §9.2 escalation steps are the system's own: no entry for them.
+  expect(entries(prefix).map((e) => e.invite.uid.split('.')[1])).toEqual(['action-due', 'action-due', 'action-due']);
+});
