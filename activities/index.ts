@@ -4,7 +4,8 @@
 import type { Transporter } from 'nodemailer';
 import type { WorkingDayCalendar } from '../domain/calendar';
 import type { CaseSummary } from '../domain/case';
-import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
+import type { AgencyContact, Mailbox } from '../domain/roles';
+import { recipientAddresses } from './recipients';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
 import { byDeadline } from './email-words';
@@ -26,6 +27,8 @@ export interface ActivityDependencies {
   publicBaseUrl: string;
   /** Each agency's contacts for its improvement actions (config: `agencies`). */
   agencies?: Record<string, Record<AgencyContact, string>>;
+  /** People named in a case by sign-in ID (config: `people`): the commissioned reviewer (§8). */
+  people?: Record<string, { email: string }>;
   /** The partnership's own working days for steps the seed gives no limit (local policy). */
   localPolicyWorkingDays?: Record<string, number>;
   /** Injected so tests can pin it; defaults to the wall clock. */
@@ -39,23 +42,6 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
   const { calendar, register } = deps;
 
   const deadlines = deadlineCalculator(calendar, deps.localPolicyWorkingDays, now);
-
-  /**
-   * The addresses of a notice's recipients. An agency missing from the directory must not lose the
-   * email: it goes to the L&D Chair, who owns the action plan (§9.2), and says so.
-   */
-  function addresses(to: readonly Recipient[]): { to: string[]; unconfigured: string[] } {
-    const unconfigured: string[] = [];
-    const resolved = to.map((recipient) => {
-      const contact = parseAgencyRecipient(recipient);
-      if (!contact) return deps.mailboxes[recipient as Mailbox];
-      const address = deps.agencies?.[contact.agency]?.[contact.contact];
-      if (address) return address;
-      unconfigured.push(`${contact.contact} of ${contact.agency}`);
-      return deps.mailboxes['ld-chair'];
-    });
-    return { to: [...new Set(resolved)], unconfigured };
-  }
 
   /** The calendar entry a notice carries, written for the addresses it goes to. */
   function inviteOf(notice: ObligationNotice, to: readonly string[]): { method: 'REQUEST' | 'CANCEL'; content: string } | undefined {
@@ -83,7 +69,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
 
     // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
     async sendNotice(notice: Notice): Promise<NoticeResult> {
-      const { to, unconfigured } = addresses(notice.to);
+      const { to, recorded, unconfigured } = await recipientAddresses(deps, notice.caseReference, notice.to);
       const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured, deps.partnershipName);
       const invite = notice.kind === 'operations-alert' ? undefined : inviteOf(notice, to);
       return sendThroughOutbox(
@@ -95,6 +81,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
           obligationId: notice.kind === 'operations-alert' ? null : notice.deadline.obligationId,
           from: deps.mailFrom,
           to,
+          recordedRecipients: recorded,
           subject: rendered.subject,
           text: rendered.text,
           html: rendered.html,

@@ -31,10 +31,10 @@ function aboutAction(notice: ObligationNotice): EmailBlock[] {
   return [{ kind: 'paragraph', text: `Improvement action ${notice.action.actionId} of case ${notice.caseReference}, owned by ${notice.action.agency} (§9.2, §16.2).` }];
 }
 
-/** Why an email went to the L&D Chair rather than an agency's contact. */
+/** Why an email went to the L&D Chair or the Business Unit rather than to the person it is for. */
 function unconfiguredNote(unconfigured: readonly string[]): EmailBlock[] {
   if (unconfigured.length === 0) return [];
-  return [{ kind: 'inset', text: `No address is configured for: ${unconfigured.join('; ')}. This copy goes to the Chair of the L&D Group instead; please add the contact to the partnership's directory.` }];
+  return [{ kind: 'inset', text: `No address is configured for: ${unconfigured.join('; ')}. Please add it to the partnership's directory.` }];
 }
 
 export function renderNotice(notice: Notice, now: Date, publicBaseUrl: string, unconfigured: readonly string[] = [], partnershipName = DEFAULT_PARTNERSHIP_NAME): RenderedNotice {
@@ -287,13 +287,61 @@ function stepClosed({ notice, deadline, page, ref, intro }: NoticeWords): Templa
       para(`Case ${ref}: this step ${words.text}.`),
       ...intro,
       step(deadline),
-      para(`Its calendar entry (for ${govukDate(deadline.dueDate)}) is cancelled by the one attached.`),
+      para(`Its calendar entry (for ${govukDate(notice.invite?.date ?? deadline.dueDate)}) is cancelled by the one attached.`),
       { kind: 'link', lead: `The case and its other steps are on ${page.name}:`, url: page.url },
     ],
   };
 }
 
+/** §4.6: to the referrer, at the address on the form: the reference to quote, and what happens next. */
+function referralAcknowledged({ deadline, page, ref, by }: NoticeWords): Template {
+  return {
+    subject: `[${ref}] Your referral: received`,
+    blocks: [
+      heading('Your referral has been received'),
+      para(`Thank you. Your serious child safeguarding incident referral has been received by the Business Unit as case ${ref}. Please quote this reference whenever you write about it.`),
+      para(`Next, the Business Unit informs the Statutory Safeguarding Partners ${by} (${deadline.section}), and the partners decide whether the criteria for notification are met. You will be told the outcome.`),
+      para("Please do not send details of the child or family by email: the Business Unit will tell you how to send anything further securely."),
+      { kind: 'link', lead: 'If you can sign in, the case is on its page:', url: page.url },
+    ],
+  };
+}
+
+/** §8: to the reviewer the SSP commissioned, at the directory's address for their sign-in ID. */
+function reviewerCommissioned({ deadline, page, ref, by, counted }: NoticeWords): Template {
+  return {
+    subject: `[${ref}] You are commissioned as the reviewer`,
+    blocks: [
+      heading('You are commissioned to review this case'),
+      para(`The Statutory Safeguarding Partners have commissioned you as the reviewer for the Local Child Safeguarding Practice Review of case ${ref} (§8).`),
+      step(deadline),
+      para(`It is due ${by}.`),
+      counted,
+      { kind: 'link', lead: 'The case is on its page, behind sign-in; its details are not sent by email:', url: page.url },
+    ],
+  };
+}
+
+/** §6.2: the panel's entry for the Rapid Review meeting's day, as set, or set again for another day. */
+function meetingScheduled({ notice, deadline, page, ref, by }: NoticeWords): Template {
+  const date = govukDate(notice.invite?.date);
+  const moved = (notice.invite?.sequence ?? 0) > 0;
+  return {
+    subject: `[${ref}] Rapid Review meeting ${moved ? 'moved to' : 'on'} ${date}`,
+    blocks: [
+      heading(`Rapid Review meeting ${moved ? 'moved to' : 'on'} ${date}`),
+      para(`Case ${ref}: the Rapid Review chair has ${moved ? 'set the meeting for another day' : 'set the date of the Rapid Review meeting'}: ${date} (§6.2).`),
+      para(`The meeting is to be held ${by} (${deadline.section}).`),
+      para(moved ? 'The calendar entry attached replaces the one sent before.' : 'A calendar entry for the day is attached; the time and place come from the Business Unit.'),
+      { kind: 'link', lead: 'The case is on its page, behind sign-in:', url: page.url },
+    ],
+  };
+}
+
 const BODIES: Record<ObligationNotice['kind'], (words: NoticeWords) => Template> = {
+  'meeting-scheduled': meetingScheduled,
+  'referral-acknowledged': referralAcknowledged,
+  'reviewer-commissioned': reviewerCommissioned,
   'step-opened': stepOpened,
   'deadline-moved': deadlineMoved,
   'step-closed': stepClosed,

@@ -57,6 +57,11 @@ export interface OutboxMessage {
   text: string;
   /** The same words as an HTML part (activities/email-layout.ts); the row's identity is the key alone. */
   html?: string;
+  /**
+   * The recipients as the register's outbox row keeps them, where not the addresses themselves: the
+   * referrer's address comes from the sealed form and is not written in clear beside it.
+   */
+  recordedRecipients?: string;
   /** A calendar entry (activities/invites.ts), sent as the text/calendar part with its METHOD. */
   icalEvent?: { method: 'REQUEST' | 'CANCEL'; content: string };
 }
@@ -119,7 +124,7 @@ export async function sendThroughOutbox(deps: OutboxDependencies, message: Outbo
       case_reference: message.caseReference,
       kind: message.kind,
       obligation_id: message.obligationId,
-      recipients: message.to.join(', '),
+      recipients: message.recordedRecipients ?? message.to.join(', '),
       subject: message.subject,
       status: 'pending',
       message_id: messageId,

@@ -284,6 +284,12 @@ export const partnershipSchema = z.strictObject({
   agencies: z
     .record(z.string().min(1).max(120), z.strictObject(Object.fromEntries(AGENCY_CONTACTS.map((c) => [c, z.email()])) as Record<AgencyContact, z.ZodEmail>))
     .default({}),
+  /**
+   * People named in a case by their sign-in ID, who are told of it at their own address (§8: the
+   * commissioned reviewer): { "<sign-in id>": { "email": "..." } }. Staff addresses, never a
+   * child's or family's.
+   */
+  people: z.record(z.string().min(1).max(200), z.strictObject({ email: z.email() })).default({}),
 });
 export type Partnership = z.infer<typeof partnershipSchema>;
 

@@ -1,6 +1,7 @@
 // The case as the incident workflow holds it: plain JSON only (it crosses continueAsNew and
 // queries), no Map/Set/Date. Pure functions here; the workflow does the side effects.
 import type { SkippedDay } from './calendar';
+import type { InviteState } from './invites';
 import {
   lateness,
   nextDeadline as nextDeadlineOf,
@@ -117,6 +118,12 @@ export interface CaseState {
   continueAsNewAlertedAt?: string;
   /** Each step's owner is told when it opens, with its calendar entry (domain/owners-told.ts); see Ledger. */
   ownersTold?: true;
+  /** The referrer has had the receipt with the case's reference (domain/owners-told.ts). */
+  referrerTold?: true;
+  /** Sign-in IDs of the commissioned reviewers told of their commissioning (§8). */
+  reviewersTold?: string[];
+  /** The Rapid Review meeting's calendar entry as sent to the panel (§6.2), and the date it is for. */
+  meetingInvite?: InviteState & { date: string; round: number };
   /** The improvement actions agreed for the case (§16.2), each watched by its own workflow. */
   actions?: Record<string, CaseAction>;
   /**

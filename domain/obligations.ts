@@ -6,6 +6,7 @@
 // after the change is made.
 import type { SkippedDay } from './calendar';
 import type { ClockEvent } from './clocks';
+import type { CalendarInvite, InviteState, TellingKind } from './invites';
 import type { Actor, Recipient } from './roles';
 import { londonDateAt, workingDaysLate, type DaysAfterDue, type Lateness } from './working-days-late';
 
@@ -63,28 +64,6 @@ export interface ObligationState {
   invite?: InviteState;
 }
 
-/** A deadline's calendar entry as sent: to whom, how often changed (SEQUENCE), for which deadline. */
-export interface InviteState {
-  to: Recipient[];
-  sequence: number;
-  dueAt: string;
-  cancelled?: true;
-}
-
-/**
- * The calendar entry an email carries (RFC 5545): the same UID every time, SEQUENCE counting its
- * changes, METHOD:REQUEST to add or move it, METHOD:CANCEL to take it away.
- */
-export interface CalendarInvite {
-  uid: string;
-  sequence: number;
-  method: 'REQUEST' | 'CANCEL';
-  /** The day the entry is on (YYYY-MM-DD, London): the deadline's date. */
-  date: string;
-  /** What the entry is called: the step in the rulebook's words, never personal data. */
-  title: string;
-}
-
 export interface TimelineEntry {
   at: string;
   kind: string;
@@ -100,6 +79,8 @@ export interface TimelineEntry {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+export type { CalendarInvite, InviteState } from './invites';
+
 export type NoticeKind =
   | 'referral-received'
   | 'reminder'
@@ -111,12 +92,7 @@ export type NoticeKind =
   | 'escalation-step'
   /** §9.2: the L&D Chair brings the Statutory Safeguarding Partners into an action's escalation. */
   | 'ssp-involved'
-  /** A step has become its owner's: told at once, with a calendar entry for its deadline day. */
-  | 'step-opened'
-  /** A step's deadline has moved: its calendar entry is moved too (same UID, higher SEQUENCE). */
-  | 'deadline-moved'
-  /** A step was done or is no longer required: its calendar entry is cancelled. */
-  | 'step-closed'
+  | TellingKind
   | 'operations-alert';
 
 /** A deadline to compute: the obligation and its clock's value (and its second clock's, if any). */
@@ -192,10 +168,7 @@ export interface Ledger {
   pastRounds: ObligationState[];
   timeline: TimelineEntry[];
   outbox: Outbox;
-  /**
-   * Each step's owner is told when it opens, with a calendar entry kept true (domain/owners-told.ts).
-   * Set when the case or action starts (workflows/patches.ts OWNERS_TOLD): those started before never are.
-   */
+  /** Each step's owner is told when it opens (domain/owners-told.ts); set at the start (patches.ts OWNERS_TOLD). */
   ownersTold?: true;
 }
 

@@ -4,15 +4,12 @@
 // cancelled (METHOD:CANCEL). One pass over a ledger after each change: what was sent is kept in
 // each obligation's `invite`, so a pass that finds nothing new queues nothing, and a replay queues
 // the same emails in the same order.
-import { keyPrefix, queueNotice, type CalendarInvite, type Ledger, type ObligationState } from './obligations';
-import type { Recipient } from './roles';
+import type { CalendarInvite, OwnerPolicy } from './invites';
+import { keyPrefix, queueNotice, type Ledger, type ObligationState } from './obligations';
 
-export interface OwnerPolicy {
-  /** Who is reminded of a step: its owner's mailbox (and any the rule adds). */
-  remind(obligationId: string): Recipient[];
-  /** A step somebody does: not one the system takes itself (sent, checked on arrival), nor a minimum period. */
-  ownerTold(obligationId: string): boolean;
-}
+export type { OwnerPolicy } from './invites';
+import type { CaseState } from './case';
+import { personRecipient, type Recipient } from './roles';
 
 /** The same UID for an obligation's round every time, naming only the case (and the action). */
 export function inviteUid(ledger: Ledger, o: Pick<ObligationState, 'id' | 'round'>): string {
@@ -65,5 +62,74 @@ export function tellOwners(ledger: Ledger, policy: OwnerPolicy, now: string): vo
   for (const o of Object.values(ledger.obligations)) {
     if (o.invite) follow(ledger, o, now);
     else if (o.status === 'open' && policy.ownerTold(o.id)) tellFirst(ledger, o, policy.remind(o.id), now);
+  }
+}
+
+/**
+ * The people of a case who are not partnership mailboxes, told once each: the referrer, at the
+ * address on the form, that the referral was received and under which reference (§4.6), and each
+ * reviewer commissioned for the LCSPR, at the directory's address for their sign-in ID (§8).
+ */
+export function tellParticipants(state: CaseState, now: string): void {
+  const informed = state.obligations['ssp-informed'];
+  if (!state.referrerTold && informed) {
+    state.referrerTold = true;
+    queueNotice(state, 'referral-acknowledged', informed, ['referrer'], state.receivedAt);
+  }
+  const publication = state.obligations['lcspr-publication'];
+  if (!publication) return;
+  for (const id of state.facts.reviewerIds ?? []) {
+    if (state.reviewersTold?.includes(id)) continue;
+    (state.reviewersTold ??= []).push(id);
+    queueNotice(state, 'reviewer-commissioned', publication, [personRecipient(id)], `${now}#${state.reviewersTold.length}`);
+  }
+}
+
+/** The panel the Rapid Review meeting's entry goes to: its chair, the partners, the Business Unit that arranges it (§6.2). */
+export const MEETING_PANEL: readonly Recipient[] = ['rapid-review-chair', 'ssp', 'business-unit'];
+
+/** The date the Rapid Review meeting was last recorded as set for (rapid-review-scheduled, §6.2). */
+function meetingDateOf(state: CaseState): string | undefined {
+  const scheduled = state.timeline.filter((t) => t.kind === 'decision:rapid-review-scheduled').at(-1);
+  const date = scheduled?.detail?.meetingDate;
+  return typeof date === 'string' ? date : undefined;
+}
+
+/**
+ * §6.2: the Rapid Review meeting recorded as scheduled sends the panel an entry for its day; set
+ * again for another day, the entry moves; the meeting no longer required (the step withdrawn), it
+ * is cancelled. A meeting held keeps its entry.
+ */
+export function tellMeetingPanel(state: CaseState, now: string): void {
+  const o = state.obligations['rapid-review-meeting'];
+  if (!o) return;
+  const sent = state.meetingInvite?.round === o.round ? state.meetingInvite : undefined;
+  const date = meetingDateOf(state);
+  const invite = (sequence: number, method: CalendarInvite['method'], on: string): CalendarInvite => ({
+    uid: `${state.caseReference}.rapid-review-meeting.${o.round}.meeting@ssi-procedure`,
+    sequence,
+    method,
+    date: on,
+    title: `Rapid Review meeting (${state.caseReference})`,
+  });
+  if (!sent) {
+    if (o.status !== 'open' && o.status !== 'missed') return;
+    if (!date) return;
+    state.meetingInvite = { to: [...MEETING_PANEL], sequence: 0, dueAt: o.deadline.dueAt, date, round: o.round };
+    queueNotice(state, 'meeting-scheduled', o, [...MEETING_PANEL], `${now}#0`, { invite: invite(0, 'REQUEST', date) });
+    return;
+  }
+  if (sent.cancelled) return;
+  if (o.status === 'withdrawn' || o.status === 'broken') {
+    sent.sequence += 1;
+    sent.cancelled = true;
+    queueNotice(state, 'step-closed', o, sent.to, `${now}#meeting-${sent.sequence}`, { invite: invite(sent.sequence, 'CANCEL', sent.date), outcome: o.status });
+    return;
+  }
+  if (o.status !== 'open' && o.status !== 'missed') return;
+  if (date && date !== sent.date) {
+    sent.sequence += 1;
+    sent.date = date;
+    queueNotice(state, 'meeting-scheduled', o, sent.to, `${now}#${sent.sequence}`, { invite: invite(sent.sequence, 'REQUEST', date) });
   }
 }

@@ -59,8 +59,26 @@ export type AgencyContact = (typeof AGENCY_CONTACTS)[number];
 /** A contact of a named agency, as a notice addresses it. Agency names are organisations, not people. */
 export type AgencyRecipient = `agency:${string}:${AgencyContact}`;
 
-/** Who a notice goes to: a partnership mailbox, or a contact of an agency. */
-export type Recipient = Mailbox | AgencyRecipient;
+/**
+ * A person named in a case by their sign-in ID (§8: the commissioned reviewer), reached at the
+ * address the partnership's directory gives for that ID (config: `people`).
+ */
+export type PersonRecipient = `person:${string}`;
+
+/**
+ * Who a notice goes to: a partnership mailbox, a contact of an agency, a person by sign-in ID, or
+ * the case's referrer (at the address the referral form gives, read from the register when sent).
+ */
+export type Recipient = Mailbox | AgencyRecipient | PersonRecipient | 'referrer';
+
+export function personRecipient(signInId: string): PersonRecipient {
+  return `person:${signInId}`;
+}
+
+/** The sign-in ID a recipient names, if it is a person's. */
+export function parsePersonRecipient(recipient: Recipient): string | undefined {
+  return recipient.startsWith('person:') ? recipient.slice('person:'.length) : undefined;
+}
 
 export function agencyRecipient(agency: string, contact: AgencyContact): AgencyRecipient {
   return `agency:${agency}:${contact}`;

@@ -1,7 +1,7 @@
 import type { ClockEvent } from './clocks';
 import type { ObligationId } from './obligation-ids';
 import type { NoticePolicy } from './obligations';
-import type { OwnerPolicy } from './owners-told';
+import type { OwnerPolicy } from './invites';
 import { agencyRecipient, type AgencyContact, type Mailbox, type Recipient, type Role } from './roles';
 
 /**

@@ -30,6 +30,7 @@ export async function activityDependencies(env: Env, ring: KeyRing, mailOptions 
     mailboxes: partnership.mailboxes,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     agencies: partnership.agencies,
+    people: partnership.people,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }

@@ -29,7 +29,7 @@ import { actionStaticSummary, caseDetails, wakeSummary } from '../domain/case-de
 import { carryOutOutbox, changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
 import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, OWNERS_TOLD, REVIEWER_ID_REQUIRED } from './patches';
-import { tellOwners } from '../domain/owners-told';
+import { tellMeetingPanel, tellOwners, tellParticipants } from '../domain/owners-told';
 import type { actionWorkflow } from './action';
 import { actionSettledSignal, caseOpenedUpdate, decisionUpdate, statusQuery, type ActionInput, type IncidentInput } from './contract';
 
@@ -67,8 +67,7 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   registerDecisions(state, DECISION_NAMES, decisionUpdate, lock, caseDecisions(state, wakeForActions, () => actions.toStart().length === 0));
 
   const fromMainLoop = patched(COMMANDS_FROM_MAIN_LOOP);
-  // A new case tells each step's owner when it opens (a case continued as new carries the answer).
-  if ('start' in input && fromMainLoop && patched(OWNERS_TOLD)) state.ownersTold = true;
+  if ('start' in input && fromMainLoop && patched(OWNERS_TOLD)) state.ownersTold = true; // new cases only: the state carries it on
   const summaries = caseSummaries(state);
   const outbox = caseOutbox(state, fromMainLoop, () => revision++, summaries);
   // ---- Improvement actions (§16.2): each tells the case when it is completed or withdrawn.
@@ -77,10 +76,9 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   });
   const actions = actionStarts(state, () => revision++);
   if (!fromMainLoop) void actions.loop();
-  /** What the main loop issues first on every turn: the case's summary if it says something new; on the newer cases, the outbox and the actions. */
+  /** What the main loop issues first on every turn: the emails telling those the change concerns, the case's summary if it says something new; on the newer cases, the outbox and the actions. */
   function issueQueuedCommands(): void {
-    // First, so that the emails a change queued and the owners' calendar entries go in one turn.
-    if (state.ownersTold) tellOwners(state, noticePolicy(state.rulebookVersion), nowIso());
+    tellThoseConcerned(state);
     summaries.queue();
     if (!fromMainLoop) return;
     outbox.dispatch();
@@ -141,6 +139,18 @@ export async function incidentWorkflow(input: IncidentInput): Promise<CaseStatus
   if (fromMainLoop) return whenCarriedOut(issueQueuedCommands, finished, () => revision, closed);
   await condition(finished);
   return closed();
+}
+
+/**
+ * Newer cases (OWNERS_TOLD): after each change, the referrer's receipt, the reviewer's commissioning,
+ * each step's owner told with its calendar entry kept true, and the Rapid Review meeting's entry.
+ */
+function tellThoseConcerned(state: CaseState): void {
+  if (!state.ownersTold) return;
+  const now = nowIso();
+  tellParticipants(state, now);
+  tellOwners(state, noticePolicy(state.rulebookVersion), now);
+  tellMeetingPanel(state, now);
 }
 
 /**

@@ -109,6 +109,10 @@ test('none of the seeded values is found anywhere but behind the codec and the k
   // 5. Every email sent, both its parts: the HTML part read as its reader sees it too (entities
   // decoded, tags gone), and no staff rationale in either.
   expect(smtp.messages.length).toBeGreaterThanOrEqual(3);
+  // Calendar entries included (the ICS text is in each captured message), and the referrer's
+  // receipt, which goes to the address on the form: the reference, never the form's contents.
+  expect(smtp.messages.some((m) => m.calendar)).toBe(true);
+  expect(smtp.messages.filter((m) => m.subject === `[${ref}] Your referral: received`).map((m) => m.to)).toEqual([[validReferralForm().referrer.email]]);
   expect(leaks(JSON.stringify(smtp.messages))).toEqual([]);
   for (const m of smtp.messages) {
     expect({ subject: m.subject, html: m.html.length > 0, problems: htmlProblems(m.html) }).toEqual({ subject: m.subject, html: true, problems: [] });

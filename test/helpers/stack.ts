@@ -69,6 +69,7 @@ export function activityDeps(register: RegisterDb, smtpUrl: string): ActivityDep
     mailboxes: partnership.mailboxes,
     publicBaseUrl: TEST_PUBLIC_BASE_URL,
     agencies: partnership.agencies,
+    people: partnership.people,
     localPolicyWorkingDays: partnership.localPolicyWorkingDays,
   };
 }

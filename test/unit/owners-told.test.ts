@@ -4,7 +4,8 @@
 import { inviteIcs } from '../../activities/invites';
 import type { Deadline } from '../../domain/case';
 import { closeObligation, emptyOutbox, meetObligation, openObligation, queueNotice, replaceDeadline, applyDueWork, type Ledger, type QueuedNotice } from '../../domain/obligations';
-import { tellOwners, type OwnerPolicy } from '../../domain/owners-told';
+import { tellMeetingPanel, tellOwners, type OwnerPolicy } from '../../domain/owners-told';
+import type { CaseState } from '../../domain/case';
 import { noticePolicy } from '../../domain/rulebook';
 import type { Actor } from '../../domain/roles';
 import { parseInvite } from '../helpers/ics';
@@ -153,4 +154,20 @@ describe('the entry as a calendar reads it (ical.js)', () => {
       organizer: 'safeguarding-cases@partnership.example.org',
     });
   });
+});
+
+test("the Rapid Review meeting's entry is cancelled when the meeting is no longer required, and not sent before a date is set", () => {
+  const state = { ...ledger(), rulebookVersion: 'DSP-1.5', stage: 'rapid-review', receivedAt: NOW, clocks: {}, clockCorrections: [], facts: {}, opened: true, requests: [] } as unknown as CaseState;
+  openObligation(state, deadline('rapid-review-meeting', '2026-12-18'), NOW);
+  tellMeetingPanel(state, NOW);
+  expect(state.outbox.notices).toEqual([]);
+  state.timeline.push({ at: NOW, kind: 'decision:rapid-review-scheduled', detail: { meetingDate: '2026-12-16', warning: 'none' } });
+  tellMeetingPanel(state, NOW);
+  closeObligation(state, 'rapid-review-meeting', 'withdrawn', 'test', '2026-12-10T09:00:00.000Z');
+  tellMeetingPanel(state, '2026-12-10T09:00:00.000Z');
+  tellMeetingPanel(state, '2026-12-10T10:00:00.000Z');
+  expect(notices(state).map((n) => [n.kind, n.to, n.invite?.sequence, n.invite?.method, n.invite?.date])).toEqual([
+    ['meeting-scheduled', ['rapid-review-chair', 'ssp', 'business-unit'], 0, 'REQUEST', '2026-12-16'],
+    ['step-closed', ['rapid-review-chair', 'ssp', 'business-unit'], 1, 'CANCEL', '2026-12-16'],
+  ]);
 });

@@ -385,9 +385,9 @@ describe('a worker restarted', () => {
     expect(a01('obligation-missed')).toHaveLength(1);
     expect(a01('escalation-sent')).toHaveLength(1);
 
-    // A02: nothing sent, nothing changed.
+    // A02: nothing sent after its opening (its owner told it is theirs), nothing changed.
     expect(await settledSlow(a2)).toEqual(before2);
-    expect(w.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref} A02]`))).toEqual([]);
+    expect(w.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref} A02]`)).map((m) => m.subject)).toEqual([`[${c.ref} A02] Now yours - Improvement action completed: due ${d2}`]);
     const s = await waitFor(c.handle, (x) => x.stage === 'action-plan');
     expect(s.waitingFor).toEqual([`action A01 (${HEALTH}, due ${d1})`, `action A02 (${POLICE}, due ${d2})`]);
 

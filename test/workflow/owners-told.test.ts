@@ -4,7 +4,7 @@
 // listener, every entry read back by an independent parser (ical.js). Expected dates from the
 // independent calendar (expected-dates.ts).
 import { actionHandle, ADDRESSES, caseAtActionPlan, decideAction, HEALTH, requester, settledAction, terms, actionOwner } from '../helpers/actions';
-import { caseAwaitingNotification } from '../helpers/drive';
+import { caseAwaitingNotification, caseInRapidReview, caseWithDraftReport, RATIONALE } from '../helpers/drive';
 import { count, londonDate, londonInstant, monthsAfter, notWorking, shiftDays } from '../helpers/expected-dates';
 import { actors, decide, skipPast, startHarness, type Harness } from '../helpers/harness';
 import { parseInvite, type ParsedInvite } from '../helpers/ics';
@@ -82,6 +82,14 @@ test("a case: the receipt carries ssp-informed's entry, the SSP are told the dec
   const notified = await entryFor(ref, 'Done - LA notifies');
   expect(notified.invite).toMatchObject({ method: 'CANCEL', uid: notification.invite.uid, sequence: 2 });
 
+  // The referrer's receipt goes to the address on the form, read from the register when it is sent
+  // (test/e2e/seeded-privacy.test.ts sees it arrive there). This harness starts cases without a
+  // stored form, so it goes to the Business Unit, saying which address is missing: never lost.
+  const acknowledged = h.smtp.messages.filter((m) => m.subject === `${ref} Your referral: received`);
+  expect(acknowledged.map((m) => m.to)).toEqual([[MAILBOX['business-unit']]]);
+  expect(acknowledged[0]!.text).toContain("No address is configured for: the referrer's address");
+  expect(acknowledged[0]!.calendar).toBeUndefined();
+
   // One email per step change, never repeated; every entry names the case by its reference only.
   const all = entries(ref);
   expect(new Set(all.map((e) => `${e.invite.uid}#${e.invite.sequence}`)).size).toBe(all.length);
@@ -115,4 +123,33 @@ test("an improvement action: its agency's action lead is told it is theirs, the 
   expect(done.invite).toMatchObject({ method: 'CANCEL', uid: told.invite.uid, sequence: 2, start: D2 });
   // The §9.2 escalation steps are the system's own: no entry for them.
   expect(entries(prefix).map((e) => e.invite.uid.split('.')[1])).toEqual(['action-due', 'action-due', 'action-due']);
+});
+
+test("the commissioned reviewer is told at the directory's address for their sign-in ID (§8)", async () => {
+  const c = await caseWithDraftReport(h);
+  const mail = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] You are commissioned as the reviewer`);
+  // The example directory's address for reviewer-1, written out here rather than read from it.
+  expect(mail.to).toEqual(['independent-reviewer@reviews.example.org']);
+  expect(mail.text).toContain(`/cases/${c.ref}`);
+  expect(mail.text).not.toContain('(test)');
+});
+
+test('a Rapid Review meeting recorded as scheduled sends the panel an entry for its day, moved when set again, kept when held (§6.2)', async () => {
+  const day = await skipToWorkingMorning();
+  const c = await caseInRapidReview(h);
+  const first = count(day, { workingDaysAfter: 7 }).dueDate;
+  const second = count(day, { workingDaysAfter: 9 }).dueDate;
+  await decide(c.handle, 'rapid-review-scheduled', actors.rapidReviewChair, { meetingDate: first });
+  const set = await entryFor(`[${c.ref}]`, 'Rapid Review meeting on');
+  expect(set.mail.to.sort()).toEqual([MAILBOX['business-unit'], MAILBOX['rapid-review-chair'], MAILBOX.ssp].sort());
+  expect(set.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}.rapid-review-meeting.1.meeting@ssi-procedure`, sequence: 0, start: first, allDay: true, summary: `Rapid Review meeting (${c.ref})` });
+
+  await decide(c.handle, 'rapid-review-scheduled', actors.rapidReviewChair, { meetingDate: second });
+  const moved = await entryFor(`[${c.ref}]`, 'Rapid Review meeting moved to');
+  expect(moved.invite).toMatchObject({ method: 'REQUEST', uid: set.invite.uid, sequence: 1, start: second });
+
+  await decide(c.handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'lcspr', rationale: RATIONALE });
+  // Held: the meeting's own entry stays (the step's entry for its deadline day is cancelled).
+  await h.smtp.waitFor((m) => m.subject.startsWith(`[${c.ref}] Done - Rapid Review Panel meets`));
+  expect(entries(`[${c.ref}]`).filter((e) => e.invite.uid === set.invite.uid).map((e) => e.invite.sequence)).toEqual([0, 1]);
 });
