@@ -75,6 +75,7 @@ export const CASE_SUMMARY_IN_REGISTER = 'case-summary-in-register';
  * moved with the deadline and cancelled when the step is settled (domain/owners-told.ts): more
  * emails. Asked once, when a case or an action starts (not when a run continues as new: the answer
  * rides in the state), so cases and actions opened before it never send them. Asked by the case
- * only on the main-loop path (COMMANDS_FROM_MAIN_LOOP). Histories without its marker: v2 to v6.
+ * only on the main-loop path (COMMANDS_FROM_MAIN_LOOP). Histories without its marker: v2 to v6;
+ * v7-owners-told has it.
  */
 export const OWNERS_TOLD = 'owners-told-with-calendar-entries';

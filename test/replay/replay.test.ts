@@ -8,7 +8,7 @@
 // register and SMTP inside handlers). No deployment ran cases of it (the system had not gone live),
 // so no patched() branch keeps it alive; a case of it could not be continued by this code.
 // v2 is the atomic workflow before the §5.2 receipt email (patched: notification-deadline-at-referral);
-// v3 after it.
+// v3 after it; v7 tells each step's owner with a calendar entry (patched: owners-told-with-calendar-entries).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
