@@ -7,9 +7,10 @@ import type { CaseSummary } from '../domain/case';
 import { parseAgencyRecipient, type AgencyContact, type Mailbox, type Recipient } from '../domain/roles';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
+import { digestActivities } from './digest';
 import { renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import type { IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
+import type { DigestActivities, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from './types';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
@@ -32,7 +33,7 @@ export interface ActivityDependencies {
   noticeTiming?: Partial<NoticeTiming>;
 }
 
-export function createActivities(deps: ActivityDependencies): IncidentActivities {
+export function createActivities(deps: ActivityDependencies): IncidentActivities & DigestActivities {
   const now = deps.now ?? (() => new Date());
   const { calendar, register } = deps;
 
@@ -56,6 +57,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
   }
 
   return {
+    ...digestActivities(deps),
     async computeDeadlines(request) {
       return deadlines.computeDeadlines(request);
     },
