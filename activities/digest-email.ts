@@ -59,7 +59,7 @@ export function renderDigest(plan: DigestPlan, digest: Digest, publicBaseUrl: st
     { kind: 'heading', text: `Weekly digest: week of ${week}` },
     {
       kind: 'paragraph',
-      text: `For ${who}: the steps that are overdue and those that fall due in the next ${DIGEST_WORKING_DAYS} working days, to ${govukDate(plan.until)}, as the case register stood at ${govukDateTime(plan.asOf)}.`,
+      text: `For ${who}: the steps that are overdue and those that fall due in the next ${DIGEST_WORKING_DAYS} working days, to ${govukDate(plan.until)}, as at ${govukDateTime(plan.asOf)}.`,
     },
     { kind: 'heading', text: `Overdue: ${count(digest.overdue.length, 'step', 'steps')}` },
     ...(digest.overdue.length ? itemBlocks(digest.overdue, true, publicBaseUrl) : [{ kind: 'paragraph' as const, text: 'Nothing is overdue.' }]),

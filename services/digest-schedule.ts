@@ -39,8 +39,8 @@ export function digestScheduleOptions(taskQueue = TASK_QUEUE): ScheduleOptions {
     policies: {
       // One run at a time: a run still retrying (SMTP down) is not joined by the next day's.
       overlap: ScheduleOverlapPolicy.SKIP,
-      // A server that was down at 08:00 still runs the morning's digest when it is back, not a day late.
-      catchupWindow: '4 hours',
+      // A server that was down at 08:00 still runs that day's when it is back within the day; never an older one.
+      catchupWindow: '1 day',
     },
   };
 }

@@ -230,7 +230,7 @@ test('fired twice, the schedule sends each role and each agency its digest once:
     expect(mail.to).toEqual([e.to]);
     expect(mail.subject).toBe(`Weekly digest for ${e.for}, week of Monday 28 December 2026: ${e.overdue.length} overdue, ${e.dueSoon.length} due soon`);
     expect(listsOf(mail)).toEqual({ overdue: e.overdue, dueSoon: e.dueSoon });
-    expect(mail.text).toContain('to Wednesday 13 January 2027, as the case register stood at 8am on Tuesday 29 December 2026.');
+    expect(mail.text).toContain('to Wednesday 13 January 2027, as at 8am on Tuesday 29 December 2026.');
     if (e.note) expect(mail.text).toContain(e.note);
     // The links, in both parts, to the case's or the action's page, and no other.
     expect(htmlProblems(mail.html)).toEqual([]);

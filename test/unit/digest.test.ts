@@ -137,7 +137,7 @@ test("the SSP's digest in words: references, the rulebook's steps, GOV.UK deadli
   expect(email.text).toBe(
     [
       'Weekly digest: week of Monday 28 December 2026',
-      'For the Statutory Safeguarding Partners (SSP): the steps that are overdue and those that fall due in the next 10 working days, to Wednesday 13 January 2027, as the case register stood at 8am on Tuesday 29 December 2026.',
+      'For the Statutory Safeguarding Partners (SSP): the steps that are overdue and those that fall due in the next 10 working days, to Wednesday 13 January 2027, as at 8am on Tuesday 29 December 2026.',
       'Overdue: 1 step',
       'DSP-2026-0101: SSP meet and decide whether the criteria for notification are met (§4.6). MISSED: it was due by 11:59pm on Wednesday 23 December 2026.\nhttps://staff.example.org/cases/DSP-2026-0101',
       'Due in the next 10 working days: 2 steps',
