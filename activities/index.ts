@@ -8,11 +8,12 @@ import type { AgencyContact, Mailbox } from '../domain/roles';
 import { recipientAddresses } from './recipients';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
+import { digestActivities } from './digest';
 import { byDeadline } from './email-words';
 import { inviteIcs } from './invites';
 import { pageOf, renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import type { IncidentActivities, Notice, NoticeResult, ObligationNotice, OutcomeRecord } from './types';
+import type { DigestActivities, IncidentActivities, Notice, NoticeResult, ObligationNotice, OutcomeRecord } from './types';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
@@ -37,7 +38,7 @@ export interface ActivityDependencies {
   noticeTiming?: Partial<NoticeTiming>;
 }
 
-export function createActivities(deps: ActivityDependencies): IncidentActivities {
+export function createActivities(deps: ActivityDependencies): IncidentActivities & DigestActivities {
   const now = deps.now ?? (() => new Date());
   const { calendar, register } = deps;
 
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
   }
 
   return {
+    ...digestActivities(deps),
     async computeDeadlines(request) {
       return deadlines.computeDeadlines(request);
     },

@@ -63,3 +63,19 @@ export interface IncidentActivities {
   sendNotice(notice: Notice): Promise<NoticeResult>;
   recordActionOutcomes(batch: ActionRecords): Promise<void>;
 }
+
+/** The weekly digest's run: the instant the schedule fired for (a run the worker took late is still that day's). */
+export interface WeeklyDigestInput {
+  scheduledAt: string;
+}
+
+/** How many digests went out, and how many had gone already (the schedule fired twice); or why none were due. */
+export interface WeeklyDigestResult {
+  sent: number;
+  duplicates: number;
+  skipped?: string;
+}
+
+export interface DigestActivities {
+  sendWeeklyDigests(input: WeeklyDigestInput): Promise<WeeklyDigestResult>;
+}

@@ -1,2 +1,3 @@
 export { incidentWorkflow } from './incident';
 export { actionWorkflow } from './action';
+export { weeklyDigestWorkflow } from './digest';
