@@ -21,8 +21,11 @@ declare module 'express-session' {
     oidc?: { state: string; nonce: string; codeVerifier: string };
     /** A notice for the next page (e.g. "You have been signed out"); shown once. */
     flash?: string;
-    /** The banner for the next page after a decision: what was recorded and what is now due. */
-    notice?: { heading: string; lines: string[] };
+    /**
+     * The banner for the next page after a decision: what was recorded and what is now due
+     * (success); or, `important`, why a form followed from an email is not there to fill in.
+     */
+    notice?: { heading: string; lines: string[]; important?: true };
   }
 }
 

@@ -149,8 +149,11 @@ test('a decision another person recorded first is refused on the form with its r
   expect(late.status).toBe(409);
   expect(late.text).toContain('There is a problem');
   expect(late.text).toContain('Nothing was recorded');
-  const again = await form(bu, `/cases/${ref}/decisions/referrer-feedback-sent`);
-  expect(again.page.status).toBe(404);
+  // A form of theirs the case has not reached (an email's link followed early or late): the case
+  // page, saying why, rather than "Page not found".
+  const notYet = await bu.get(`/cases/${ref}/decisions/referrer-feedback-sent`).set('Accept', HTML);
+  expect({ status: notYet.status, location: notYet.headers.location }).toEqual({ status: 303, location: `/cases/${ref}` });
+  expect((await bu.get(`/cases/${ref}`).set('Accept', HTML)).text).toContain('There is nothing to record for');
   expect(await decisions()).toEqual(before);
 });
 

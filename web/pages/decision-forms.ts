@@ -67,7 +67,10 @@ async function caseTarget(services: Services, req: Request, res: Response, sent 
   const name = String(req.params.decision);
   const read = await services.cases.readCaseView(person, ref);
   if (read.view !== 'whole' || !isDecisionName(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
-  if (sent ? roleRefusal(name, person.role) : !read.decisionsOpen.includes(name)) throw new Refused(404, 'UnknownDecision', 'No such form');
+  if (roleRefusal(name, person.role)) throw new Refused(404, 'UnknownDecision', 'No such form');
+  // Theirs to record, but not now: an email's link followed after the step was recorded (or before
+  // it opens). The case page says what is due instead of a dead end.
+  if (!sent && !read.decisionsOpen.includes(name)) throw new FormNotOpen(`/cases/${ref}`, DECISION_WORDS[name].title);
   const rule = decisionRule(name);
   return {
     ref,
@@ -89,7 +92,8 @@ async function actionTarget(services: Services, req: Request, res: Response, sen
   const name = String(req.params.decision);
   // Read first: an action owner of another agency is told there is no such action.
   const action = await services.actions.readAction(person, ref, actionId);
-  if (!isActionDecisionName(name) || actionRoleRefusal(name, person.role) || (!sent && action.status !== 'open')) throw new Refused(404, 'UnknownDecision', 'No such form');
+  if (!isActionDecisionName(name) || actionRoleRefusal(name, person.role)) throw new Refused(404, 'UnknownDecision', 'No such form');
+  if (!sent && action.status !== 'open') throw new FormNotOpen(`/cases/${ref}/actions/${actionId}`, ACTION_DECISION_WORDS[name].title);
   return {
     ref,
     name,
@@ -169,11 +173,32 @@ async function post(req: Request, res: Response, t: Target, directory: FormDirec
   }
 }
 
+/** A form the person may use, but not now: its case (or action) page, saying why, instead. */
+class FormNotOpen extends Error {
+  constructor(
+    readonly location: string,
+    readonly title: string,
+  ) {
+    super('form not open now');
+  }
+}
+
+/** Shows a form; one not open now sends the person to its page with the reason in a banner. */
+async function show(req: Request, res: Response, target: () => Promise<Target>, directory: FormDirectory): Promise<void> {
+  try {
+    render(res, await target(), directory, {}, new FormErrors());
+  } catch (err) {
+    if (!(err instanceof FormNotOpen)) throw err;
+    req.session.notice = { important: true, heading: `There is nothing to record for ${err.title} now`, lines: ['It may have been recorded already, or the case may not have reached it yet. This page shows what is due, and by when.'] };
+    res.redirect(303, err.location);
+  }
+}
+
 export function decisionForms(services: Services, directory: FormDirectory): express.Router {
   const router = express.Router();
-  router.get('/cases/:caseReference/decisions/:decision', async (req, res) => render(res, await caseTarget(services, req, res), directory, {}, new FormErrors()));
+  router.get('/cases/:caseReference/decisions/:decision', (req, res) => show(req, res, () => caseTarget(services, req, res), directory));
   router.post('/cases/:caseReference/decisions/:decision', async (req, res) => post(req, res, await caseTarget(services, req, res, true), directory));
-  router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => render(res, await actionTarget(services, req, res), directory, {}, new FormErrors()));
+  router.get('/cases/:caseReference/actions/:actionId/decisions/:decision', (req, res) => show(req, res, () => actionTarget(services, req, res), directory));
   router.post('/cases/:caseReference/actions/:actionId/decisions/:decision', async (req, res) => post(req, res, await actionTarget(services, req, res, true), directory));
   return router;
 }
