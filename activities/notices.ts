@@ -4,6 +4,7 @@
 // step in the rulebook's words, its deadline as the pages say it, how it was counted, and links to
 // the page where its reader does what it asks: the decision's form, the case's page, or the action's.
 import type { Deadline } from '../domain/case';
+import { londonDateOf } from '../domain/calendar';
 import { govukDate, govukDateTime } from '../domain/govuk-dates';
 import { renderHtml, renderText, type EmailBlock } from './email-layout';
 import { byDeadline, countedBlock, formOf, pageOf, recordItBlocks, type Page } from './email-words';
@@ -119,11 +120,13 @@ function referralReceived({ deadline, ref, by, counted, recordIt }: NoticeWords)
 }
 
 function reminder({ deadline, now, ref, intro, by, counted, recordIt }: NoticeWords): Template {
+  // On the deadline's own day the reminder says so first: it is due today.
+  const today = londonDateOf(now) === deadline.dueDate;
   return {
     subject: `[${ref}] Reminder - ${deadline.obligation}: due ${deadline.dueDate}`,
     blocks: [
-      heading(`Reminder: ${deadline.obligation}`),
-      para(`Reminder for case ${ref}, sent at ${govukDateTime(now.toISOString())}.`),
+      heading(`${today ? 'Due today' : 'Reminder'}: ${deadline.obligation}`),
+      para(`Reminder for case ${ref}, sent at ${govukDateTime(now.toISOString())}${today ? ': this step is due today' : ''}.`),
       ...intro,
       step(deadline),
       para(`Do it ${by}. It has not yet been recorded as done.`),

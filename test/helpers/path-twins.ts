@@ -8,7 +8,9 @@
 //     or register row written by the worker), written <recorded>: any ISO instant between the
 //     run's start and its end. Instants outside the run are kept exactly: the referral's receipt
 //     (both cases are given the same), a time typed on the form (occurredAt), the deadlines;
-//   - a register row's recordedAt, dropped (the moment the worker wrote it).
+//   - a register row's recordedAt, dropped (the moment the worker wrote it);
+//   - a calendar entry's DTSTAMP, dropped (when it was written), its folded lines unfolded first
+//     (RFC 5545 folds at 75 octets, so a reference may be split across two lines).
 // Kept exactly: every date (both cases are driven on the same London day; a run across London
 // midnight would differ), the action IDs (each case numbers its own from A01), who recorded what,
 // every detail (rationales and other words, sealed in the register and opened here), every email's
@@ -31,6 +33,12 @@ export function normalised(text: string, ref: string, run: RunWindow): string {
   });
 }
 
+/** A calendar entry as text to compare: unfolded, without its DTSTAMP. */
+function calendarTrace(calendar: { method: string | undefined; ics: string }): { method: string | undefined; ics: string } {
+  const unfolded = calendar.ics.replace(/\r?\n[ \t]/g, '');
+  return { method: calendar.method, ics: unfolded.split(/\r?\n/).filter((line) => !line.startsWith('DTSTAMP:')).join('\n') };
+}
+
 export interface CaseTrace {
   /** The decisions, in the order the register recorded them. */
   decisions: string[];
@@ -50,6 +58,9 @@ export async function traceOf(stack: DevStack, ref: string, run: RunWindow, toda
     decisions: entries.filter((e) => e.kind.startsWith('decision:')).map((e) => e.kind),
     register: entries.map(({ recordedAt: _recordedAt, ...e }) => normalised(JSON.stringify(e), ref, run)).sort(),
     actions: actions.filter((a) => a.caseReference === ref).map((a) => normalised(JSON.stringify(a), ref, run)),
-    emails: stack.smtp.messages.filter(about).map(({ messageId: _messageId, ...m }) => normalised(JSON.stringify(m), ref, run)).sort(),
+    emails: stack.smtp.messages
+      .filter(about)
+      .map(({ messageId: _messageId, calendar, ...m }) => normalised(JSON.stringify({ ...m, ...(calendar ? { calendar: calendarTrace(calendar) } : {}) }), ref, run))
+      .sort(),
   };
 }

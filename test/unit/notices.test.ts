@@ -257,3 +257,15 @@ test('an operations alert names the case and the workflow, and nothing else', ()
   expect(text).toContain('continue-as-new has waited 10 minutes');
   expect(text).not.toContain(validReferralForm().children[0]!.fullName);
 });
+
+test("a reminder on the deadline's own day says it is due today; one before it does not", () => {
+  // The christmas deadline is due on Wednesday 30 December 2026; its reminders are at 9am on the 24th and the 30th (GMT).
+  const before = renderNotice(notice('reminder', christmas), new Date('2026-12-24T09:00:00.000Z'), BASE);
+  const onTheDay = renderNotice(notice('reminder', christmas), new Date('2026-12-30T09:00:00.000Z'), BASE);
+  expect(before.text.split('\n')[0]).toBe(`Reminder: ${christmas.obligation}`);
+  expect(before.text).not.toContain('due today');
+  expect(onTheDay.text.split('\n')[0]).toBe(`Due today: ${christmas.obligation}`);
+  expect(onTheDay.text).toContain(`Reminder for case ${REF}, sent at 9am on Wednesday 30 December 2026: this step is due today.`);
+  // The subject keeps its shape, so mail rules that sort reminders keep working.
+  expect(onTheDay.subject).toBe(`[${REF}] Reminder - ${christmas.obligation}: due 2026-12-30`);
+});
