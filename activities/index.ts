@@ -13,7 +13,9 @@ import { byDeadline } from './email-words';
 import { inviteIcs } from './invites';
 import { pageOf, renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
-import type { DigestActivities, IncidentActivities, Notice, NoticeResult, ObligationNotice, OutcomeRecord } from './types';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { BatchedNoticeResult, DigestActivities, IncidentActivities, Notice, NoticeResult, ObligationNotice, OutcomeRecord } from './types';
+import { timeForAnotherSend } from './outbox';
 
 export interface ActivityDependencies {
   calendar: WorkingDayCalendar;
@@ -53,6 +55,29 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
     return { method: notice.invite.method, content: inviteIcs(notice.invite, { mailFrom: deps.mailFrom, to, description, url: page.url, now: now() }) };
   }
 
+  // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
+  async function sendOne(notice: Notice): Promise<NoticeResult> {
+    const { to, recorded, unconfigured } = await recipientAddresses(deps, notice.caseReference, notice.to);
+    const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured, deps.partnershipName);
+    const invite = notice.kind === 'operations-alert' ? undefined : inviteOf(notice, to);
+    return sendThroughOutbox(
+      { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
+      {
+        key: notice.key,
+        caseReference: notice.caseReference,
+        kind: notice.kind,
+        obligationId: notice.kind === 'operations-alert' ? null : notice.deadline.obligationId,
+        from: deps.mailFrom,
+        to,
+        recordedRecipients: recorded,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        ...(invite ? { icalEvent: invite } : {}),
+      },
+    );
+  }
+
   return {
     ...digestActivities(deps),
     async computeDeadlines(request) {
@@ -69,27 +94,27 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
       await register.actions.record(records, snapshot, now);
     },
 
-    // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).
-    async sendNotice(notice: Notice): Promise<NoticeResult> {
-      const { to, recorded, unconfigured } = await recipientAddresses(deps, notice.caseReference, notice.to);
-      const rendered = renderNotice(notice, now(), deps.publicBaseUrl, unconfigured, deps.partnershipName);
-      const invite = notice.kind === 'operations-alert' ? undefined : inviteOf(notice, to);
-      return sendThroughOutbox(
-        { register: register.db, mailer: deps.mailer, now, ...(deps.noticeTiming ? { timing: deps.noticeTiming } : {}) },
-        {
-          key: notice.key,
-          caseReference: notice.caseReference,
-          kind: notice.kind,
-          obligationId: notice.kind === 'operations-alert' ? null : notice.deadline.obligationId,
-          from: deps.mailFrom,
-          to,
-          recordedRecipients: recorded,
-          subject: rendered.subject,
-          text: rendered.text,
-          html: rendered.html,
-          ...(invite ? { icalEvent: invite } : {}),
-        },
-      );
+    sendNotice: sendOne,
+
+    async sendNotices(notices: Notice[]): Promise<BatchedNoticeResult[]> {
+      const results: BatchedNoticeResult[] = [];
+      for (const notice of notices) {
+        // A send starts only if its claim's lease ends within this attempt (activities/outbox.ts):
+        // otherwise the rest go in the next batch, as a retry would find them.
+        if (results.length > 0 && !timeForAnotherSend()) break;
+        try {
+          results.push(await sendOne(notice));
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.type === 'NoticeRefused') {
+            results.push({ failed: true });
+            continue;
+          }
+          // What was sent is answered for; the rest is retried (SMTP down: the next batch fails alone).
+          if (results.length > 0) break;
+          throw err;
+        }
+      }
+      return results;
     },
   };
 }

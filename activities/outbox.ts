@@ -24,6 +24,12 @@ import { SMTP_TIMEOUTS } from '../config/smtp';
 export const NOTICE_ACTIVITY_TIMEOUT_MS = 60_000;
 
 /**
+ * The sendNotices activity's startToCloseTimeout (workflows/machinery.ts): room for a batch's sends
+ * after the attempt waited for a worker, each started only while its lease ends within it.
+ */
+export const BATCH_ACTIVITY_TIMEOUT_MS = 5 * 60_000;
+
+/**
  * socketTimeout restarts at every reply, so a relay that answers each command slowly could keep a
  * transaction going for many socket timeouts. The whole send is therefore aborted (AbortSignal,
  * the connection is closed) at this deadline: the sum of the SMTP timeouts.
@@ -41,6 +47,17 @@ export interface NoticeTiming {
 export const NOTICE_TIMING: NoticeTiming = { leaseMs: LEASE_MS, sendDeadlineMs: SEND_DEADLINE_MS };
 
 /** The Message-ID is derived from the notice key, so a second send of the same notice repeats it. */
+/**
+ * Whether the running activity attempt has room for one more send: a claim's lease must end before
+ * the attempt's startToCloseTimeout, so that when Temporal gives up on the attempt nothing it
+ * started can still be sending. Outside an activity (scripts, unit tests): yes.
+ */
+export function timeForAnotherSend(leaseMs = LEASE_MS, now = Date.now()): boolean {
+  const info = activityContext()?.info;
+  if (!info?.startToCloseTimeoutMs) return true;
+  return now + leaseMs < info.currentAttemptScheduledTimestampMs + info.startToCloseTimeoutMs;
+}
+
 export function noticeMessageId(noticeKey: string): string {
   return `<${createHash('sha256').update(noticeKey).digest('hex').slice(0, 32)}@ssi-procedure>`;
 }

@@ -40,6 +40,12 @@ export interface OperationsAlert {
 
 export type Notice = ObligationNotice | OperationsAlert;
 
+/**
+ * What became of one notice of a batch (sendNotices): its result, or `failed` where the relay refused
+ * it for good. A batch answers for a prefix of its notices: those after it are sent in the next.
+ */
+export type BatchedNoticeResult = NoticeResult | { failed: true };
+
 export interface NoticeResult {
   messageId: string;
   duplicate: boolean;
@@ -61,6 +67,11 @@ export interface IncidentActivities {
    */
   recordOutcomes(records: OutcomeRecord[], summary?: CaseSummary): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
+  /**
+   * Several notices in one activity, each at most once as sendNotice sends it: a change that tells
+   * five people costs one activity in the history, not five. Answers for the notices it got to.
+   */
+  sendNotices(notices: Notice[]): Promise<BatchedNoticeResult[]>;
   recordActionOutcomes(batch: ActionRecords): Promise<void>;
 }
 

@@ -108,6 +108,14 @@ export function noticeSummary(notice: { kind: string; obligationId?: string }): 
   return notice.obligationId ? `email: ${notice.kind} ${notice.obligationId}` : `email: ${notice.kind}`;
 }
 
+/** A batch of emails: one like noticeSummary, or "email: 3 notices (step-opened ssp-decision and 2 more)". */
+export function noticesSummary(notices: ReadonlyArray<{ kind: string; obligationId?: string }>): string {
+  const first = notices[0];
+  if (!first) return 'email: nothing';
+  if (notices.length === 1) return noticeSummary(first);
+  return `email: ${notices.length} notices (${noticeSummary(first).slice('email: '.length)} and ${notices.length - 1} more)`;
+}
+
 /** A register write: "register: record ssp-decision (3 rows)"; the case's summary alone: "register: case summary". */
 export function registerSummary(records: ReadonlyArray<{ kind: string }>, withCaseSummary = false): string {
   if (records.length === 0) return withCaseSummary ? 'register: case summary' : 'register: nothing';

@@ -27,7 +27,7 @@ import { tellOwners } from '../domain/owners-told';
 import { OWNERS_TOLD } from './patches';
 import { actionDecisionUpdate, actionSettledSignal, actionStatusQuery, type ActionInput } from './contract';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
-import { changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordActionOutcomes, sendNotice, visibilityPublisher, whenCarriedOut } from './machinery';
+import { changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordActionOutcomes, sendNotice, sendNotices, visibilityPublisher, whenCarriedOut } from './machinery';
 
 function nowIso(): string {
   return new Date().toISOString();
@@ -42,10 +42,13 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   setHandler(actionStatusQuery, () => actionStatus(state));
   registerDecisions(state, ACTION_DECISION_NAMES, actionDecisionUpdate, lock, actionDecisions(state));
 
-  // Register rows go with the action's latest snapshot for the action log, in one transaction.
+  // A new action tells its agency's action lead that it is theirs, with its deadline's calendar entry.
+  if ('start' in input && patched(OWNERS_TOLD)) state.ownersTold = true;
+  // Register rows go with the action's latest snapshot for the action log, in one transaction; a
+  // turn's emails in one activity for actions started since OWNERS_TOLD.
   const outbox = outboxDispatcher(
     state,
-    { write: (records) => recordActionOutcomes({ records, snapshot: actionSnapshot(state, nowIso()) }), sendNotice },
+    { write: (records) => recordActionOutcomes({ records, snapshot: actionSnapshot(state, nowIso()) }), sendNotice, ...(state.ownersTold ? { sendNotices } : {}) },
     () => revision++,
     nowIso,
   );
@@ -55,8 +58,6 @@ export async function actionWorkflow(input: ActionInput): Promise<ActionStatusVi
   const publishDetails = detailsPublisher(() => actionDetails(state));
   publishDetails();
 
-  // A new action tells its agency's action lead that it is theirs, with its deadline's calendar entry.
-  if ('start' in input && patched(OWNERS_TOLD)) state.ownersTold = true;
   /** The outbox's next commands, after the owners' emails a change calls for are queued. */
   const issueQueuedCommands = () => {
     if (state.ownersTold) tellOwners(state, actionPolicy(state), nowIso());

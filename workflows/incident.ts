@@ -26,7 +26,7 @@ import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpenin
 import { record } from '../domain/obligations';
 import type { Deadline } from '../domain/case';
 import { actionStaticSummary, caseDetails, wakeSummary } from '../domain/case-details';
-import { carryOutOutbox, changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
+import { carryOutOutbox, changeLock, detailsPublisher, openWhenComputed, outboxDispatcher, recordOutcomes, sendNotice, sendNotices, visibilityPublisher, wakeTimer, whenCarriedOut } from './machinery';
 import { refuse, registerDecisions, type DecisionRules } from './decision-updates';
 import { CASE_SUMMARY_IN_REGISTER, COMMANDS_FROM_MAIN_LOOP, DECISIONS_WITHIN_READ_SCOPE, NOTIFICATION_DEADLINE_AT_REFERRAL, OWNERS_TOLD, REVIEWER_ID_REQUIRED } from './patches';
 import { tellMeetingPanel, tellOwners, tellParticipants } from '../domain/owners-told';
@@ -161,7 +161,8 @@ function tellThoseConcerned(state: CaseState): void {
  * them in the order the history has them.
  */
 function caseOutbox(state: CaseState, fromMainLoop: boolean, changed: () => void, summaries: CaseSummaries): { dispatch(): void; idle(): boolean } {
-  const activities = { write: summaries.write, waiting: summaries.waiting, sendNotice };
+  // Cases started since OWNERS_TOLD send more emails: a turn's go in one activity.
+  const activities = { write: summaries.write, waiting: summaries.waiting, sendNotice, ...(state.ownersTold ? { sendNotices } : {}) };
   if (fromMainLoop) return outboxDispatcher(state, activities, changed, nowIso);
   const loops = carryOutOutbox(state, activities, changed, nowIso);
   return { dispatch: () => undefined, idle: loops.idle };

@@ -8,9 +8,9 @@
 // workflow's coroutines issue commands depends on them, and recorded histories replay only in
 // that order.
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, log, proxyActivities, proxyLocalActivities, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ActionRecords, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
+import type { ActionRecords, BatchedNoticeResult, IncidentActivities, Notice, NoticeResult, OutcomeRecord } from '../activities/types';
 import type { CaseSummary, Deadline } from '../domain/case';
-import { deadlinesSummary, noticeSummary, OPENING_RETRY_SUMMARY, registerSummary } from '../domain/case-details';
+import { deadlinesSummary, noticesSummary, noticeSummary, OPENING_RETRY_SUMMARY, registerSummary } from '../domain/case-details';
 import { applyNoticeOutcome, record, type DeadlineRequest, type Ledger } from '../domain/obligations';
 import { CASE_STAGE, NEXT_DEADLINE, OVERDUE_COUNT } from './contract';
 
@@ -37,6 +37,24 @@ const localActivities = proxyLocalActivities<IncidentActivities>({
 export function sendNotice(notice: Notice): Promise<NoticeResult> {
   const obligationId = notice.kind === 'operations-alert' ? undefined : notice.deadline.obligationId;
   return activities.sendNotice.executeWithOptions({ summary: noticeSummary({ kind: notice.kind, ...(obligationId ? { obligationId } : {}) }) }, [notice]);
+}
+
+/** Emails per batch (sendNotices): a turn rarely queues more than a handful. */
+export const NOTICES_PER_BATCH = 20;
+
+// A batch sends one email after another, each only while its claim's lease ends within the attempt
+// (activities/outbox.ts timeForAnotherSend): 5 minutes (BATCH_ACTIVITY_TIMEOUT_MS) leaves room for
+// a whole batch even after a wait for a worker. Heartbeats still show a dead worker within 30 s.
+const batchActivities = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '30 minutes', nonRetryableErrorTypes: ['NoticeRefused'] },
+});
+
+/** Sends several emails in one activity; its summary names the first and how many more. */
+export function sendNotices(notices: Notice[]): Promise<BatchedNoticeResult[]> {
+  const described = notices.map((n) => ({ kind: n.kind, ...(n.kind === 'operations-alert' ? {} : { obligationId: n.deadline.obligationId }) }));
+  return batchActivities.sendNotices.executeWithOptions({ summary: noticesSummary(described) }, [notices]);
 }
 
 /** Writes a case's register rows, and its summary if one waits, in one transaction. */
@@ -148,6 +166,11 @@ export interface OutboxActivities {
   write(records: OutcomeRecord[]): Promise<void>;
   sendNotice(notice: Notice): Promise<NoticeResult>;
   /**
+   * Where given (cases and actions started since OWNERS_TOLD, which send more emails), the queued
+   * emails go in batches, one activity each, rather than one activity an email.
+   */
+  sendNotices?: (notices: Notice[]) => Promise<BatchedNoticeResult[]>;
+  /**
    * Whether the workflow has something for the register besides the rows (the case's summary,
    * which `write` adds to its batch): then `write` is called even with no row queued, and the
    * outbox is not idle until it has been.
@@ -245,6 +268,27 @@ export function outboxDispatcher(ledger: Ledger, activities: OutboxActivities, c
         recording = false;
         changed();
       });
+    }
+    if (!sending && ledger.outbox.notices.length > 0 && activities.sendNotices) {
+      sending = true;
+      const batch = ledger.outbox.notices.slice(0, NOTICES_PER_BATCH);
+      void activities
+        .sendNotices(batch.map((n) => noticeInput(ref, n)))
+        .then(
+          (results): Array<{ refused?: number } | undefined> => results.map((r) => ('failed' in r ? undefined : r)),
+          (err: unknown) => {
+            // Each refusal is answered for inside the batch; a batch that failed as a whole is recorded so.
+            if (!(err instanceof ActivityFailure)) throw err;
+            log.warn('notices refused', { caseReference: ref, notices: batch.length });
+            return batch.map(() => undefined);
+          },
+        )
+        .then((results) => {
+          // The batch answers for its first notices, in order: those are the outbox's head.
+          results.forEach((result, i) => noticeDone(ledger, batch[i]!, result, now));
+          sending = false;
+          changed();
+        });
     }
     if (!sending && ledger.outbox.notices.length > 0) {
       sending = true;

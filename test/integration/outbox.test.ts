@@ -6,6 +6,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { simpleParser } from 'mailparser';
@@ -13,6 +14,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { createActivities, type ActivityDependencies } from '../../activities';
 import {
+  BATCH_ACTIVITY_TIMEOUT_MS,
   LEASE_MS,
   NOTICE_ACTIVITY_TIMEOUT_MS,
   SEND_DEADLINE_MS,
@@ -563,5 +565,54 @@ describe('on PostgreSQL', () => {
     await send(sender(smtp.url, { register: api, now: () => new Date(NOW.getTime() + LEASE_MS) }), crashed);
     expect(receivedBy(smtp, ref)).toHaveLength(notices.length + 1);
     expect(await outboxRow(crashed.key, worker)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('sendNotices: a turn\'s emails in one activity, each at most once', () => {
+  /**
+   * A batch in its own activity context, scheduled now with the workflow's timeout for it
+   * (BATCH_ACTIVITY_TIMEOUT_MS); `info` as the worker would give the attempt.
+   */
+  function batch(acts: IncidentActivities, notices: Notice[], info: Partial<Info> = {}) {
+    const attemptInfo = { startToCloseTimeoutMs: BATCH_ACTIVITY_TIMEOUT_MS, currentAttemptScheduledTimestampMs: Date.now(), ...info };
+    const env = new MockActivityEnvironment(attemptInfo, { logger: new DefaultLogger('ERROR') });
+    return env.run(() => acts.sendNotices(notices)) as ReturnType<IncidentActivities['sendNotices']>;
+  }
+
+  test('three notices: three emails, answered in order; the same batch again sends none', async () => {
+    const ref = newCaseReference();
+    const notices = [await noticeFor(ref, 'step-opened'), await noticeFor(ref, 'reminder'), await noticeFor(ref, 'escalation')];
+    const first = await batch(sender(smtp.url), notices);
+    expect(first).toEqual(notices.map((n) => ({ messageId: noticeMessageId(n.key), duplicate: false })));
+    expect(await batch(sender(smtp.url), notices)).toEqual(notices.map((n) => ({ messageId: noticeMessageId(n.key), duplicate: true })));
+    expect(receivedBy(smtp, ref)).toHaveLength(3);
+  });
+
+  test('a notice the relay refuses for good is answered as failed; the others are sent', async () => {
+    const refusing = await startSmtpCatcher({ refuse: (address) => address === 'dcs@partnership.example.org' });
+    closers.push(() => refusing.close());
+    const ref = newCaseReference();
+    const notices = [await noticeFor(ref, 'reminder'), await noticeFor(ref, 'escalation', ['director-childrens-services']), await noticeFor(ref, 'breach')];
+    const results = await batch(sender(refusing.url), notices);
+    expect(results.map((r) => ('failed' in r ? 'failed' : 'sent'))).toEqual(['sent', 'failed', 'sent']);
+    expect(receivedBy(refusing, ref)).toHaveLength(2);
+  });
+
+  test('no send starts whose claim could outlive the attempt: the rest are left for the next batch', async () => {
+    const ref = newCaseReference();
+    const notices = [await noticeFor(ref, 'reminder'), await noticeFor(ref, 'escalation')];
+    // An attempt scheduled now with a timeout shorter than the lease: room for the first send only.
+    const results = await batch(sender(smtp.url), notices, { startToCloseTimeoutMs: LEASE_MS - 1_000, currentAttemptScheduledTimestampMs: Date.now() });
+    expect(results).toEqual([{ messageId: noticeMessageId(notices[0]!.key), duplicate: false }]);
+    expect(receivedBy(smtp, ref).map((m) => m.messageId)).toEqual([noticeMessageId(notices[0]!.key)]);
+    expect(await outboxRow(notices[1]!.key).catch(() => undefined)).toBeUndefined();
+  });
+
+  test('SMTP down before anything is sent: the batch fails as one send would (retryable)', async () => {
+    const relay = await scriptedSmtp();
+    await relay.close();
+    const ref = newCaseReference();
+    const failure = await failureOf(batch(sender(relay.url, { timeouts: FAST }), [await noticeFor(ref, 'reminder'), await noticeFor(ref, 'breach')]));
+    expect(failure).toMatchObject({ type: 'NoticeNotSent', nonRetryable: false });
   });
 });
