@@ -19,7 +19,8 @@ const ROLE_WORDS: Readonly<Record<DigestRole, string>> = {
 
 export function recipientWords(digest: Pick<Digest, 'recipient'>): string {
   const r = digest.recipient;
-  return 'role' in r ? ROLE_WORDS[r.role] : `the action lead of ${r.agency}`;
+  if ('role' in r) return ROLE_WORDS[r.role];
+  return 'agency' in r ? `the action lead of ${r.agency}` : 'the commissioned reviewer';
 }
 
 export interface RenderedDigest {

@@ -35,6 +35,11 @@ export function digestActivities(deps: ActivityDependencies): DigestActivities {
   function addressOf(digest: Digest): { to: string; unconfigured: string[] } {
     const r = digest.recipient;
     if ('role' in r) return { to: deps.mailboxes[r.role], unconfigured: [] };
+    // A reviewer the directory has no address for: the Business Unit, who commissioned them, told why.
+    if ('reviewer' in r) {
+      const address = deps.people?.[r.reviewer]?.email;
+      return address ? { to: address, unconfigured: [] } : { to: deps.mailboxes['business-unit'], unconfigured: ['the commissioned reviewer (by sign-in ID)'] };
+    }
     const lead = deps.agencies?.[r.agency]?.['action-lead'];
     return lead ? { to: lead, unconfigured: [] } : { to: deps.mailboxes['ld-chair'], unconfigured: [`action-lead of ${r.agency}`] };
   }

@@ -34,6 +34,8 @@ export interface DigestCase {
   rulebookVersion: string;
   stage: Stage;
   obligations: ReadonlyArray<{ id: string; status: 'open' | 'missed'; dueAt: string }>;
+  /** Sign-in IDs of the reviewers commissioned on the case (§8): the reviewer's steps go to each. */
+  reviewerIds?: readonly string[];
 }
 
 /** An open improvement action as the action log keeps it: its references, agency and deadline only. */
@@ -49,7 +51,8 @@ export interface DigestAction {
   rulebookVersion: string | null;
 }
 
-export type DigestRecipient = { role: DigestRole } | { agency: string };
+/** A role's mailbox, an agency's action lead, or a commissioned reviewer by sign-in ID (the directory's `people`). */
+export type DigestRecipient = { role: DigestRole } | { agency: string } | { reviewer: string };
 
 /** One line of a digest. */
 export interface DigestItem {
@@ -178,7 +181,7 @@ function soonestFirst(a: DigestItem, b: DigestItem): number {
   );
 }
 
-const recipientKey = (r: DigestRecipient): string => ('role' in r ? `role:${r.role}` : `agency:${r.agency}`);
+const recipientKey = (r: DigestRecipient): string => ('role' in r ? `role:${r.role}` : 'agency' in r ? `agency:${r.agency}` : `reviewer:${r.reviewer}`);
 
 export interface DigestInput {
   cases: readonly DigestCase[];
@@ -219,6 +222,8 @@ export function planDigests(input: DigestInput): DigestPlan {
       const item = itemOf(rule, { caseReference: c.caseReference, dueAt: o.dueAt, missed: o.status === 'missed' });
       if (!listed(item)) continue;
       for (const role of digestRolesFor(c.rulebookVersion, o.id, c.stage)) add({ role }, item);
+      // §8: the reviewer's own steps (the draft report) go to each reviewer commissioned on the case.
+      if (whoDoes(c.rulebookVersion, o.id, c.stage).some((d) => d.role === 'reviewer')) for (const reviewer of c.reviewerIds ?? []) add({ reviewer }, item);
     }
   }
   for (const a of input.actions) {
@@ -233,9 +238,9 @@ export function planDigests(input: DigestInput): DigestPlan {
     d.overdue.sort(soonestFirst);
     d.dueSoon.sort(soonestFirst);
   }
-  // Roles first, in their order; then agencies by name.
-  const agencies = ordered.filter((d) => 'agency' in d.recipient).sort((a, b) => recipientKey(a.recipient).localeCompare(recipientKey(b.recipient)));
-  return { week: weekOf(day), day, asOf, until, digests: [...ordered.filter((d) => 'role' in d.recipient), ...agencies] };
+  // Roles first, in their order; then agencies and reviewers by name.
+  const others = ordered.filter((d) => !('role' in d.recipient)).sort((a, b) => recipientKey(a.recipient).localeCompare(recipientKey(b.recipient)));
+  return { week: weekOf(day), day, asOf, until, digests: [...ordered.filter((d) => 'role' in d.recipient), ...others] };
 }
 
 /** The digest's once-only identity: one per recipient per week, however often the schedule fires. */

@@ -38,12 +38,17 @@ export async function readDigestProjection<DB>(database: Kysely<DB>, horizon: { 
     .orderBy('a.case_reference')
     .orderBy('a.action_id')
     .execute();
+  // The reviewers commissioned on those cases (§8): their steps go to them as well.
+  const references = caseRows.map((r) => r.case_reference);
+  const reviewerRows = references.length === 0 ? [] : await db.selectFrom('case_summary_reviewer').select(['case_reference', 'reviewer_id']).where('case_reference', 'in', references).orderBy('reviewer_id').execute();
+  const reviewersOf = (ref: string) => reviewerRows.filter((r) => r.case_reference === ref).map((r) => r.reviewer_id);
   return {
     cases: caseRows.map((r) => ({
       caseReference: r.case_reference,
       rulebookVersion: r.rulebook_version,
       stage: r.stage,
       obligations: (JSON.parse(r.obligations) as StoredObligation[]).map((o) => ({ id: o.id, status: o.status, dueAt: o.dueAt })),
+      reviewerIds: reviewersOf(r.case_reference),
     })),
     actions: actionRows.map((r) => ({
       caseReference: r.case_reference,

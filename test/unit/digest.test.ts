@@ -95,7 +95,8 @@ const ACTIONS: DigestAction[] = [
 ];
 
 const line = (i: DigestItem) => `${i.caseReference}${i.actionId ? ` ${i.actionId}` : ''} ${i.obligationId} ${i.dueDate}${i.missed ? ' missed' : ''}`;
-const shape = (d: Digest) => ({ to: 'role' in d.recipient ? d.recipient.role : `agency ${d.recipient.agency}`, overdue: d.overdue.map(line), dueSoon: d.dueSoon.map(line) });
+const to = (r: Digest['recipient']) => ('role' in r ? r.role : 'agency' in r ? `agency ${r.agency}` : `reviewer ${r.reviewer}`);
+const shape = (d: Digest) => ({ to: to(d.recipient), overdue: d.overdue.map(line), dueSoon: d.dueSoon.map(line) });
 
 test('each role and each agency with something due: overdue, then due within 10 working days, soonest first', () => {
   const plan = planDigests({ cases: CASES, actions: ACTIONS, calendar, asOf: AS_OF });
@@ -165,4 +166,20 @@ test("an agency's digest links to each action's page; a local-policy step past d
   expect(ld.text).toContain('Overdue: 0 steps\n\nNothing is overdue.');
   const unlisted = renderDigest(plan, byTo('agency Unlisted Agency'), 'https://staff.example.org', 'P', ['action-lead of Unlisted Agency']);
   expect(unlisted.text).toContain('No address is configured for: action-lead of Unlisted Agency.');
+});
+
+test("a case's reviewer's step (the draft report, §8) goes to each reviewer commissioned on it, as well as to the SSP", () => {
+  // LCSPR under way: lcspr-publication falls to the SSP (who publish) and, at this stage, to the reviewer (the draft).
+  const lcspr: DigestCase = { caseReference: 'DSP-2026-0201', rulebookVersion: V, stage: 'lcspr', obligations: [ob('lcspr-publication', '2027-01-06')], reviewerIds: ['reviewer-1', 'reviewer-2'] };
+  const plan = planDigests({ cases: [lcspr], actions: [], calendar, asOf: AS_OF });
+  const reviewers = plan.digests.filter((d) => 'reviewer' in d.recipient).map(shape);
+  expect(reviewers).toEqual([
+    { to: 'reviewer reviewer-1', overdue: [], dueSoon: ['DSP-2026-0201 lcspr-publication 2027-01-06'] },
+    { to: 'reviewer reviewer-2', overdue: [], dueSoon: ['DSP-2026-0201 lcspr-publication 2027-01-06'] },
+  ]);
+  expect(plan.digests.find((d) => 'role' in d.recipient && d.recipient.role === 'ssp')!.dueSoon.map(line)).toEqual(['DSP-2026-0201 lcspr-publication 2027-01-06']);
+  // Once the draft has gone to the L&D Group the step is the SSP's alone.
+  const drafted = planDigests({ cases: [{ ...lcspr, stage: 'lcspr-draft' }], actions: [], calendar, asOf: AS_OF });
+  expect(drafted.digests.filter((d) => 'reviewer' in d.recipient)).toEqual([]);
+  expect(digestKey(plan.week, { reviewer: 'reviewer-1' })).toBe('digest:2026-12-28:reviewer:reviewer-1');
 });
