@@ -5,8 +5,8 @@ import type { SSP_OUTCOMES } from '../../domain/decisions';
 import type { ReferralForm } from '../../domain/referral-form';
 import type { Actor } from '../../domain/roles';
 import { validReferralForm } from '../fixtures/referral-form';
-import { londonDate } from './expected-dates';
-import { actors, decide, mailsFor, resultOf, startCase, waitFor, type CaseHandle, type Harness } from './harness';
+import { londonDate, londonInstant, notWorking, shiftDays } from './expected-dates';
+import { actors, decide, mailsFor, resultOf, skipPast, startCase, waitFor, type CaseHandle, type Harness } from './harness';
 import { expectDeadline, expectObligations, MAILBOX } from './obligations';
 
 export const RATIONALE = 'Test rationale: considered against the criteria in the procedure';
@@ -164,4 +164,13 @@ export async function closeAndComplete(h: Harness, c: { handle: CaseHandle }, ac
   expect(final.stage).toBe('closed');
   expect(final.open).toEqual([]);
   return final;
+}
+
+/** Skips to 10:00 London on the next working day (today, if it is one and 10:00 is still ahead): counted days are then plain to work out. */
+export async function skipToWorkingMorning(h: Harness): Promise<string> {
+  const now = await h.env.currentTimeMs();
+  let day = londonDate(now);
+  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = shiftDays(day, 1);
+  await skipPast(h, londonInstant(day, '10:00:00'), 0);
+  return day;
 }

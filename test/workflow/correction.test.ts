@@ -5,7 +5,7 @@
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
-import { caseAwaitingAcknowledgement, caseAwaitingNotification, RATIONALE, today } from '../helpers/drive';
+import { caseAwaitingAcknowledgement, caseAwaitingNotification, RATIONALE, skipToWorkingMorning, today } from '../helpers/drive';
 import { count, endOfDay, londonDate, londonInstant, notWorking, shiftDays } from '../helpers/expected-dates';
 import { actors, decide, mailsFor, refusal, refusalOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
 import { registerKinds } from '../helpers/obligations';
@@ -21,15 +21,6 @@ afterAll(async () => {
 // ---- Helpers.
 const REASON = 'Test reason: the police told the local authority earlier than the referral says';
 const NOTIFICATION = DSP_1_5.obligations['national-notification']!.obligation;
-
-/** Skips to 10:00 London on the next working day (today, if it is one and 10:00 is still ahead). */
-async function skipToWorkingMorning(): Promise<string> {
-  const now = await h.env.currentTimeMs();
-  let day = londonDate(now);
-  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = shiftDays(day, 1);
-  await skipPast(h, londonInstant(day, '10:00:00'), 0);
-  return day;
-}
 
 /** A case awaiting the national notification (criteria met), whose deadline the corrections move. */
 async function caseWithNotificationOpen() {
@@ -52,7 +43,7 @@ function workingDaysBetween(from: string, to: string): number {
 // ---- Tests.
 
 test('la-became-aware corrected earlier: national-notification moves earlier, the old deadline is kept, escalation comes at the new one', async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const c = await caseWithNotificationOpen();
   const before = c.status.obligations['national-notification']!;
   expect(before.deadline.dueDate).toBe(count(day, { workingDaysAfter: 5 }).dueDate);
@@ -98,7 +89,7 @@ test('la-became-aware corrected earlier: national-notification moves earlier, th
 });
 
 test('la-became-aware corrected to a date whose deadline has already passed: escalates at once', async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const c = await caseWithNotificationOpen();
   const correctedTo = count(day, { workingDaysBefore: 8 }).dueDate;
   const expected = count(correctedTo, { workingDaysAfter: 5 });
@@ -123,7 +114,7 @@ test('la-became-aware corrected to a date whose deadline has already passed: esc
 });
 
 test('referral-received corrected: ssp-informed and ssp-decision move together', async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const { handle, ref, status } = await startCase(h);
   const informed = status.obligations['ssp-informed']!;
   const decision = status.obligations['ssp-decision']!;
@@ -157,7 +148,7 @@ test('referral-received corrected: ssp-informed and ssp-decision move together',
 });
 
 test('la-became-aware cannot be corrected to after the referral was received: a missed notification stays missed', async () => {
-  await skipToWorkingMorning();
+  await skipToWorkingMorning(h);
   const c = await caseWithNotificationOpen();
   const first = c.status.obligations['national-notification']!;
   await skipPast(h, first.deadline.dueAt);
@@ -176,7 +167,7 @@ test('la-became-aware cannot be corrected to after the referral was received: a 
 });
 
 test('a correction that moves a missed deadline into the future re-judges it, keeping the miss on record; it escalates again at the new deadline', async () => {
-  await skipToWorkingMorning();
+  await skipToWorkingMorning(h);
   const c = await caseAwaitingAcknowledgement(h);
   const ACK = DSP_1_5.obligations['csprp-acknowledgement']!.obligation;
   const first = c.status.obligations['csprp-acknowledgement']!;
@@ -207,7 +198,7 @@ test('a correction that moves a missed deadline into the future re-judges it, ke
 });
 
 test('refusals: a clock not started, a future date, a role other than the Business Unit; nothing changes', async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const { handle, status } = await startCase(h);
   const tomorrow = shiftDays(day, 1);
 

@@ -4,9 +4,9 @@
 // listener, every entry read back by an independent parser (ical.js). Expected dates from the
 // independent calendar (expected-dates.ts).
 import { actionHandle, ADDRESSES, caseAtActionPlan, decideAction, HEALTH, requester, settledAction, terms, actionOwner } from '../helpers/actions';
-import { caseAwaitingNotification, caseInRapidReview, caseWithDraftReport, RATIONALE } from '../helpers/drive';
-import { count, londonDate, londonInstant, monthsAfter, notWorking, shiftDays } from '../helpers/expected-dates';
-import { actors, decide, skipPast, startHarness, type Harness } from '../helpers/harness';
+import { caseAwaitingNotification, caseInRapidReview, caseWithDraftReport, RATIONALE, skipToWorkingMorning } from '../helpers/drive';
+import { count, monthsAfter } from '../helpers/expected-dates';
+import { actors, decide, startHarness, type Harness } from '../helpers/harness';
 import { parseInvite, type ParsedInvite } from '../helpers/ics';
 import { MAILBOX } from '../helpers/obligations';
 import type { CapturedMail } from '../helpers/smtp';
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
-
-/** Skips to 10:00 London on the next working day, so that counted days are plain to work out. */
-async function skipToWorkingMorning(): Promise<string> {
-  const now = await h.env.currentTimeMs();
-  let day = londonDate(now);
-  while (notWorking(day) || Date.parse(londonInstant(day, '10:00:00')) <= now) day = shiftDays(day, 1);
-  await skipPast(h, londonInstant(day, '10:00:00'), 0);
-  return day;
-}
 
 /** Every message about the case (or the action) that carries a calendar entry, with the entry read. */
 function entries(prefix: string): Array<{ mail: CapturedMail; invite: ParsedInvite }> {
@@ -40,7 +31,7 @@ async function entryFor(prefix: string, subject: string): Promise<{ mail: Captur
 }
 
 test("a case: the receipt carries ssp-informed's entry, the SSP are told the decision is theirs, settled steps are cancelled, a corrected clock moves the notification's entry", async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const c = await caseAwaitingNotification(h);
   const ref = `[${c.ref}]`;
   const expectedNotification = count(day, { workingDaysAfter: 5 }).dueDate;
@@ -100,7 +91,7 @@ test("a case: the receipt carries ssp-informed's entry, the SSP are told the dec
 });
 
 test("an improvement action: its agency's action lead is told it is theirs, the extension moves the entry, completion cancels it", async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const D = monthsAfter(day, 2);
   const c = await caseAtActionPlan(h);
   await decide(c.handle, 'actions-agreed', actors.ldChair, { actions: [terms(HEALTH, D)] });
@@ -135,7 +126,7 @@ test("the commissioned reviewer is told at the directory's address for their sig
 });
 
 test('a Rapid Review meeting recorded as scheduled sends the panel an entry for its day, moved when set again, kept when held (§6.2)', async () => {
-  const day = await skipToWorkingMorning();
+  const day = await skipToWorkingMorning(h);
   const c = await caseInRapidReview(h);
   const first = count(day, { workingDaysAfter: 7 }).dueDate;
   const second = count(day, { workingDaysAfter: 9 }).dueDate;
