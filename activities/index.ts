@@ -9,7 +9,7 @@ import { recipientAddresses } from './recipients';
 import type { Register } from '../register/register';
 import { deadlineCalculator } from './deadlines';
 import { digestActivities } from './digest';
-import { byDeadline } from './email-words';
+import { byDeadline, formOf } from './email-words';
 import { inviteIcs } from './invites';
 import { pageOf, renderNotice } from './notices';
 import { sendThroughOutbox, type NoticeTiming } from './outbox';
@@ -46,13 +46,19 @@ export function createActivities(deps: ActivityDependencies): IncidentActivities
 
   const deadlines = deadlineCalculator(calendar, deps.localPolicyWorkingDays, now);
 
-  /** The calendar entry a notice carries, written for the addresses it goes to. */
+  /**
+   * The calendar entry a notice carries, written for the addresses it goes to. A step's entry links
+   * where the email does: its decision's form when everyone it goes to may record it, otherwise the
+   * case's (or the action's) page; a cancellation or the meeting's entry, the page.
+   */
   function inviteOf(notice: ObligationNotice, to: readonly string[]): { method: 'REQUEST' | 'CANCEL'; content: string } | undefined {
     if (!notice.invite) return undefined;
     const { deadline } = notice;
     const page = pageOf(deps.publicBaseUrl, notice.caseReference, notice.action?.actionId);
-    const description = `Case ${notice.caseReference}${notice.action ? `, improvement action ${notice.action.actionId}` : ''}: ${deadline.obligation} (${deadline.section}), ${byDeadline(deadline.dueAt)}. Record it on ${page.name}: ${page.url}`;
-    return { method: notice.invite.method, content: inviteIcs(notice.invite, { mailFrom: deps.mailFrom, to, description, url: page.url, now: now() }) };
+    const forTheStep = notice.invite.method === 'REQUEST' && !notice.action && notice.kind !== 'meeting-scheduled';
+    const target = (forTheStep ? formOf(deps.publicBaseUrl, notice.caseReference, deadline.obligationId, notice.to) : undefined) ?? page;
+    const description = `Case ${notice.caseReference}${notice.action ? `, improvement action ${notice.action.actionId}` : ''}: ${deadline.obligation} (${deadline.section}), ${byDeadline(deadline.dueAt)}. Record it on ${target.name}: ${target.url}`;
+    return { method: notice.invite.method, content: inviteIcs(notice.invite, { mailFrom: deps.mailFrom, to, description, url: target.url, now: now() }) };
   }
 
   // At most once per notice key: the outbox row is claimed before sending (activities/outbox.ts).

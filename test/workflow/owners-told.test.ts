@@ -49,6 +49,9 @@ test("a case: the receipt carries ssp-informed's entry, the SSP are told the dec
   expect(told.mail.to).toEqual([MAILBOX.ssp]);
   expect(told.invite).toMatchObject({ method: 'REQUEST', uid: `${c.ref}.ssp-decision.1@ssi-procedure`, sequence: 0, start: c.status.obligations['ssp-decision']!.deadline.dueDate });
   expect(told.mail.text).toContain(`/cases/${c.ref}/decisions/ssp-decision`);
+  // The entry links where the email does: the decision's form, which the SSP may use.
+  expect(told.invite.url).toMatch(new RegExp(`/cases/${c.ref}/decisions/ssp-decision$`));
+  expect(told.invite.description).toContain('Record it on its form: ');
 
   // Recorded: the entries go, with the same UID and a higher SEQUENCE, to the people who had them.
   const informedDone = await entryFor(ref, 'Done - Business Unit informs');
