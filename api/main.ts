@@ -130,7 +130,7 @@ export async function startApi(env: Env = loadEnv()) {
   // An action plan may name only the agencies of the directory the worker addresses emails from.
   const partnership = loadPartnership(env.PARTNERSHIP_FILE);
   const agencies = Object.keys(partnership.agencies);
-  const dependencies = { temporal, register: register.db, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
+  const dependencies = { temporal, register: register.db, ring, users, smtpReachable: () => mailer.verify(), logger, codec: new EncryptionCodec(ring), codecUiOrigin: env.TEMPORAL_UI_ORIGIN, agencies, rulebookVersion: partnership.rulebook, corsOrigins: env.CORS_ORIGINS, trustProxy: env.TRUST_PROXY, rateLimits: {
       perClientPerMinute: env.RATE_LIMIT_PER_CLIENT_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perClientPerMinute,
       perPersonPerMinute: env.RATE_LIMIT_PER_PERSON_PER_MINUTE ?? DEFAULT_RATE_LIMITS.perPersonPerMinute,
       failedSignInsPer15Minutes: env.RATE_LIMIT_FAILED_SIGN_INS_PER_15_MINUTES ?? DEFAULT_RATE_LIMITS.failedSignInsPer15Minutes,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { AGENCY_CONTACTS, MAILBOXES, type AgencyContact, ROLES } from '../domain/roles';
+import { DEFAULT_RULEBOOK, RULEBOOKS } from '../domain/rulebook';
 import { findProjectRoot } from './project-root';
 
 export const PROJECT_ROOT = findProjectRoot(__dirname);
@@ -267,6 +268,12 @@ export type Env = z.infer<typeof envSchema>;
 
 export const partnershipSchema = z.strictObject({
   name: z.string().min(1),
+  /**
+   * The rulebook new cases start under: "DSP-1.5" (the seed's procedure, Working Together 2018) or
+   * "WT-2023" (Working Together 2023 and the Panel's 2025 guidance). A case keeps the rulebook it
+   * started under for life, so changing this moves only the cases referred after the change.
+   */
+  rulebook: z.enum(Object.keys(RULEBOOKS) as [string, ...string[]], { error: `must be one of ${Object.keys(RULEBOOKS).join(', ')}` }).default(DEFAULT_RULEBOOK),
   /** Role mailboxes; reminders and escalations go here, never to personal data. */
   mailboxes: z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
   /** Days the partnership's offices are closed beyond bank holidays (DSP 1.5, "How to count"). */
