@@ -13,6 +13,7 @@ import { field } from './fields';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
 import type { ObligationId } from './obligation-ids';
 import { ROLE_NAMES, type Role } from './roles';
+import { obligationRule } from './rulebook';
 import { londonDateAt } from './working-days-late';
 
 // Field schemas are built with the decision's schema, never kept (see DecisionRule.schema).
@@ -128,6 +129,33 @@ function openObligations(state: CaseState, ids: ObligationId[]): ObligationId[] 
 
 const LCSPR_OBLIGATIONS: ObligationId[] = ['reviewer-commissioned', 'terms-of-reference'];
 
+/**
+ * The rapid review's obligations whose clock, in the case's rulebook, is the one just set: the
+ * Panel's acknowledgement under DSP 1.5 (§6.2, §6.10), the notification's sending under WT-2023.
+ */
+function rapidReviewCountedFrom(state: CaseState, clock: ClockEvent): ObligationId[] {
+  return (['rapid-review-meeting', 'rapid-review-report'] as const).filter((id) => obligationRule(state.rulebookVersion, id).clock === clock);
+}
+
+/**
+ * What a rapid review report covers, each in the reviewers' own words (§6.6; the Panel's guidance
+ * for safeguarding partners, June 2025, adds key practice episodes and racism and inequalities).
+ */
+export const RAPID_REVIEW_CONTENT = {
+  factsAndAgencyInvolvement: 'the facts as far as they can be readily established, with each agency\'s involvement and the key practice episodes (§6.6)',
+  immediateAction: 'the immediate action taken or needed to keep children safe, and the learning shared (§6.6)',
+  potentialImprovements: 'the potential improvements to safeguard and promote the welfare of children (§6.6)',
+  racismAndInequalities: "how racism and inequalities linked to protected characteristics, including disability, may have shaped the family's experience and the practice (Panel guidance 2025)",
+  nextSteps: 'the next steps, including the decision on a review and why (§6.6)',
+} as const;
+
+function rapidReviewContent() {
+  const optionalWords = (purpose: string) => field(z.string().trim().min(1, 'must not be empty: leave it out instead').max(20_000), 'free-text', purpose).optional();
+  return Object.fromEntries(Object.entries(RAPID_REVIEW_CONTENT).map(([key, purpose]) => [key, optionalWords(purpose)])) as {
+    [K in keyof typeof RAPID_REVIEW_CONTENT]: ReturnType<typeof optionalWords>;
+  };
+}
+
 export const DECISIONS = {
   'ssp-informed': rule({
     roles: ['business-unit'],
@@ -207,24 +235,31 @@ export const DECISIONS = {
       ),
     }),
     meets: 'national-notification',
-    then: ({ payload, at }) => ({
-      stage: 'awaiting-panel-acknowledgement',
-      clocks: { 'national-notification-sent': at },
-      open: ['csprp-acknowledgement'],
-      facts: { panelReference: payload.panelReference },
-      detail: { panelReference: payload.panelReference },
-    }),
+    then: ({ state, payload, at }) => {
+      // WT-2023 (Panel guidance, June 2025): the rapid review starts with the notification's
+      // sending, while the Panel's acknowledgement is awaited beside it.
+      const rapidReview = rapidReviewCountedFrom(state, 'national-notification-sent');
+      return {
+        stage: rapidReview.length > 0 ? 'rapid-review' : 'awaiting-panel-acknowledgement',
+        clocks: { 'national-notification-sent': at },
+        open: ['csprp-acknowledgement', ...rapidReview],
+        facts: { panelReference: payload.panelReference },
+        detail: { panelReference: payload.panelReference },
+      };
+    },
   }),
 
+  // Any stage while the acknowledgement is awaited: under WT-2023 the rapid review goes on meanwhile.
   'panel-acknowledgement': rule({
     roles: ['business-unit'],
-    stages: ['awaiting-panel-acknowledgement'],
+    stages: ANY_STAGE,
     schema: () => z.strictObject({ occurredAt: occurredAt() }),
     meets: 'csprp-acknowledgement',
-    then: ({ at }) => ({
-      stage: 'rapid-review',
+    then: ({ state, at }) => ({
+      // DSP 1.5 §6.2: the rapid review's 15 WD count from the acknowledgement, so it starts now.
+      ...(state.stage === 'awaiting-panel-acknowledgement' ? { stage: 'rapid-review' as const } : {}),
       clocks: { 'csprp-acknowledgement': at },
-      open: ['rapid-review-meeting', 'rapid-review-report'],
+      open: rapidReviewCountedFrom(state, 'csprp-acknowledgement'),
     }),
   }),
 
@@ -258,7 +293,14 @@ export const DECISIONS = {
   'rapid-review-report': rule({
     roles: ['ssp'],
     stages: ['awaiting-level-of-review'],
-    schema: () => z.strictObject({ occurredAt: occurredAt(), levelOfReview: choice(LEVELS_OF_REVIEW, 'the level of review decided (§6.10)'), rationale: rationale() }),
+    schema: () => z.strictObject({
+      occurredAt: occurredAt(),
+      levelOfReview: choice(LEVELS_OF_REVIEW, 'the level of review decided (§6.10)'),
+      rationale: rationale(),
+      // What the rapid review covers (§6.6; Panel guidance 2025): optional under DSP 1.5, required
+      // under WT-2023 (its rulebook's contentRequired).
+      ...rapidReviewContent(),
+    }),
     meets: 'rapid-review-report',
     then: ({ payload, at }): Effects => {
       const lcspr = payload.levelOfReview === 'lcspr';

@@ -9,6 +9,7 @@ import { zodProblems, type Problem, type Refusal } from './errors';
 import { namedFields } from './fields';
 import { ACTION_DECISIONS } from './action';
 import { ROLE_NAMES, type Actor, type Role } from './roles';
+import { rulebook } from './rulebook';
 import { londonDateAt } from './working-days-late';
 
 export * from './decision-table';
@@ -78,6 +79,10 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
   if (timeProblems.length > 0) {
     return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: timeProblems };
   }
+  const missing = contentMissing(state, name, parsed.data);
+  if (missing.length > 0) {
+    return { ok: false, type: 'InvalidDecision', message: `The ${name} decision is not valid`, problems: missing };
+  }
   const unmet = rule.requires?.(state, parsed.data);
   if (unmet) return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref} yet: ${unmet}` };
   return { ok: true, payload: parsed.data };
@@ -115,6 +120,16 @@ export function decisionsFitting(state: Pick<CaseState, 'stage' | 'obligations'>
     const o = rule.meets ? state.obligations[rule.meets] : undefined;
     return rule.meets === undefined || (o !== undefined && isOpen(o));
   });
+}
+
+/** The fields the case's rulebook requires of this decision that it lacks, each with what to send. */
+function contentMissing(state: CaseState, name: DecisionName, payload: unknown): Problem[] {
+  const required = rulebook(state.rulebookVersion).contentRequired?.[name] ?? [];
+  const given = (payload ?? {}) as Record<string, unknown>;
+  const purposes = Object.fromEntries(namedFields(decisionRule(name).schema()).map((f) => [f.name, f.meta?.purpose]));
+  return required
+    .filter((key) => given[key] === undefined)
+    .map((key) => ({ path: key, message: `${key} is required under ${state.rulebookVersion}: send ${purposes[key] ?? key}` }));
 }
 
 /** "the case waits first for ssp-informed (by the Business Unit (business-unit))". */

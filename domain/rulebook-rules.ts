@@ -68,6 +68,26 @@ export interface Rulebook {
   version: string;
   title: string;
   obligations: Readonly<Record<string, ObligationRule>>;
+  /**
+   * Fields a decision must carry under this rulebook though its schema lets them out, by decision
+   * (WT-2023: what a rapid review report covers). A decision without them is refused, naming each.
+   */
+  contentRequired?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What this rulebook changes from the one it was built from, in words, each with its source and
+   * what the system does about it (docs/PROCEDURE.md shows them side by side).
+   */
+  differences?: readonly RulebookDifference[];
+}
+
+export interface RulebookDifference {
+  topic: string;
+  /** What the earlier rulebook says (with its §), or "—" where it says nothing. */
+  before: string;
+  now: string;
+  source: string;
+  /** Where the system does it: the obligation, decision, page or setting. */
+  inTheSystem: string;
 }
 
 // Reminder rhythms: a 1 WD limit needs same-day nudges, a 6-month limit needs weeks of notice.

@@ -3,7 +3,7 @@
 // starts from the seed's (DSP 1.5) and changes what the guidance changed; docs/PROCEDURE.md shows
 // the two side by side, each difference with its source.
 import { DSP_1_5 } from './rulebook-dsp-1-5';
-import { rules, type ObligationRule, type Rulebook } from './rulebook-rules';
+import { rules, type ObligationRule, type Rulebook, type RulebookDifference } from './rulebook-rules';
 
 /** What WT 2023 changes in one of the seed's rules. */
 type Change = Partial<Omit<ObligationRule, 'id'>>;
@@ -47,8 +47,90 @@ function changed(rule: ObligationRule): ObligationRule {
   return { ...rule, ...CHANGES[rule.id] };
 }
 
+/**
+ * Every difference from DSP 1.5, with its source (checked against the guidance where it could be
+ * read: where a partnership's summary and the guidance disagree, the guidance wins).
+ */
+const DIFFERENCES: readonly RulebookDifference[] = [
+  {
+    topic: 'The rapid review: 15 working days counted from',
+    before: "the Panel's acknowledgement of the notification (§6.2, §6.10)",
+    now: 'the day the notification was sent to the Panel; the acknowledgement is awaited beside the rapid review',
+    source: "Child Safeguarding Practice Review Panel, Guidance for safeguarding partners (June 2025), as partnerships' procedures quote it (e.g. Cambridgeshire and Peterborough: \"within 15 working days, calculated from the date that the notification was sent to the Panel\")",
+    inTheSystem: '`rapid-review-meeting` and `rapid-review-report` count from `national-notification-sent`; `national-notification` opens them',
+  },
+  {
+    topic: 'A rapid review without a notification',
+    before: '—',
+    now: 'none: the notification comes first; once made, a rapid review is required unless the case is later judged not to meet the criteria; the LA where the incident happened is responsible',
+    source: "the Panel's FAQs (childsafeguarding.independent-panel.uk)",
+    inTheSystem: 'the rapid review opens only with `national-notification`, in both rulebooks',
+  },
+  {
+    topic: 'What the rapid review covers',
+    before: '§6.6: the facts, immediate action, potential improvements, next steps',
+    now: "also agency involvement and key practice episodes, and how racism and inequalities linked to protected characteristics, including disability, may have shaped the family's experience and the practice",
+    source: 'Panel guidance (June 2025)',
+    inTheSystem: '`rapid-review-report` is refused without its five parts, each named (optional under DSP-1.5)',
+  },
+  {
+    topic: 'The partners',
+    before: 'the Statutory Safeguarding Partners (SSP) and the Independent Scrutineer/Chair',
+    now: 'Lead Safeguarding Partners (the LA chief executive, the chief constable, the ICB chief executive) acting through Delegated Safeguarding Partners; a partnership chair; independent scrutiny',
+    source: 'Working Together to Safeguard Children 2023, chapter 2',
+    inTheSystem: "the obligations' and emails' words; the `ssp` role and mailbox are the Delegated Safeguarding Partners'",
+  },
+  {
+    topic: "A care leaver's death",
+    before: '—',
+    now: 'the LA notifies the Secretary of State and Ofsted of the death of a care leaver up to and including the age of 24; no rapid review or LCSPR follows',
+    source: 'Working Together to Safeguard Children 2023, chapter 5',
+    inTheSystem: 'a referral of its own kind with the `care-leaver-death-notification` obligation (5 working days from the LA\'s awareness)',
+  },
+  {
+    topic: "A looked-after child's death",
+    before: '§5.3: the DfE and Ofsted are notified, whatever the criteria',
+    now: 'unchanged',
+    source: 'Working Together to Safeguard Children 2023, chapter 5',
+    inTheSystem: '`looked-after-death-notification`, in both rulebooks',
+  },
+  {
+    topic: 'One notification per incident',
+    before: '§5.2: the online notification system',
+    now: 'one notification per incident, naming up to four children (others in free text); behind DfE Sign-in; the form saves no drafts and times out after 20 minutes',
+    source: 'GOV.UK, "Report a serious child safeguarding incident"',
+    inTheSystem: "the notification pack: every answer prepared from the referral before the form is opened (in both rulebooks)",
+  },
+  {
+    topic: '1 working day to inform the partners',
+    before: '§4.6, §5.1 (statutory in the seed)',
+    now: "this partnership's own rule: statute gives the LA 5 working days to notify the Panel",
+    source: "Children Act 2004 s16C; partnerships' procedures (e.g. St Helens)",
+    inTheSystem: '`ssp-informed` keeps its 1 working day, marked local policy',
+  },
+  {
+    topic: '6 months to publish an LCSPR',
+    before: '§15.5',
+    now: 'kept: not yet checked against the 2025 guidance',
+    source: '—',
+    inTheSystem: '`lcspr-publication`, unchanged',
+  },
+  {
+    topic: 'Education and childcare',
+    before: 'agencies among others',
+    now: 'designated education and childcare agencies are part of the arrangements (not a fourth partner); a duty to share information and a consistent child identifier, in force by regulations',
+    source: "Children's Wellbeing and Schools Act 2026, ss. 2 and 4",
+    inTheSystem: 'nothing yet: schools and nurseries are agencies in the directory like any other',
+  },
+];
+
 export const WT_2023: Rulebook = {
   version: 'WT-2023',
   title: "Working Together to Safeguard Children 2023, with the Panel's guidance for safeguarding partners (June 2025)",
   obligations: rules(Object.values(DSP_1_5.obligations).map(changed)),
+  // Panel guidance (June 2025): what every rapid review covers (domain/decision-table.ts).
+  differences: DIFFERENCES,
+  contentRequired: {
+    'rapid-review-report': ['factsAndAgencyInvolvement', 'immediateAction', 'potentialImprovements', 'racismAndInequalities', 'nextSteps'],
+  },
 };

@@ -14,9 +14,10 @@ import path from 'node:path';
 import { findProjectRoot } from '../config/project-root';
 import { STAGES } from '../domain/case';
 import { newCase, openingObligations } from '../domain/incident';
-import { DEFAULT_RULEBOOK, rulebook, type Rulebook } from '../domain/rulebook';
+import { DEFAULT_RULEBOOK, RULEBOOKS, rulebook, type Rulebook } from '../domain/rulebook';
+import { rulebooksSideBySide } from './procedure-doc/rulebooks';
 import { code, stageLink } from './procedure-doc/markdown';
-import { decisionSections, decisionsByStage, obligationSections, stageSections } from './procedure-doc/sections';
+import { countingSection, decisionSections, decisionsByStage, obligationSections, stageSections } from './procedure-doc/sections';
 
 export { limitInWords } from './procedure-doc/sections';
 
@@ -82,7 +83,15 @@ function introduction(book: Rulebook): string[] {
 export function renderProcedureDoc(): string {
   const book = rulebook(DEFAULT_RULEBOOK);
   const decisions = decisionsByStage();
-  return [...introduction(book), ...stageSections(decisions), ...decisionSections(decisions), ...obligationSections(book)].join('\n');
+  const others = Object.values(RULEBOOKS).filter((b) => b.version !== book.version);
+  return [
+    ...introduction(book),
+    ...stageSections(decisions),
+    ...decisionSections(decisions),
+    ...[book, ...others].flatMap(obligationSections),
+    ...others.flatMap((other) => rulebooksSideBySide(book, other)),
+    ...countingSection(),
+  ].join('\n');
 }
 
 // ---- CLI ----------------------------------------------------------------------------------------

@@ -185,6 +185,12 @@ export function obligationSections(book: Rulebook): string[] {
       ['id', 'obligation', 'owner', 'clock', 'limit', 'target', 'statutory', 'reminders', 'escalation to', '§'],
       Object.values(book.obligations).map(obligationRow),
     ),
+  ];
+}
+
+/** How deadlines are counted, the same in every rulebook. */
+export function countingSection(): string[] {
+  return [
     '',
     '## How to count',
     '',

@@ -15,15 +15,18 @@ export function isOptional(schema: z.ZodType): boolean {
   return schema.safeParse(undefined).success;
 }
 
-/** Every payload worth trying for a schema: required fields only, every value of each choice. */
-export function payloadsFor(schema: z.ZodType, candidates: Candidates): unknown[] {
-  if (isOptional(schema)) return [undefined];
+/**
+ * Every payload worth trying for a schema: required fields only, every value of each choice.
+ * `alsoRequired`: top-level fields the schema lets out but a rulebook requires (its contentRequired).
+ */
+export function payloadsFor(schema: z.ZodType, candidates: Candidates, alsoRequired: readonly string[] = []): unknown[] {
+  if (isOptional(schema) && alsoRequired.length === 0) return [undefined];
   if (schema instanceof z.ZodObject) {
     let payloads: Record<string, unknown>[] = [{}];
     for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
       // An optional field is left out: the case must go on without it.
-      if (isOptional(field)) continue;
-      const values = payloadsFor(field, candidates);
+      if (isOptional(field) && !alsoRequired.includes(key)) continue;
+      const values = payloadsFor(field instanceof z.ZodOptional ? (field.unwrap() as z.ZodType) : field, candidates);
       payloads = payloads.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
     }
     return payloads;

@@ -15,7 +15,7 @@ import { isOpen, type CaseState } from '../../domain/case';
 import { checkDecision, decisionRule, DECISION_NAMES, scopeRefusal, type DecisionName } from '../../domain/decisions';
 import { actionStarted, applyActionSettled, applyDecision, applyDue, applyOpening, closeIfDone, deadlineRequests, newCase, openingObligations, planDecision } from '../../domain/incident';
 import { emptyOutbox } from '../../domain/obligations';
-import { RULEBOOKS } from '../../domain/rulebook';
+import { rulebook, RULEBOOKS } from '../../domain/rulebook';
 import { ROLES, type Actor } from '../../domain/roles';
 import { payloadsFor } from '../helpers/payloads';
 
@@ -53,11 +53,12 @@ function stringCandidates(now: string): string[] {
 
 /** Payloads per decision and day: building a schema is the walk's dearest step. */
 const payloadCache = new Map<string, unknown[]>();
-function decisionPayloads(name: DecisionName, now: string): unknown[] {
-  const key = `${name} ${londonDate(now)}`;
+function decisionPayloads(name: DecisionName, now: string, rulebookVersion: string): unknown[] {
+  const key = `${name} ${londonDate(now)} ${rulebookVersion}`;
   let payloads = payloadCache.get(key);
   if (!payloads) {
-    payloads = payloadsFor(decisionRule(name).schema(), { text: stringCandidates(now), people: [FIRST_REVIEWER, SECOND_REVIEWER] });
+    const required = rulebook(rulebookVersion).contentRequired?.[name] ?? [];
+    payloads = payloadsFor(decisionRule(name).schema(), { text: stringCandidates(now), people: [FIRST_REVIEWER, SECOND_REVIEWER] }, required);
     payloadCache.set(key, payloads);
   }
   return payloads;
@@ -127,7 +128,7 @@ function steps(node: Node, present: readonly Actor[]): Step[] {
     }
     for (const actor of present.filter((a) => rule.roles.includes(a.role))) {
       if (scopeRefusal(state, name, actor)) continue;
-      for (const payload of decisionPayloads(name, now)) {
+      for (const payload of decisionPayloads(name, now, node.state.rulebookVersion)) {
         const next = clone(state);
         if (!take(next, name, actor, payload)) continue;
         out.push({ label: `${name} by ${actor.id} ${JSON.stringify(payload ?? {})}`, by: actor.id, node: { state: next, now, path: [...node.path, name] } });
@@ -137,7 +138,7 @@ function steps(node: Node, present: readonly Actor[]): Step[] {
   if (side.length > 0) {
     const next = clone(state);
     const taken = side.filter((name) =>
-      present.some((actor) => decisionRule(name).roles.includes(actor.role) && !scopeRefusal(next, name, actor) && decisionPayloads(name, now).some((p) => take(next, name, actor, p))),
+      present.some((actor) => decisionRule(name).roles.includes(actor.role) && !scopeRefusal(next, name, actor) && decisionPayloads(name, now, next.rulebookVersion).some((p) => take(next, name, actor, p))),
     );
     if (taken.length > 0) out.push({ label: taken.join(' + '), node: { state: next, now, path: [...node.path, taken.join(' + ')] } });
   }
