@@ -90,6 +90,8 @@ export interface CaseOptions {
   referral?: ReferralForm;
   /** Defaults to the test server's now. */
   receivedAt?: string;
+  /** The rulebook the case starts under; the default one unless given. */
+  rulebookVersion?: string;
 }
 
 /** Starts a case and waits until its opening deadlines are set. */
@@ -100,7 +102,7 @@ export async function startCase(h: Harness, options: CaseOptions = {}): Promise<
   const handle = await h.env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: workflowIdFor(ref),
-    args: [{ start: caseOpeningOf(ref, receivedAt, DEFAULT_RULEBOOK, receivedBy, options.referral ?? validReferralForm()) }],
+    args: [{ start: caseOpeningOf(ref, receivedAt, options.rulebookVersion ?? DEFAULT_RULEBOOK, receivedBy, options.referral ?? validReferralForm()) }],
   });
   await handle.executeUpdate(caseOpenedUpdate);
   const status = await settled(handle);
