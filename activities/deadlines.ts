@@ -3,7 +3,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Deadline } from '../domain/case';
 import { endOfLondonDay, londonDateOf, londonInstant, type CountExplanation, type WorkingDayCalendar } from '../domain/calendar';
-import { obligationRule, type LimitRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
+import { obligationRule, rulebook, type LimitRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
 import type { DaysAfterDue } from '../domain/working-days-late';
 import type { DeadlineRequest, DeadlinesRequest } from './types';
 
@@ -22,7 +22,11 @@ export function deadlineCalculator(
   return {
     computeDeadlines: (request) =>
       guarded(request.caseReference, () =>
-        request.requests.map((r) => deadlineOf(calendar, localPolicy(localPolicyWorkingDays, obligationRule(request.rulebookVersion, r.obligationId)), r, now)),
+        request.requests.map((r) => ({
+          ...deadlineOf(calendar, localPolicy(localPolicyWorkingDays, obligationRule(request.rulebookVersion, r.obligationId)), r, now),
+          // The emails about it speak the rulebook's words, where it has its own (WT-2023's partners).
+          ...(rulebook(request.rulebookVersion).words ? { rulebookWords: request.rulebookVersion } : {}),
+        })),
       ),
   };
 }

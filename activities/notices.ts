@@ -6,6 +6,7 @@
 import type { Deadline } from '../domain/case';
 import { londonDateOf } from '../domain/calendar';
 import { govukDate, govukDateTime } from '../domain/govuk-dates';
+import { inRulebookWords } from '../domain/rulebook';
 import { renderHtml, renderText, type EmailBlock } from './email-layout';
 import { byDeadline, countedBlock, formOf, pageOf, recordItBlocks, type Page } from './email-words';
 import type { Notice, ObligationNotice, OperationsAlert } from './types';
@@ -40,8 +41,23 @@ function unconfiguredNote(unconfigured: readonly string[]): EmailBlock[] {
 
 export function renderNotice(notice: Notice, now: Date, publicBaseUrl: string, unconfigured: readonly string[] = [], partnershipName = DEFAULT_PARTNERSHIP_NAME): RenderedNotice {
   const template = notice.kind === 'operations-alert' ? operationsAlert(notice, now, pageOf(publicBaseUrl, notice.caseReference)) : obligationTemplate(notice, now, publicBaseUrl);
-  const blocks = [...template.blocks, ...unconfiguredNote(unconfigured)];
-  return { subject: template.subject, text: renderText(blocks), html: renderHtml({ subject: template.subject, blocks }, partnershipName) };
+  // A case under a rulebook with its own words (WT-2023's Delegated Safeguarding Partners) is written in them.
+  const words = notice.kind === 'operations-alert' ? undefined : notice.deadline.rulebookWords;
+  const say = (text: string) => inRulebookWords(words, text);
+  const blocks = [...template.blocks, ...unconfiguredNote(unconfigured)].map((b) => inWords(b, say));
+  const subject = say(template.subject);
+  return { subject, text: renderText(blocks), html: renderHtml({ subject, blocks }, partnershipName) };
+}
+
+function inWords(block: EmailBlock, say: (text: string) => string): EmailBlock {
+  switch (block.kind) {
+    case 'list':
+      return { ...block, items: block.items.map(say) };
+    case 'link':
+      return { ...block, lead: say(block.lead) };
+    default:
+      return { ...block, text: say(block.text) };
+  }
 }
 
 function obligationTemplate(notice: ObligationNotice, now: Date, publicBaseUrl: string): Template {

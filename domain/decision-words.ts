@@ -6,6 +6,7 @@
 // case moves on and nothing takes them back.
 import type { ActionDecisionName } from './action';
 import type { DecisionName } from './decisions';
+import { inRulebookWords } from './rulebook';
 
 export interface DecisionWords {
   /** A short name for the decision: the form's heading is "Record <title>" in sentence case. */
@@ -96,3 +97,10 @@ export const CHOICE_WORDS: Record<string, string> = {
   'ld-chair': 'Chair of the L&D Group',
   other: 'Someone else',
 };
+
+/** A case decision's words in the case's rulebook's own (WT-2023: the Delegated Safeguarding Partners). */
+export function decisionWordsIn(rulebookVersion: string | undefined, name: DecisionName): DecisionWords {
+  const words = DECISION_WORDS[name];
+  const say = (text: string) => inRulebookWords(rulebookVersion, text);
+  return { ...words, title: say(words.title), records: say(words.records), done: say(words.done) };
+}

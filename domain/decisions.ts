@@ -9,7 +9,7 @@ import { zodProblems, type Problem, type Refusal } from './errors';
 import { namedFields } from './fields';
 import { ACTION_DECISIONS } from './action';
 import { ROLE_NAMES, type Actor, type Role } from './roles';
-import { rulebook } from './rulebook';
+import { inRulebookWords, rulebook } from './rulebook';
 import { londonDateAt } from './working-days-late';
 
 export * from './decision-table';
@@ -53,6 +53,12 @@ export function scopeRefusal(state: CaseState, name: DecisionName, actor: Actor)
  * londonDateAt, never from the host's time-zone data.
  */
 export function checkDecision(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number, options: { asRecorded?: boolean } = {}): DecisionCheck {
+  const check = checkInSeedWords(state, name, actor, raw, now, options);
+  // A refusal about a case speaks its rulebook's words (WT-2023: the Delegated Safeguarding Partners).
+  return check.ok ? check : { ...check, message: inRulebookWords(state.rulebookVersion, check.message) };
+}
+
+function checkInSeedWords(state: CaseState, name: DecisionName, actor: Actor, raw: unknown, now: number, options: { asRecorded?: boolean }): DecisionCheck {
   const rule = decisionRule(name);
   const ref = state.caseReference;
   const roleRefused = roleRefusal(name, actor.role);

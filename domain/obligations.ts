@@ -33,6 +33,8 @@ export interface Deadline {
   /** Bank holidays and closure days after the due date, so lateness is counted in working days. */
   afterDue?: DaysAfterDue;
   computedAt: string;
+  /** The rulebook whose words the emails about it use, where it has words of its own (WT-2023). */
+  rulebookWords?: string;
 }
 
 /**

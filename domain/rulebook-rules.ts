@@ -78,6 +78,12 @@ export interface Rulebook {
    * what the system does about it (docs/PROCEDURE.md shows them side by side).
    */
   differences?: readonly RulebookDifference[];
+  /**
+   * The rulebook's own words for the seed's, applied in order to what the system writes about a
+   * case under it (emails, refusals, the pages' descriptions of decisions): never to what people typed.
+   * Each is a regular expression (matched case-sensitively, whole words) and its replacement.
+   */
+  words?: ReadonlyArray<readonly [string, string]>;
 }
 
 export interface RulebookDifference {

@@ -124,12 +124,31 @@ const DIFFERENCES: readonly RulebookDifference[] = [
   },
 ];
 
+/**
+ * WT 2023 chapter 2: the Lead Safeguarding Partners act through Delegated Safeguarding Partners.
+ * The seed's "Statutory Safeguarding Partners" (SSP) become theirs wherever the system speaks.
+ */
+const PARTNERS_WORDS: ReadonlyArray<readonly [string, string]> = [
+  ['Statutory Safeguarding Partners \\(SSP\\)', 'Delegated Safeguarding Partners (DSPs)'],
+  ['Statutory Safeguarding Partners', 'Delegated Safeguarding Partners'],
+  ["SSP/Scrutineer's", "Delegated Safeguarding Partners'"],
+  ['SSP/Independent Scrutineer', 'Delegated Safeguarding Partners and independent scrutiny'],
+  ["([Tt]he) SSP's", "$1 Delegated Safeguarding Partners'"],
+  ["SSP's", "Delegated Safeguarding Partners'"],
+  ['([Tt]he) SSP decision', "$1 Delegated Safeguarding Partners' decision"],
+  ['SSP decision', "Safeguarding partners' decision"],
+  ['SSP asked', 'Safeguarding partners asked'],
+  ['([Tt]he) SSP\\b', '$1 Delegated Safeguarding Partners'],
+  ['\\bSSP\\b', 'DSPs'],
+];
+
 export const WT_2023: Rulebook = {
   version: 'WT-2023',
   title: "Working Together to Safeguard Children 2023, with the Panel's guidance for safeguarding partners (June 2025)",
   obligations: rules(Object.values(DSP_1_5.obligations).map(changed)),
   // Panel guidance (June 2025): what every rapid review covers (domain/decision-table.ts).
   differences: DIFFERENCES,
+  words: PARTNERS_WORDS,
   contentRequired: {
     'rapid-review-report': ['factsAndAgencyInvolvement', 'immediateAction', 'potentialImprovements', 'racismAndInequalities', 'nextSteps'],
   },

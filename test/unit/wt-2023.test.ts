@@ -6,7 +6,7 @@
 import type { CaseState, Deadline } from '../../domain/case';
 import { checkDecision, type DecisionName } from '../../domain/decisions';
 import { applyDecision, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../../domain/incident';
-import { DSP_1_5, RULEBOOKS, WT_2023 } from '../../domain/rulebook';
+import { DSP_1_5, inRulebookWords, RULEBOOKS, WT_2023 } from '../../domain/rulebook';
 import type { Actor } from '../../domain/roles';
 
 const RECEIVED_AT = '2026-11-02T10:00:00.000Z';
@@ -131,5 +131,23 @@ describe('the WT-2023 rulebook', () => {
       // With everything, it is recorded.
       expect(checkDecision(state, 'rapid-review-report', SSP, { levelOfReview: 'lcspr', rationale: WORDS, ...CONTENT }, Date.parse('2026-11-12T12:00:00.000Z')).ok).toBe(true);
     }
+  });
+});
+
+describe("WT-2023's words for the partners (WT 2023 chapter 2)", () => {
+  test.each([
+    ['The SSP decide not to publish', 'The Delegated Safeguarding Partners decide not to publish'],
+    ["the SSP's decision", "the Delegated Safeguarding Partners' decision"],
+    ['[DSP-2026-0001] SSP decision: criteria-met', "[DSP-2026-0001] Safeguarding partners' decision: criteria-met"],
+    ['the Statutory Safeguarding Partners (SSP)', 'the Delegated Safeguarding Partners (DSPs)'],
+    ['whatever the pace of the SSP decision (§5.2)', "whatever the pace of the Delegated Safeguarding Partners' decision (§5.2)"],
+    ['the SSP (ssp)', 'the Delegated Safeguarding Partners (ssp)'],
+    ['SSP involved', 'DSPs involved'],
+    // Identifiers stay as they are: the role, the obligation, the case reference.
+    ['ssp-decision for DSP-2026-0001', 'ssp-decision for DSP-2026-0001'],
+  ])('%s', (seed, wt) => {
+    expect(inRulebookWords('WT-2023', seed)).toBe(wt);
+    expect(inRulebookWords('DSP-1.5', seed)).toBe(seed);
+    expect(inRulebookWords(undefined, seed)).toBe(seed);
   });
 });

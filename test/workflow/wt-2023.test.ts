@@ -2,7 +2,7 @@
 // rapid review counts its 15 working days from the day the notification was sent (the Panel's
 // guidance, June 2025), here a Thursday before a bank holiday weekend, while the Panel's
 // acknowledgement is awaited beside it; and a rapid review report without its inequalities
-// analysis is refused, naming it. Expected dates come from the independent oracle
+// analysis is refused, naming it; its emails speak of the Delegated Safeguarding Partners. Expected dates come from the independent oracle
 // (test/helpers/expected-dates.ts), never from the code's calendar.
 import { WT_2023 } from '../../domain/rulebook';
 import { statusQuery } from '../../workflows/contract';
@@ -103,4 +103,11 @@ test("WT-2023: notified on the Thursday before a bank holiday weekend, the rapid
   expect(reported.obligations['rapid-review-report']!.status).toBe('met');
   expect(reported.stage).toBe('awaiting-panel-response');
   await waitFor(c.handle, (s) => s.obligations['lcspr-publication']?.status === 'open');
+
+  // Every email about the case speaks of the Delegated Safeguarding Partners, never the seed's SSP.
+  const decided = await h.smtp.waitFor((m) => m.subject === `[${c.ref}] Safeguarding partners' decision: criteria-met`);
+  expect(decided.text).toContain('the Delegated Safeguarding Partners have decided');
+  const about = h.smtp.messages.filter((m) => m.subject.startsWith(`[${c.ref}]`));
+  expect(about.length).toBeGreaterThan(5);
+  expect(about.filter((m) => /\bSSP\b|Statutory Safeguarding Partners/.test(`${m.subject}\n${m.text}`)).map((m) => m.subject)).toEqual([]);
 });

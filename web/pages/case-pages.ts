@@ -5,7 +5,7 @@ import express from 'express';
 import { mayReadReferral } from '../../domain/access';
 import { STAGE_NAMES, type CaseStatus, type ObligationView } from '../../domain/case';
 import { ACTION_DECISION_NAMES, actionRoleRefusal } from '../../domain/action';
-import { ACTION_DECISION_WORDS, DECISION_WORDS } from '../../domain/decision-words';
+import { ACTION_DECISION_WORDS, decisionWordsIn } from '../../domain/decision-words';
 import type { DecisionName } from '../../domain/decisions';
 import type { Actor } from '../../domain/roles';
 import { rulebook as rulebookFor } from '../../domain/rulebook';
@@ -105,8 +105,8 @@ function timelineRows(status: CaseStatus) {
   }));
 }
 
-function decisionLinks(ref: string, names: readonly DecisionName[]) {
-  return names.map((n) => ({ text: sentence(`record ${DECISION_WORDS[n].title}`), href: `/cases/${ref}/decisions/${n}` }));
+function decisionLinks(ref: string, names: readonly DecisionName[], rulebookVersion: string) {
+  return names.map((n) => ({ text: sentence(`record ${decisionWordsIn(rulebookVersion, n).title}`), href: `/cases/${ref}/decisions/${n}` }));
 }
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -138,7 +138,7 @@ export function casePages(services: Services): express.Router {
         obligations: obligationRows(s),
         timeline: timelineRows(s),
         actions: s.actions.map((a) => ({ ...a, href: `/cases/${ref}/actions/${a.actionId}`, deadline: govukDate(a.deadline), tag: statusTag(a.status) })),
-        decisions: decisionLinks(ref, read.decisionsOpen),
+        decisions: decisionLinks(ref, read.decisionsOpen, read.status.rulebookVersion),
         // The link only: the service refuses the form itself to anyone else.
         mayReadReferral: mayReadReferral(person),
         registerUnavailable: read.register === null,

@@ -9,7 +9,7 @@ import express, { type Request, type Response } from 'express';
 import type { z } from 'zod';
 import { actionRoleRefusal, ACTION_DECISIONS, isActionDecisionName } from '../../domain/action';
 import type { CaseStatus, DecisionResult } from '../../domain/case';
-import { ACTION_DECISION_WORDS, DECISION_WORDS, type DecisionWords } from '../../domain/decision-words';
+import { ACTION_DECISION_WORDS, DECISION_WORDS, decisionWordsIn, type DecisionWords } from '../../domain/decision-words';
 import { decisionRule, isDecisionName, roleRefusal } from '../../domain/decisions';
 import { obligationRule } from '../../domain/rulebook';
 import type { Actor } from '../../domain/roles';
@@ -70,12 +70,13 @@ async function caseTarget(services: Services, req: Request, res: Response, sent 
   if (roleRefusal(name, person.role)) throw new Refused(404, 'UnknownDecision', 'No such form');
   // Theirs to record, but not now: an email's link followed after the step was recorded (or before
   // it opens). The case page says what is due instead of a dead end.
-  if (!sent && !read.decisionsOpen.includes(name)) throw new FormNotOpen(`/cases/${ref}`, DECISION_WORDS[name].title);
+  const words = decisionWordsIn(read.status.rulebookVersion, name);
+  if (!sent && !read.decisionsOpen.includes(name)) throw new FormNotOpen(`/cases/${ref}`, words.title);
   const rule = decisionRule(name);
   return {
     ref,
     name,
-    words: DECISION_WORDS[name],
+    words,
     schema: rule.schema(),
     caption: `Case ${ref}`,
     back: `/cases/${ref}`,
