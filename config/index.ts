@@ -266,6 +266,28 @@ function withPublicBaseUrl<T extends { PUBLIC_BASE_URL?: string | undefined; POR
 
 export type Env = z.infer<typeof envSchema>;
 
+/**
+ * Working Together 2023's names for two of the seed's mailboxes (chapter 2: the Lead Safeguarding
+ * Partners act through Delegated Safeguarding Partners, with independent scrutiny): a partnership
+ * file may use either name, not both.
+ */
+export const MAILBOX_NAMES_WT_2023: Readonly<Record<string, (typeof MAILBOXES)[number]>> = {
+  'delegated-safeguarding-partners': 'ssp',
+  'independent-scrutiny': 'independent-scrutineer',
+};
+
+function inSeedNames(mailboxes: unknown, ctx: z.RefinementCtx): unknown {
+  if (typeof mailboxes !== 'object' || mailboxes === null || Array.isArray(mailboxes)) return mailboxes;
+  const out: Record<string, unknown> = { ...mailboxes };
+  for (const [wt, seed] of Object.entries(MAILBOX_NAMES_WT_2023)) {
+    if (!(wt in out)) continue;
+    if (seed in out) ctx.addIssue({ code: 'custom', path: [wt], message: `names the same mailbox as "${seed}": keep one of the two` });
+    out[seed] = out[wt];
+    delete out[wt];
+  }
+  return out;
+}
+
 export const partnershipSchema = z.strictObject({
   name: z.string().min(1),
   /**
@@ -275,7 +297,10 @@ export const partnershipSchema = z.strictObject({
    */
   rulebook: z.enum(Object.keys(RULEBOOKS) as [string, ...string[]], { error: `must be one of ${Object.keys(RULEBOOKS).join(', ')}` }).default(DEFAULT_RULEBOOK),
   /** Role mailboxes; reminders and escalations go here, never to personal data. */
-  mailboxes: z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
+  mailboxes: z.preprocess(
+    inSeedNames,
+    z.strictObject(Object.fromEntries(MAILBOXES.map((m) => [m, z.email()])) as Record<(typeof MAILBOXES)[number], z.ZodEmail>),
+  ),
   /** Days the partnership's offices are closed beyond bank holidays (DSP 1.5, "How to count"). */
   closureDays: z.array(z.strictObject({ date: z.iso.date(), name: z.string().min(1) })).default([]),
   /**

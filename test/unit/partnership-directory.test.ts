@@ -43,3 +43,20 @@ test.each([
   expect(message).toContain('PARTNERSHIP_FILE');
   expect(message).toContain(`${entry}:`);
 });
+
+test("a WT-2023 partnership may name the partners' and the scrutiny mailboxes in Working Together 2023's words, not both ways", () => {
+  const wtNames = withChange((d) => {
+    d.rulebook = 'WT-2023';
+    d.mailboxes['delegated-safeguarding-partners'] = d.mailboxes.ssp;
+    d.mailboxes['independent-scrutiny'] = 'independent-scrutiny@partnership.example.org';
+    delete d.mailboxes.ssp;
+    delete d.mailboxes['independent-scrutineer'];
+  });
+  const partnership = loadPartnership(wtNames);
+  expect(partnership.rulebook).toBe('WT-2023');
+  expect(partnership.mailboxes.ssp).toBe('ssp@partnership.example.org');
+  expect(partnership.mailboxes['independent-scrutineer']).toBe('independent-scrutiny@partnership.example.org');
+  expect(refusal(withChange((d) => (d.mailboxes['delegated-safeguarding-partners'] = 'dsp@partnership.example.org')))).toContain(
+    'mailboxes.delegated-safeguarding-partners: names the same mailbox as "ssp": keep one of the two',
+  );
+});
