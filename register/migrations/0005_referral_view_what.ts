@@ -6,8 +6,14 @@ import type { Kysely } from 'kysely';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the database as it is
 type Db = Kysely<any>;
 
+/**
+ * Unless the column is there already: a register whose record of migrations was lost runs them all
+ * again over its tables (test/integration/action-register.test.ts), and SQLite has no ADD COLUMN
+ * IF NOT EXISTS.
+ */
 export async function up(db: Db): Promise<void> {
-  await db.schema.alterTable('referral_view').addColumn('what', 'text').execute();
+  const table = (await db.introspection.getTables()).find((t) => t.name === 'referral_view');
+  if (table && !table.columns.some((c) => c.name === 'what')) await db.schema.alterTable('referral_view').addColumn('what', 'text').execute();
 }
 
 export async function down(db: Db): Promise<void> {
