@@ -21,6 +21,7 @@ import { apiCors } from './cors';
 import { sendError } from './errors';
 import { healthRoutes } from './health';
 import { methodNotAllowed } from './methods';
+import { notificationPackRoutes } from './notification-pack';
 import { errorHandler, jsonBodies, requestId, requestLog, securityHeaders } from './middleware';
 import { apiDocsRoutes } from './openapi';
 import { rateLimiters, type RateLimits } from './rate-limits';
@@ -46,7 +47,8 @@ export interface AppDependencies extends ServiceDependencies {
 
 export function createApp(deps: AppDependencies): express.Express {
   const app = express();
-  const services = createServices(deps);
+  // The notification pack names the partnership as the staff pages' header does (api/main.ts gives both the partnership file's name).
+  const services = createServices({ ...deps, partnershipName: deps.partnershipName ?? deps.web?.partnershipName });
   app.disable('x-powered-by');
   // Every answer is no-store: an ETag would be computed (a hash of each body) and never used.
   app.set('etag', false);
@@ -91,6 +93,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(actionLogRoutes(services.actionLog));
   app.use(caseListRoutes(services.caseList));
   app.use(caseRoutes(services.cases));
+  app.use(notificationPackRoutes(services.notificationPack));
   app.use(actionRoutes(services.actions));
 
   app.use((_req, res) => sendError(res, 404, 'NotFound', 'No such resource'));

@@ -20,6 +20,8 @@ export interface ReferralViewTable {
   actor_id: string;
   actor_role: string;
   case_reference: string;
+  /** What was shown: null for the form itself, "notification pack" for the pack (migration 0005). */
+  what: string | null;
 }
 
 export interface WebSessionTables {
@@ -47,9 +49,9 @@ export interface WebSessions {
   destroyAllOf(actorId: string): Promise<number>;
   /** Deletes the sessions whose idle timeout passed before `now`; how many. */
   prune(now: Date): Promise<number>;
-  /** Records that a person read a case's referral form through the pages. */
-  recordReferralView(view: { at: string; actorId: string; actorRole: string; caseReference: string }): Promise<void>;
-  referralViews(caseReference: string): Promise<Array<{ at: string; actorId: string; actorRole: string }>>;
+  /** Records that a person read a case's referral form, or what was made from it (`what`). */
+  recordReferralView(view: { at: string; actorId: string; actorRole: string; caseReference: string; what?: string }): Promise<void>;
+  referralViews(caseReference: string): Promise<Array<{ at: string; actorId: string; actorRole: string; what?: string }>>;
 }
 
 export function webSessions<DB extends WebSessionTables>(database: Kysely<DB>): WebSessions {
@@ -88,11 +90,11 @@ export function webSessions<DB extends WebSessionTables>(database: Kysely<DB>): 
       return Number(result.numDeletedRows);
     },
     async recordReferralView(view) {
-      await db.insertInto('referral_view').values({ at: view.at, actor_id: view.actorId, actor_role: view.actorRole, case_reference: view.caseReference }).execute();
+      await db.insertInto('referral_view').values({ at: view.at, actor_id: view.actorId, actor_role: view.actorRole, case_reference: view.caseReference, what: view.what ?? null }).execute();
     },
     async referralViews(caseReference) {
       const rows = await db.selectFrom('referral_view').selectAll().where('case_reference', '=', caseReference).orderBy('at').execute();
-      return rows.map((r) => ({ at: r.at, actorId: r.actor_id, actorRole: r.actor_role }));
+      return rows.map((r) => ({ at: r.at, actorId: r.actor_id, actorRole: r.actor_role, ...(r.what ? { what: r.what } : {}) }));
     },
   };
 }

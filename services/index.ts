@@ -11,6 +11,7 @@ import { caseListService } from './case-list';
 import { caseService } from './cases';
 import { healthCheck } from './health';
 import { myWorkService } from './my-work';
+import { notificationPackService } from './notification-pack';
 import { referralDraftService } from './referral-drafts';
 import { boundedCalls } from './temporal-calls';
 
@@ -27,6 +28,8 @@ export interface ServiceDependencies {
   now?: (() => Date) | undefined;
   /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
   agencies?: readonly string[] | undefined;
+  /** The partnership's name (the partnership file's `name`): the notification pack's notifier (§5.2). */
+  partnershipName?: string | undefined;
 }
 
 export function createServices(deps: ServiceDependencies) {
@@ -46,6 +49,8 @@ export function createServices(deps: ServiceDependencies) {
     actionLog: actionLogService({ register, now }),
     /** Drafts of the referral form on the pages, sent through the case service. */
     referralDrafts: referralDraftService({ register, now, cases }),
+    /** `notificationPack(actor, ref)`: the online notification form's answers, from the referral (§5.2). */
+    notificationPack: notificationPackService({ ...base, now, partnershipName: deps.partnershipName }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }

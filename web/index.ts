@@ -16,6 +16,7 @@ import { casePages } from './pages/case-pages';
 import { decisionForms } from './pages/decision-forms';
 import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
+import { notificationPackPage } from './pages/notification-pack';
 import { referralFormPages } from './pages/referral-form';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
@@ -93,6 +94,8 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(referralFormPages(deps.services, now));
   router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
+  // The notification pack (§5.2): the online form's answers, from the referral.
+  router.use(notificationPackPage(deps.services));
   router.use(notFoundPage);
   router.use(pageErrorHandler(deps.logger));
   return (req, res, next) => (isPageRequest(req) ? router(req, res, next) : next());

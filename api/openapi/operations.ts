@@ -42,6 +42,7 @@ import {
   RECEIVED_AT,
   REQUEST_EXAMPLE,
 } from './examples';
+import { notificationPackOperation } from './notification-pack';
 import {
   actionIdParam,
   BEARER,
@@ -379,7 +380,7 @@ function codecOperations(): OperationSpec[] {
 function buildOperations(today: string): OperationSpec[] {
   const referralExample = exampleReferral(today);
   const readErrors = { ...signedInErrors() };
-  return [...serviceOperations(), ...caseOperations(today, readErrors, referralExample), ...actionOperations(today, readErrors), ...codecOperations()];
+  return [...serviceOperations(), ...caseOperations(today, readErrors, referralExample), notificationPackOperation(readErrors), ...actionOperations(today, readErrors), ...codecOperations()];
 }
 
 let operations: { today: string; ops: OperationSpec[] } | undefined;

@@ -77,6 +77,7 @@ const ROUTES: Route[] = [
   { route: 'POST /referrals', path: () => '/referrals', token: TOKEN.bu, body: () => ({ referral: validReferralForm() }) },
   { route: 'GET /cases/:caseReference', path: () => `/cases/${ref}`, token: TOKEN.bu },
   { route: 'GET /cases/:caseReference/referral', path: () => `/cases/${ref}/referral`, token: TOKEN.bu },
+  { route: 'GET /cases/:caseReference/notification-pack', path: () => `/cases/${ref}/notification-pack`, token: TOKEN.bu },
   // At the action plan, "close case" is refused while an action is open: a body that got through would still change nothing.
   { route: 'POST /cases/:caseReference/decisions/:decision', path: () => `/cases/${ref}/decisions/close-case`, token: TOKEN.ld, body: () => ({ note: 'Closing (test).' }) },
   { route: 'GET /cases/:caseReference/actions/:actionId', path: () => `/cases/${ref}/actions/${actionId}`, token: TOKEN.ld },

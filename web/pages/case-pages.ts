@@ -141,6 +141,8 @@ export function casePages(services: Services): express.Router {
         decisions: decisionLinks(ref, read.decisionsOpen, read.status.rulebookVersion),
         // The link only: the service refuses the form itself to anyone else.
         mayReadReferral: mayReadReferral(person),
+        // §5.2: while the notification to the Panel is due, its answers are prepared from the referral.
+        notificationPack: mayReadReferral(person) && [...s.open, ...s.missed].some((o) => o.id === 'national-notification'),
         registerUnavailable: read.register === null,
         pending: s.pending.notices + s.pending.records,
       });

@@ -122,6 +122,8 @@ function render(res: Response, t: Target, directory: FormDirectory, posted: Post
     errors: errors.byKey(),
     errorSummary: errors.any ? errors.summary() : undefined,
     formKey: FORM_KEY.test(posted._formKey ?? '') ? posted._formKey : randomUUID(),
+    // §5.2: the online form's answers, prepared from the referral (web/pages/notification-pack.ts).
+    notificationPack: t.name === 'national-notification' && t.back === `/cases/${t.ref}` ? `/cases/${t.ref}/notification-pack` : undefined,
   });
 }
 
