@@ -17,6 +17,7 @@ import { isNeeded, readReferral, routeOf, typedFromBody, type DraftData, type Se
 import { SECTIONS, sectionOf, type Section } from './referral-form-sections';
 import { answersOf, sectionView } from './referral-form-view';
 import { maySendReferral } from '../../domain/access';
+import { CARE_LEAVER_DRAFT_KIND, careLeaverDraftBase } from './care-leaver-form';
 
 declare module 'express-session' {
   interface SessionData {
@@ -144,8 +145,13 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
     res.render('pages/referral/start', { pageTitle: 'Send a referral' });
   });
 
-  router.post('/referrals/new', async (_req, res) => {
+  router.post('/referrals/new', async (req, res) => {
     const draftId = await drafts.start(personOf(res));
+    // WT 2023 ch. 5: the death of a care leaver has a form of its own (web/pages/care-leaver-form.ts).
+    if ((req.body as Record<string, unknown>).kind === CARE_LEAVER_DRAFT_KIND) {
+      await drafts.save(personOf(res), draftId, { kind: CARE_LEAVER_DRAFT_KIND });
+      return res.redirect(303, careLeaverDraftBase(draftId));
+    }
     res.redirect(303, draftBase(draftId));
   });
 
@@ -167,7 +173,9 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
 
   router.get('/referrals/drafts/:draftId', async (req, res) => {
     const draftId = String(req.params.draftId);
-    const data = await load(personOf(res), draftId);
+    const raw = (await drafts.read(personOf(res), draftId)).data;
+    if (raw.kind === CARE_LEAVER_DRAFT_KIND) return res.redirect(303, careLeaverDraftBase(draftId));
+    const data = asDraft(raw);
     const { problems } = readReferral(data);
     const base = draftBase(draftId);
     res.render('pages/referral/task-list', {
