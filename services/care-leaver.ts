@@ -37,13 +37,18 @@ function rulebookRefusal(version: string): Refused {
   );
 }
 
+/** Only WT 2023 has the path: a partnership still on DSP 1.5 notifies the DfE and Ofsted directly. */
+export function careLeaverPathOpen(rulebookVersion: string): boolean {
+  return rulebookVersion === WT_2023.version;
+}
+
 /** Opens a care leaver's death case (caseService's openCareLeaverDeath). */
 export async function openCareLeaverDeath(deps: CaseServiceDependencies, cases: CaseRegister, actor: Actor, body: unknown, idempotencyKey?: string): Promise<OpenedCase> {
   if (!maySendReferral(actor)) {
     throw new Refused(403, 'RoleNotAllowed', `The role ${actor.role} may not do this; allowed: ${REFERRING_ROLES.join(', ')}`);
   }
   const rulebookVersion = deps.rulebookVersion ?? DEFAULT_RULEBOOK;
-  if (rulebookVersion !== WT_2023.version) throw rulebookRefusal(rulebookVersion);
+  if (!careLeaverPathOpen(rulebookVersion)) throw rulebookRefusal(rulebookVersion);
   const parsed = careLeaverRequestSchema.safeParse(body);
   if (!parsed.success) throw new Refused(422, 'InvalidReferral', `The ${WHAT} is not valid`, zodProblems(parsed.error, body, careLeaverRequestSchema));
   // The dates against each other and London's today: the age on the date of death above all.

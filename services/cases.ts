@@ -14,7 +14,7 @@ import { isCareLeaverForm, type CaseRegister } from '../register/cases';
 import type { CaseEntry } from '../register/events';
 import type { Register } from '../register/register';
 import { decisionUpdate, statusQuery, workflowIdFor, type IncidentInput } from '../workflows/contract';
-import { openCareLeaverDeath } from './care-leaver';
+import { careLeaverPathOpen, openCareLeaverDeath } from './care-leaver';
 import { allocateOpening, receivedAtOf, startCaseWorkflow } from './case-opening';
 import { fromRegister } from './register-calls';
 import { Refused } from './refused';
@@ -146,6 +146,8 @@ export function caseService(deps: CaseServiceDependencies) {
 
     /** WT 2023 ch. 5: a care leaver's death notified, a case of its own kind (services/care-leaver.ts). */
     openCareLeaverDeath: (actor: Actor, body: unknown, idempotencyKey?: string) => openCareLeaverDeath(deps, cases, actor, body, idempotencyKey),
+    /** Whether new cases start under a rulebook with that path (WT-2023): the pages offer it only then. */
+    careLeaverPathOpen: (): boolean => careLeaverPathOpen(deps.rulebookVersion ?? DEFAULT_RULEBOOK),
 
     /**
      * The case as this person may read it: the whole case with its register rows, or the

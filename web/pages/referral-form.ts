@@ -142,7 +142,8 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
 
   router.get('/referrals/new', (_req, res) => {
     if (!maySendReferral(personOf(res))) throw new Refused(403, 'RoleNotAllowed', 'Only the Business Unit and a referring agency send a referral');
-    res.render('pages/referral/start', { pageTitle: 'Send a referral' });
+    // WT 2023 ch. 5: the death of a care leaver is offered only where the partnership's rulebook has it.
+    res.render('pages/referral/start', { pageTitle: 'Send a referral', careLeaverPathOpen: services.cases.careLeaverPathOpen() });
   });
 
   router.post('/referrals/new', async (req, res) => {
