@@ -69,6 +69,7 @@ export function careLeaverOpeningOf(caseReference: string, receivedAt: string, r
     receivedAt,
     rulebookVersion,
     receivedBy,
+    // The local authority is the one notifying: its awareness is the notifier's, and the clock.
     referrerBecameAware: form.laBecameAwareDate,
     lookedAfterChildDied: false,
     referringAgency: receivedBy.role === 'referrer' ? receivedBy.agency : form.notifier.organisation,
