@@ -16,6 +16,15 @@ export function caseRoutes(cases: CaseService): express.Router {
       .json({ caseReference: opened.caseReference, workflowId: opened.workflowId, receivedAt: opened.receivedAt });
   });
 
+  // WT 2023 ch. 5: a care leaver's death (to the age of 24) notified, a case of its own kind.
+  router.post('/care-leaver-deaths', async (req, res) => {
+    const opened = await cases.openCareLeaverDeath(actorOf(res), req.body, req.get('idempotency-key'));
+    res
+      .status(opened.created ? 201 : 200)
+      .location(`/cases/${opened.caseReference}`)
+      .json({ caseReference: opened.caseReference, workflowId: opened.workflowId, receivedAt: opened.receivedAt });
+  });
+
   router.get('/cases/:caseReference', async (req, res) => {
     const ref = caseReferenceOf(String(req.params.caseReference));
     res.json(await cases.readCase(actorOf(res), ref));

@@ -73,6 +73,7 @@ const caseFacts = () =>
       publish: z.string().optional(),
       plannedPublicationDate: z.string().optional(),
       lookedAfterChildDied: z.boolean().optional(),
+      caseKind: z.enum(['care-leaver-death']).optional().describe("Set on a case opened from a care leaver's death notification (WT 2023 ch. 5)"),
       referringAgency: z.string().optional(),
       reviewerIds: z.array(z.string()).optional(),
     })
@@ -258,6 +259,8 @@ export const exceptionReportSchema = () =>
 
 /** GET /cases/:ref/referral: the Appendix 1 form as stored. */
 export const storedReferralSchema = (form: z.ZodType) => z.strictObject({ caseReference: z.string(), referral: form });
+/** GET /cases/:ref/referral of a case opened from a care leaver's death notification (WT 2023 ch. 5): that form as stored. */
+export const storedCareLeaverSchema = (form: z.ZodType) => z.strictObject({ caseReference: z.string(), careLeaverDeath: form });
 
 /** The Temporal UI's payloads, as the codec server takes and gives them (base64): its own schema. */
 export { codecPayloadsSchema } from './codec-server';

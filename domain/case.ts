@@ -46,6 +46,8 @@ export const STAGES = [
   'awaiting-ssp-approval',
   'no-further-action',
   'action-plan',
+  // WT 2023 ch. 5: a care leaver's death, notified to the Secretary of State and Ofsted (a case of its own kind).
+  'awaiting-care-leaver-notification',
   'closed',
 ] as const;
 export type Stage = (typeof STAGES)[number];
@@ -69,12 +71,22 @@ export const STAGE_NAMES: Readonly<Record<Stage, string>> = {
   'awaiting-ssp-approval': "Waiting for the SSP's approval",
   'no-further-action': 'No further action',
   'action-plan': 'Action plan',
+  'awaiting-care-leaver-notification': "Waiting for the care leaver's death to be notified to the Secretary of State and Ofsted",
   closed: 'Closed',
 };
 
 
+/**
+ * The kinds of case: a serious child safeguarding incident (the seed's, and a case without a kind),
+ * or the death of a care leaver aged 24 or under (WT 2023 ch. 5), notified and then closed.
+ */
+export const CASE_KINDS = ['serious-incident', 'care-leaver-death'] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
 /** Outcomes the path depends on; never personal data. */
 export interface CaseFacts {
+  /** Set only on cases that are not a serious incident (domain/incident.ts, the opening). */
+  caseKind?: Exclude<CaseKind, 'serious-incident'>;
   sspOutcome?: string;
   rapidReviewRecommendation?: string;
   levelOfReview?: string;

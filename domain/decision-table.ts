@@ -622,6 +622,16 @@ export const DECISIONS = {
     },
   }),
 
+  // WT 2023 ch. 5: the LA has notified the Secretary of State and Ofsted of a care leaver's death.
+  // Nothing else follows on this path (no rapid review, no LCSPR): the case closes.
+  'care-leaver-death-notified': rule({
+    roles: ['business-unit'],
+    stages: ['awaiting-care-leaver-notification'],
+    schema: () => z.strictObject({ occurredAt: occurredAt(), note: note() }),
+    meets: 'care-leaver-death-notification',
+    then: () => ({ stage: 'closed' }),
+  }),
+
   'close-case': rule({
     roles: ['ssp', 'ld-chair'],
     stages: ['no-further-action', 'action-plan'],

@@ -57,6 +57,12 @@ export const DECISION_WORDS: Record<DecisionName, DecisionWords> = {
   'ssp-approval': { title: "the SSP's approval of the L&D Group's decision", records: 'The SSP approve the L&D Group’s decision, or send it back to the Group with their reasons.', section: '§10.7', done: "the SSP's answer on the L&D Group's decision" },
   'clock-corrected': { title: 'a corrected date', records: 'A date the deadlines are counted from turned out to be different: every deadline counted from it is counted again.', section: 'DSP 1.5, "What changes a deadline"', done: 'the corrected date' },
   'actions-agreed': { title: 'the action plan', records: 'The L&D Group agree the improvement actions: for each, the agency, who leads it, what is to be done, the finding it answers and its deadline. Record it again to add actions later.', section: '§9.2, §16.2', done: 'the action plan agreed' },
+  'care-leaver-death-notified': {
+    title: "the care leaver's death notified",
+    records: 'The local authority has notified the Secretary of State (Department for Education) and Ofsted of the death of the care leaver. Nothing else follows on this path: the case closes.',
+    section: 'WT 2023 ch. 5',
+    done: "the care leaver's death notified; the case is closed",
+  },
   'close-case': { title: 'the case closed', records: 'Every step of the procedure is done and every improvement action completed or withdrawn: the case is closed.', section: '§16.2', done: 'the case closed', irreversible: true },
 };
 

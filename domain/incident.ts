@@ -22,6 +22,7 @@ import { noticePolicy, obligationRule, type ClockEvent } from './rulebook';
 
 export { noticePolicy } from './rulebook';
 import type { ReferralForm } from './referral-form';
+import type { CareLeaverForm } from './care-leaver-form';
 import type { Actor } from './roles';
 
 /** What a case starts from. The referral form itself is kept in the register, not here. */
@@ -37,6 +38,11 @@ export interface CaseOpening {
   lookedAfterChildDied: boolean;
   /** The agency that referred the case: who may follow it as its referrer (domain/access.ts). */
   referringAgency?: string;
+  /**
+   * The kind of case, when it is not a serious incident (cases opened before kinds existed have
+   * none): a care leaver's death (WT 2023 ch. 5) opens its notification only.
+   */
+  kind?: 'care-leaver-death';
 }
 
 /** What the workflow needs of a referral: the facts its clocks and obligations depend on. */
@@ -53,7 +59,45 @@ export function caseOpeningOf(caseReference: string, receivedAt: string, ruleboo
   };
 }
 
+/**
+ * WT 2023 ch. 5: what the workflow needs of a care leaver's death notification. Its clock is the
+ * day the local authority became aware of the death (from the form).
+ */
+export function careLeaverOpeningOf(caseReference: string, receivedAt: string, rulebookVersion: string, receivedBy: Actor, form: CareLeaverForm): CaseOpening {
+  return {
+    caseReference,
+    receivedAt,
+    rulebookVersion,
+    receivedBy,
+    // The local authority is the one notifying: its awareness is the notifier's, and the clock.
+    referrerBecameAware: form.laBecameAwareDate,
+    lookedAfterChildDied: false,
+    referringAgency: receivedBy.role === 'referrer' ? receivedBy.agency : form.notifier.organisation,
+    kind: 'care-leaver-death',
+  };
+}
+
+/** A care leaver's death: its own stage, counted from the day the LA became aware; no SSP steps follow. */
+function newCareLeaverCase(start: CaseOpening): CaseState {
+  return {
+    caseReference: start.caseReference,
+    rulebookVersion: start.rulebookVersion,
+    stage: 'awaiting-care-leaver-notification',
+    receivedAt: start.receivedAt,
+    clocks: { 'referral-received': start.receivedAt, 'la-became-aware': start.referrerBecameAware },
+    clockCorrections: [],
+    facts: { caseKind: 'care-leaver-death', ...(start.referringAgency ? { referringAgency: start.referringAgency } : {}) },
+    obligations: {},
+    pastRounds: [],
+    timeline: [{ at: start.receivedAt, kind: 'referral-received', actor: start.receivedBy }],
+    outbox: emptyOutbox(),
+    opened: false,
+    requests: [],
+  };
+}
+
 export function newCase(start: CaseOpening): CaseState {
+  if (start.kind === 'care-leaver-death') return newCareLeaverCase(start);
   return {
     caseReference: start.caseReference,
     rulebookVersion: start.rulebookVersion,
@@ -90,6 +134,8 @@ export function deadlineRequests(state: CaseState, ids: readonly string[], clock
 
 /** §4.5, §4.6, §5.1–5.3: the obligations a referral opens. */
 export function openingObligations(state: CaseState): string[] {
+  // WT 2023 ch. 5: a care leaver's death is notified; no rapid review or LCSPR follows from it.
+  if (state.facts.caseKind === 'care-leaver-death') return ['care-leaver-death-notification'];
   return [
     'referral-submitted',
     'ssp-informed',

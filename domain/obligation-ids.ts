@@ -28,5 +28,7 @@ export const OBLIGATION_IDS = [
   'action-due',
   'action-escalation-head',
   'action-escalation-chief',
+  // WT 2023 ch. 5: the LA notifies the Secretary of State and Ofsted of a care leaver's death (to 24).
+  'care-leaver-death-notification',
 ] as const;
 export type ObligationId = (typeof OBLIGATION_IDS)[number];

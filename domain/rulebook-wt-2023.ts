@@ -3,7 +3,7 @@
 // starts from the seed's (DSP 1.5) and changes what the guidance changed; docs/PROCEDURE.md shows
 // the two side by side, each difference with its source.
 import { DSP_1_5 } from './rulebook-dsp-1-5';
-import { rules, type ObligationRule, type Rulebook, type RulebookDifference } from './rulebook-rules';
+import { rules, SHORT, type ObligationRule, type Rulebook, type RulebookDifference } from './rulebook-rules';
 
 /** What WT 2023 changes in one of the seed's rules. */
 type Change = Partial<Omit<ObligationRule, 'id'>>;
@@ -42,6 +42,28 @@ const CHANGES: Readonly<Record<string, Change>> = {
     section: '§3, §15.5 (kept from DSP 1.5)',
   },
 };
+
+/**
+ * Rules WT 2023 adds that the seed has not: they open only on cases of their own kind
+ * (domain/incident.ts, the case's opening), so no DSP-1.5 case ever meets them.
+ */
+const ADDED: readonly ObligationRule[] = [
+  {
+    // WT 2023 ch. 5: the local authority notifies the Secretary of State (DfE) and Ofsted of the
+    // death of a care leaver up to and including the age of 24, within 5 working days of becoming
+    // aware of it. No rapid review or LCSPR follows from it.
+    id: 'care-leaver-death-notification',
+    obligation: 'LA notifies the Secretary of State and Ofsted of the death of a care leaver',
+    owner: 'business-unit',
+    remind: 'business-unit',
+    clock: 'la-became-aware',
+    limit: { kind: 'working-days-after', days: 5 },
+    statutory: true,
+    section: 'WT 2023 ch. 5',
+    reminders: SHORT,
+    escalateTo: ['director-childrens-services', 'business-manager'],
+  },
+];
 
 function changed(rule: ObligationRule): ObligationRule {
   return { ...rule, ...CHANGES[rule.id] };
@@ -145,7 +167,7 @@ const PARTNERS_WORDS: ReadonlyArray<readonly [string, string]> = [
 export const WT_2023: Rulebook = {
   version: 'WT-2023',
   title: "Working Together to Safeguard Children 2023, with the Panel's guidance for safeguarding partners (June 2025)",
-  obligations: rules(Object.values(DSP_1_5.obligations).map(changed)),
+  obligations: rules([...Object.values(DSP_1_5.obligations).map(changed), ...ADDED]),
   // Panel guidance (June 2025): what every rapid review covers (domain/decision-table.ts).
   differences: DIFFERENCES,
   words: PARTNERS_WORDS,

@@ -11,6 +11,7 @@ import { Kysely, type Transaction } from 'kysely';
 import type { KeyRing } from '../config/key-ring';
 import { londonDateOf } from '../domain/calendar';
 import type { ReferralForm } from '../domain/referral-form';
+import type { CareLeaverForm } from '../domain/care-leaver-form';
 import { isSealed, openText, sealText } from './crypto';
 import { readEntries, type CaseEntry } from './events';
 import type { RegisterDb } from './database';
@@ -71,12 +72,31 @@ function narrow<DB extends CaseRegisterTables>(db: Kysely<DB>): CaseDb {
   return db as unknown as CaseDb;
 }
 
+// --- What the referral row keeps -------------------------------------------------------------------
+
+/**
+ * A care leaver's death notification (WT 2023 ch. 5) as the referral row keeps it, marked by its
+ * kind inside the sealed text: an Appendix 1 referral form (strict, no `kind`) is kept as it
+ * always was, so rows stored before there were kinds read as referrals with no migration.
+ */
+export interface StoredCareLeaverForm {
+  kind: 'care-leaver-death';
+  careLeaverDeath: CareLeaverForm;
+}
+
+/** What a case was opened from, as its referral row keeps it. */
+export type StoredForm = ReferralForm | StoredCareLeaverForm;
+
+export function isCareLeaverForm(stored: StoredForm): stored is StoredCareLeaverForm {
+  return (stored as { kind?: unknown }).kind === 'care-leaver-death';
+}
+
 // --- The form at rest ----------------------------------------------------------------------------
 
 const formContext = (caseReference: string) => `referral.form:${caseReference}`;
 
 /** The stored text of a case's form: its JSON sealed under the ring's current key, bound to the case. */
-export function sealForm(ring: KeyRing, form: ReferralForm, caseReference: string): string {
+export function sealForm(ring: KeyRing, form: StoredForm, caseReference: string): string {
   return sealText(ring, JSON.stringify(form), formContext(caseReference));
 }
 
@@ -89,9 +109,14 @@ export function openForm(ring: KeyRing, stored: string, caseReference: string): 
   return JSON.parse(isSealed(stored) ? openText(ring, stored, formContext(caseReference)) : stored) as ReferralForm;
 }
 
-function sameForm(ring: KeyRing, stored: string, caseReference: string, given: ReferralForm): boolean {
+/** What the row keeps, of either kind. */
+function openStored(ring: KeyRing, stored: string, caseReference: string): StoredForm {
+  return openForm(ring, stored, caseReference) as StoredForm; // the same text, read for its kind
+}
+
+function sameForm(ring: KeyRing, stored: string, caseReference: string, given: StoredForm): boolean {
   // Round-trip the given form through JSON first: undefined members are not stored.
-  return canonicalJson(openForm(ring, stored, caseReference)) === canonicalJson(JSON.parse(JSON.stringify(given)));
+  return canonicalJson(openStored(ring, stored, caseReference)) === canonicalJson(JSON.parse(JSON.stringify(given)));
 }
 
 // --- Errors ----------------------------------------------------------------------------------------
@@ -130,7 +155,8 @@ export interface NewCase {
   receivedBy: string;
   /** A hash of (person, Idempotency-Key); a second allocation with it creates nothing. */
   idempotencyScope?: string;
-  form: ReferralForm;
+  /** The referral form, or a care leaver's death notification marked by its kind. */
+  form: StoredForm;
 }
 
 export interface AllocatedCase {
@@ -232,7 +258,7 @@ class FoundExisting extends Error {
   }
 }
 
-async function caseForScope(db: Executor, ring: KeyRing, scope: string, form: ReferralForm): Promise<AllocatedCase | undefined> {
+async function caseForScope(db: Executor, ring: KeyRing, scope: string, form: StoredForm): Promise<AllocatedCase | undefined> {
   const row = await db
     .selectFrom('case_record')
     .leftJoin('referral', 'referral.case_reference', 'case_record.case_reference')
@@ -253,9 +279,15 @@ function isUniqueViolation(error: unknown): boolean {
 
 // --- Reading -------------------------------------------------------------------------------------------
 
-async function storedReferral(db: CaseDb, ring: KeyRing, caseReference: string): Promise<ReferralForm | undefined> {
+async function storedForm(db: CaseDb, ring: KeyRing, caseReference: string): Promise<StoredForm | undefined> {
   const row = await db.selectFrom('referral').select('form').where('case_reference', '=', caseReference).executeTakeFirst();
-  return row ? openForm(ring, row.form, caseReference) : undefined;
+  return row ? openStored(ring, row.form, caseReference) : undefined;
+}
+
+/** The Appendix 1 form only: a case opened from a care leaver's notification has none. */
+async function storedReferral(db: CaseDb, ring: KeyRing, caseReference: string): Promise<ReferralForm | undefined> {
+  const stored = await storedForm(db, ring, caseReference);
+  return stored === undefined || isCareLeaverForm(stored) ? undefined : stored;
 }
 
 export async function caseExists<DB extends CaseRegisterTables>(database: Kysely<DB>, caseReference: string): Promise<boolean> {
@@ -274,6 +306,8 @@ export interface CaseRegister {
   allocateCase(input: NewCase, now?: Date): Promise<AllocatedCase>;
   /** The referral form stored for a case, or undefined if there is none. */
   referralOf(caseReference: string): Promise<ReferralForm | undefined>;
+  /** What the case was opened from, of either kind, or undefined if there is none. */
+  storedFormOf(caseReference: string): Promise<StoredForm | undefined>;
   caseExists(caseReference: string): Promise<boolean>;
   /** The case's register rows, their free text opened (register/events.ts). */
   caseEntries(caseReference: string): Promise<CaseEntry[]>;
@@ -285,6 +319,7 @@ export function caseRegister(db: RegisterDb, ring: KeyRing): CaseRegister {
   return {
     allocateCase: (input, now) => allocate(cases, ring, input, now),
     referralOf: (caseReference) => storedReferral(cases, ring, caseReference),
+    storedFormOf: (caseReference) => storedForm(cases, ring, caseReference),
     caseExists: (caseReference) => caseExists(db, caseReference),
     caseEntries: (caseReference) => readEntries(db, ring, caseReference),
   };

@@ -2,26 +2,25 @@
 // a case decision, read the referral form. The JSON API (api/) is one adapter over it; the staff
 // pages are the second. Every check that protects the child's record is made here, on the server,
 // whoever calls: who may read what (domain/access.ts), who may decide what (domain/decisions.ts).
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { caseReadFor, mayReadReferral, maySendReferral, REFERRING_ROLES, operationsView, referrerView, type OperationsView, type ReferrerView } from '../domain/access';
 import { CASE_REFERENCE_PATTERN, type CaseStatus, type DecisionResult } from '../domain/case';
 import { decisionsFitting, isDecisionName, roleRefusal, type DecisionName } from '../domain/decisions';
 import { zodProblems, type Problem } from '../domain/errors';
-import { caseStaticSummary } from '../domain/case-details';
 import { caseOpeningOf } from '../domain/incident';
 import type { Actor } from '../domain/roles';
 import { DEFAULT_RULEBOOK } from '../domain/rulebook';
-import { IdempotencyConflict, type CaseRegister } from '../register/cases';
+import { isCareLeaverForm, type CaseRegister } from '../register/cases';
 import type { CaseEntry } from '../register/events';
 import type { Register } from '../register/register';
-import { CASE_STAGE, caseOpenedUpdate, decisionUpdate, statusQuery, TASK_QUEUE, workflowIdFor, type IncidentInput } from '../workflows/contract';
-import type { incidentWorkflow } from '../workflows/incident';
+import { decisionUpdate, statusQuery, workflowIdFor, type IncidentInput } from '../workflows/contract';
+import { careLeaverPathOpen, openCareLeaverDeath } from './care-leaver';
+import { allocateOpening, receivedAtOf, startCaseWorkflow } from './case-opening';
 import { fromRegister } from './register-calls';
 import { Refused } from './refused';
 import { referralRequestSchema } from './requests';
-import { TemporalUnavailable, type Bounded } from './temporal-calls';
-import { checkIdempotencyKey, decideThroughUpdate, sha256, type DecisionSubmission, type UpdateOutcome } from './through-update';
+import type { Bounded } from './temporal-calls';
+import { checkIdempotencyKey, decideThroughUpdate, type DecisionSubmission, type UpdateOutcome } from './through-update';
 
 export interface CaseServiceDependencies {
   temporal: Client;
@@ -35,6 +34,9 @@ export interface CaseServiceDependencies {
   /** The agencies of the partnership's directory: an action plan may name only these (§16.2). */
   agencies?: readonly string[] | undefined;
 }
+
+/** What a case was opened from, as read: the referral form, or a care leaver's death notification (WT 2023 ch. 5). */
+export type StoredFormRead = { caseReference: string; referral: unknown; careLeaverDeath?: undefined } | { caseReference: string; referral?: undefined; careLeaverDeath: unknown };
 
 /** A case opened from a referral; `created` false when the same request had opened it before. */
 export interface OpenedCase {
@@ -75,49 +77,24 @@ async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, 
   if (!parsed.success) throw new Refused(422, 'InvalidReferral', 'The referral is not valid', zodProblems(parsed.error, body));
   const key = checkIdempotencyKey(idempotencyKey);
   const { referral } = parsed.data;
-  const receivedAt = parsed.data.receivedAt ?? deps.now().toISOString();
-  if (Date.parse(receivedAt) > deps.now().getTime()) {
-    throw new Refused(422, 'InvalidReferral', 'The referral is not valid', [{ path: 'receivedAt', message: 'receivedAt is in the future' }]);
-  }
-  let allocated;
-  try {
-    allocated = await fromRegister(
-      () => cases.allocateCase({ receivedAt, receivedBy: actor.id, ...(key ? { idempotencyScope: sha256('referral', actor.id, key) } : {}), form: referral }),
-      (err) => err instanceof IdempotencyConflict,
-    );
-  } catch (err) {
-    if (err instanceof IdempotencyConflict) throw new Refused(422, 'IdempotencyKeyReused', 'This Idempotency-Key was used for a different referral');
-    throw err;
-  }
+  const receivedAt = receivedAtOf(deps, parsed.data.receivedAt, 'InvalidReferral', 'referral');
+  const allocated = await allocateOpening(cases, actor, receivedAt, referral, 'referral', key, 'referral');
   const { caseReference } = allocated;
   const input: IncidentInput = { start: caseOpeningOf(caseReference, receivedAt, deps.rulebookVersion ?? DEFAULT_RULEBOOK, actor, referral) };
-  try {
-    // Update-with-start: answered once the opening obligations are open, so the first decision fits.
-    await deps.bounded(() =>
-      deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, {
-        updateId: 'case-opened',
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
-          taskQueue: TASK_QUEUE,
-          workflowId: workflowIdFor(caseReference),
-          args: [input],
-          // The register never hands out a reference twice; a retry (same key) finds its case running.
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-          typedSearchAttributes: [{ key: CASE_STAGE, value: 'referral-received' }],
-          // What the Temporal UI's list shows for the case: its reference and kind, never personal data.
-          staticSummary: caseStaticSummary(caseReference),
-        }),
-      }),
-    );
-  } catch (err) {
-    if (err instanceof TemporalUnavailable) {
-      // The referral is kept under its reference: a retry with the same Idempotency-Key opens it.
-      throw new Refused(503, 'TemporalUnavailable', `The referral is stored as ${caseReference} but the case engine did not answer in time; retry with the same Idempotency-Key`);
-    }
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new Refused(409, 'CaseClosed', `Case ${caseReference} is closed`);
-    throw err;
-  }
+  await startCaseWorkflow(deps, caseReference, input, 'referral-received', 'referral');
   return { caseReference, workflowId: workflowIdFor(caseReference), receivedAt, created: allocated.created };
+}
+
+/** The form a case was opened from (caseService's readReferral): every reading is audited first. */
+async function readStoredForm(deps: CaseServiceDependencies, cases: CaseRegister, actor: Actor, ref: string): Promise<StoredFormRead> {
+  if (!mayReadReferral(actor)) throw new Refused(403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
+  const form = await fromRegister(() => cases.storedFormOf(ref));
+  if (!form) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
+  // Every reading of the form is recorded (who, when, which case) before it is shown: an
+  // outage of the audit refuses the read rather than let it go unrecorded.
+  await fromRegister(() => deps.register.webSessions.recordReferralView({ at: deps.now().toISOString(), actorId: actor.id, actorRole: actor.role, caseReference: ref }));
+  // A care leaver's death notification (WT 2023 ch. 5) answers under its own name.
+  return isCareLeaverForm(form) ? { caseReference: ref, careLeaverDeath: form.careLeaverDeath } : { caseReference: ref, referral: form };
 }
 
 export function caseService(deps: CaseServiceDependencies) {
@@ -167,6 +144,11 @@ export function caseService(deps: CaseServiceDependencies) {
      */
     openReferral: (actor: Actor, body: unknown, idempotencyKey?: string) => openReferral(deps, cases, actor, body, idempotencyKey),
 
+    /** WT 2023 ch. 5: a care leaver's death notified, a case of its own kind (services/care-leaver.ts). */
+    openCareLeaverDeath: (actor: Actor, body: unknown, idempotencyKey?: string) => openCareLeaverDeath(deps, cases, actor, body, idempotencyKey),
+    /** Whether new cases start under a rulebook with that path (WT-2023): the pages offer it only then. */
+    careLeaverPathOpen: (): boolean => careLeaverPathOpen(deps.rulebookVersion ?? DEFAULT_RULEBOOK),
+
     /**
      * The case as this person may read it: the whole case with its register rows, or the
      * referrer's or operations' view (domain/access.ts). The register being unreachable delays its
@@ -182,15 +164,7 @@ export function caseService(deps: CaseServiceDependencies) {
     readCaseView: (actor: Actor, ref: string) => readCaseView(actor, ref),
 
     /** The referral form, for the Business Unit, the SSP and the chairs only. */
-    async readReferral(actor: Actor, ref: string): Promise<{ caseReference: string; referral: unknown }> {
-      if (!mayReadReferral(actor)) throw new Refused(403, 'ReadNotAllowed', 'The referral form is read by the Business Unit, the SSP and the chairs only');
-      const form = await fromRegister(() => cases.referralOf(ref));
-      if (!form) throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
-      // Every reading of the form is recorded (who, when, which case) before it is shown: an
-      // outage of the audit refuses the read rather than let it go unrecorded.
-      await fromRegister(() => deps.register.webSessions.recordReferralView({ at: deps.now().toISOString(), actorId: actor.id, actorRole: actor.role, caseReference: ref }));
-      return { caseReference: ref, referral: form };
-    },
+    readReferral: (actor: Actor, ref: string) => readStoredForm(deps, cases, actor, ref),
 
     /**
      * A decision on the case: the name and the role are checked on every request (a replayed key

@@ -18,6 +18,7 @@ import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
 import { notificationPackPage } from './pages/notification-pack';
 import { referralFormPages } from './pages/referral-form';
+import { careLeaverPages } from './pages/care-leaver-form';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
 import { sessions, type SessionOptions } from './session';
@@ -92,6 +93,8 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(myWorkPage(deps.services));
   router.use(listPages(deps.services));
   router.use(referralFormPages(deps.services, now));
+  // WT 2023 ch. 5: a care leaver's death, chosen on the referral's start page.
+  router.use(careLeaverPages(deps.services, now));
   router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
   // The notification pack (§5.2): the online form's answers, from the referral.

@@ -30,6 +30,7 @@ export const caseDecisionExamples = (today: string = londonToday()): { [K in Dec
   'referrer-feedback-sent': { note: NOTE },
   'shared-with-ld-chair': { note: NOTE },
   'looked-after-death-notified': { note: NOTE },
+  'care-leaver-death-notified': { note: NOTE },
   'national-notification': { panelReference: 'CSPRP-2026-0042' },
   'panel-acknowledgement': {},
   'rapid-review-scheduled': { meetingDate: addDays(today, 14) },

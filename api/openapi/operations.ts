@@ -25,9 +25,13 @@ import {
   operationsViewSchema,
   referralCreatedSchema,
   referrerViewSchema,
+  storedCareLeaverSchema,
   storedReferralSchema,
 } from '../openapi-schemas';
+import { careLeaverFormSchema } from '../../domain/care-leaver-form';
 import { referralRequestSchema } from '../requests';
+import { careLeaverRequestSchema } from '../../services/care-leaver';
+import { exampleCareLeaverForm } from '../../config/example-care-leaver';
 import {
   actionDecisionExamples,
   caseDecisionExamples,
@@ -192,6 +196,7 @@ function caseOperations(today: string, readErrors: Record<number, ResponseSpec>,
         503: errorResponse(['TemporalUnavailable', 'SignInUnavailable'], 'The form is stored but the case engine did not answer: retry with the same Idempotency-Key', ['Retry-After']),
       },
     },
+    careLeaverDeathOperation(today, created),
     {
       method: 'get',
       path: '/cases',
@@ -243,7 +248,10 @@ function caseOperations(today: string, readErrors: Record<number, ResponseSpec>,
       tags: ['Cases'],
       params: z.object({ caseReference: caseReferenceParam() }),
       responses: {
-        200: { description: 'The form as stored', content: json(storedReferralSchema(referralFormSchema), 'StoredReferral', one({ caseReference: EXAMPLE_REF, referral: referralExample.referral })) },
+        200: {
+          description: "The form as stored: the Appendix 1 referral, or a care leaver's death notification (WT 2023 ch. 5) under `careLeaverDeath`",
+          content: json(z.union([storedReferralSchema(referralFormSchema), storedCareLeaverSchema(careLeaverFormSchema)]), 'StoredReferral', one({ caseReference: EXAMPLE_REF, referral: referralExample.referral })),
+        },
         ...readErrors,
         403: errorResponse(['ReadNotAllowed'], 'The referral form is read by the Business Unit, the SSP and the chairs only'),
         404: errorResponse(['CaseNotFound'], 'No such case'),
@@ -251,6 +259,31 @@ function caseOperations(today: string, readErrors: Record<number, ResponseSpec>,
     },
     ...DECISION_NAMES.map((name) => caseDecisionOperation(name, today)),
   ];
+}
+
+/** WT 2023 ch. 5: a care leaver's death notified, a case of its own kind (services/care-leaver.ts). */
+function careLeaverDeathOperation(today: string, created: { caseReference: string; workflowId: string; receivedAt: string }): OperationSpec {
+  return {
+    method: 'post',
+    path: '/care-leaver-deaths',
+    operationId: 'createCareLeaverDeath',
+    summary: "The death of a care leaver aged 24 or under: opens a case of its own (WT 2023 ch. 5)",
+    description:
+      "Roles: `business-unit`, `referrer`. Only where the partnership file's `rulebook` is `WT-2023`. The local authority notifies the Secretary of State and Ofsted within 5 working days of becoming aware; no rapid review or LCSPR follows (if abuse or neglect is suspected, send a referral as well). Refused when the care leaver was 25 or older on the date of death, when a date lies in the future or the death before the birth. Sent again with the same Idempotency-Key, the same case is answered (200).",
+    tags: ['Cases'],
+    idempotent: true,
+    body: json(careLeaverRequestSchema, 'CareLeaverDeathRequest', one({ careLeaverDeath: exampleCareLeaverForm(today) }, `${REQUEST_EXAMPLE} (fictitious: config/example-care-leaver.ts)`)),
+    responses: {
+      201: { description: 'The case was opened', headers: ['Location'], content: json(referralCreatedSchema(), 'ReferralCreated', one(created)) },
+      200: { description: 'The same Idempotency-Key and form again: the case it opened', headers: ['Location'], content: json(referralCreatedSchema(), 'ReferralCreated', one(created)) },
+      ...signedInErrors(),
+      ...bodyErrors(),
+      403: errorResponse(['RoleNotAllowed'], 'Your role may not send a notification'),
+      409: errorResponse(['CaseClosed'], 'The case this key opened is closed'),
+      422: errorResponse(['InvalidReferral', 'InvalidIdempotencyKey', 'IdempotencyKeyReused'], "The form is not valid (each problem by path: the care leaver 25 or older on the date of death among them), the partnership is not under WT-2023, or the Idempotency-Key is malformed or was used for another notification"),
+      503: errorResponse(['TemporalUnavailable', 'SignInUnavailable'], 'The form is stored but the case engine did not answer: retry with the same Idempotency-Key', ['Retry-After']),
+    },
+  };
 }
 
 /** An improvement action, a path for every decision on one, the action log and the exception report. */

@@ -30,6 +30,7 @@ function validPayload(name: DecisionName): Record<string, unknown> {
     'referrer-feedback-sent': { note: MARKER },
     'shared-with-ld-chair': { note: MARKER },
     'looked-after-death-notified': { note: MARKER },
+    'care-leaver-death-notified': { note: MARKER },
     'national-notification': { panelReference: 'CSPRP/2026/0042' },
     'panel-acknowledgement': {},
     'rapid-review-scheduled': { meetingDate: '2026-12-10' },

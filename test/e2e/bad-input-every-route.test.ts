@@ -15,6 +15,7 @@ import request from 'supertest';
 import { EncryptionCodec } from '../../config/payload-codec';
 import { apiServer } from '../../api/main';
 import type { Role } from '../../domain/roles';
+import { exampleCareLeaverForm } from '../../config/example-care-leaver';
 import { learningReferralForm, validReferralForm } from '../fixtures/referral-form';
 import { bearer, startDevStack, type DevStack } from '../helpers/dev-stack';
 import { TEST_KEY_RING } from '../helpers/keys';
@@ -75,6 +76,8 @@ const ROUTES: Route[] = [
   { route: 'GET /actions/exceptions', path: () => '/actions/exceptions', token: TOKEN.bu },
   { route: 'GET /cases', path: () => '/cases', token: TOKEN.bu },
   { route: 'POST /referrals', path: () => '/referrals', token: TOKEN.bu, body: () => ({ referral: validReferralForm() }) },
+  // Under this stack's DSP-1.5 every notification is refused: a body that got through would still open nothing.
+  { route: 'POST /care-leaver-deaths', path: () => '/care-leaver-deaths', token: TOKEN.bu, body: () => ({ careLeaverDeath: exampleCareLeaverForm() }) },
   { route: 'GET /cases/:caseReference', path: () => `/cases/${ref}`, token: TOKEN.bu },
   { route: 'GET /cases/:caseReference/referral', path: () => `/cases/${ref}/referral`, token: TOKEN.bu },
   { route: 'GET /cases/:caseReference/notification-pack', path: () => `/cases/${ref}/notification-pack`, token: TOKEN.bu },

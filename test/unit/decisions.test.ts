@@ -2,7 +2,7 @@
 // branching decision. Case states are built by hand (plain JSON, as domain/case.ts defines them).
 import { STAGES, type CaseState, type Deadline, type ObligationState, type ObligationStatus, type Stage } from '../../domain/case';
 import { DECISION_NAMES, DECISIONS, checkDecision, decisionRule, type DecisionName, type Effects } from '../../domain/decisions';
-import { DSP_1_5 } from '../../domain/rulebook';
+import { DSP_1_5, WT_2023 } from '../../domain/rulebook';
 import { ROLES, type Actor, type Role } from '../../domain/roles';
 
 const RECEIVED_AT = '2026-11-20T10:00:00.000Z';
@@ -13,7 +13,8 @@ const AT = '2026-11-26T11:00:00.000Z';
 // --- a small factory -----------------------------------------------------------------------------
 
 function deadline(id: string, dueDate = '2026-12-31', target?: string): Deadline {
-  const rule = DSP_1_5.obligations[id]!;
+  // A rule WT 2023 adds (a care leaver's death) is in its rulebook only.
+  const rule = DSP_1_5.obligations[id] ?? WT_2023.obligations[id]!;
   return {
     obligationId: id,
     obligation: rule.obligation,
@@ -97,6 +98,8 @@ const EXPECTED_ROLES: Record<DecisionName, Role[]> = {
   // §5.6, §10.1: the Business Unit shares the referral with the L&D Chair when the email could not.
   'shared-with-ld-chair': ['business-unit'],
   'looked-after-death-notified': ['business-unit'],
+  // WT 2023 ch. 5: the LA (its Business Unit) notifies a care leaver's death.
+  'care-leaver-death-notified': ['business-unit'],
   'national-notification': ['business-unit'],
   'panel-acknowledgement': ['business-unit'],
   'rapid-review-scheduled': ['rapid-review-chair'],
@@ -138,6 +141,7 @@ const FITS: Record<DecisionName, Fit> = {
   'referrer-feedback-sent': { stage: 'awaiting-national-notification', payload: {} },
   'shared-with-ld-chair': { stage: 'learning-review', payload: { note: 'sent by secure email' } },
   'looked-after-death-notified': { stage: 'awaiting-ssp-decision', payload: {} },
+  'care-leaver-death-notified': { stage: 'awaiting-care-leaver-notification', payload: {} },
   'national-notification': { stage: 'awaiting-national-notification', payload: { panelReference: 'CSPRP/2026/0042' } },
   'panel-acknowledgement': { stage: 'awaiting-panel-acknowledgement', payload: {} },
   'rapid-review-scheduled': {

@@ -15,7 +15,7 @@ import {
   decisionRule,
   type DecisionName,
 } from '../../domain/decisions';
-import { CLOCK_EVENTS, DEFAULT_RULEBOOK, DSP_1_5, type ClockEvent, type LimitRule, type ObligationRule } from '../../domain/rulebook';
+import { CLOCK_EVENTS, DEFAULT_RULEBOOK, DSP_1_5, WT_2023, type ClockEvent, type LimitRule, type ObligationRule } from '../../domain/rulebook';
 import type { Actor, Role } from '../../domain/roles';
 import { applyDecision, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../../domain/incident';
 import { applyNoticeOutcome } from '../../domain/obligations';
@@ -247,6 +247,7 @@ const VARIANTS: Record<DecisionName, Record<string, unknown>[]> = {
   'referrer-feedback-sent': [{}],
   'shared-with-ld-chair': [{}],
   'looked-after-death-notified': [{}],
+  'care-leaver-death-notified': [{}],
   'national-notification': [{ panelReference: 'CSPRP/2026/0042' }],
   'panel-acknowledgement': [{}],
   'rapid-review-scheduled': [{ meetingDate: '2026-12-10' }],
@@ -280,7 +281,8 @@ const VARIANTS: Record<DecisionName, Record<string, unknown>[]> = {
 };
 
 function stubDeadline(id: string): Deadline {
-  const rule = DSP_1_5.obligations[id]!;
+  // A rule WT 2023 adds (a care leaver's death) is in its rulebook only.
+  const rule = DSP_1_5.obligations[id] ?? WT_2023.obligations[id]!;
   return {
     obligationId: id,
     obligation: rule.obligation,
@@ -313,6 +315,15 @@ function referralState(lookedAfterChildDied: boolean): CaseState {
     lookedAfterChildDied,
   });
   applyOpening(state, { id: 'bu', role: 'business-unit', agency: 'test' }, deadlineRequests(state, openingObligations(state)).map((r) => stubDeadline(r.obligationId)), AT);
+  state.outbox = { records: [], notices: [] };
+  return state;
+}
+
+/** WT 2023 ch. 5: a care leaver's death, a case of its own kind, opened by the real engine. */
+function careLeaverState(): CaseState {
+  const bu: Actor = { id: 'bu', role: 'business-unit', agency: 'test' };
+  const state = newCase({ caseReference: 'TEST-2026-000002', receivedAt: RECEIVED_AT, rulebookVersion: WT_2023.version, receivedBy: bu, referrerBecameAware: '2026-11-19', lookedAfterChildDied: false, kind: 'care-leaver-death' });
+  applyOpening(state, bu, deadlineRequests(state, openingObligations(state)).map((r) => stubDeadline(r.obligationId)), AT);
   state.outbox = { records: [], notices: [] };
   return state;
 }
@@ -373,7 +384,7 @@ function apply(state: CaseState, name: DecisionName, payload: unknown, walk: Wal
 
 function walkEveryPath(): Walk {
   const walk: Walk = { problems: [], opened: new Set(), clocksSet: new Set(CLOCKS_AT_REFERRAL), stages: new Set(), decided: new Set() };
-  const queue = [referralState(false), referralState(true)];
+  const queue = [referralState(false), referralState(true), careLeaverState()];
   for (const s of queue) for (const o of Object.values(s.obligations)) walk.opened.add(o.id);
   const seen = new Set(queue.map(keyOf));
   while (queue.length > 0) {

@@ -96,10 +96,25 @@ function timelineWords(kind: string, obligation: string | undefined): string {
   return `${kind.replace(/-/g, ' ')}${step}`;
 }
 
+/**
+ * What the page calls the case's opening and its form: a care leaver's death (WT 2023 ch. 5) is
+ * notified, not referred. Undefined for a serious incident: the template's own words stand.
+ */
+function kindWords(facts: Partial<CaseStatus['facts']> | undefined) {
+  if (facts?.caseKind !== 'care-leaver-death') return {};
+  return {
+    caseCaption: 'Case: the death of a care leaver',
+    receivedWords: 'Notification received',
+    formHeading: 'Notification form',
+    formLink: "Read the notification of the care leaver's death",
+  };
+}
+
 function timelineRows(status: CaseStatus) {
+  const careLeaver = status.facts.caseKind === 'care-leaver-death';
   return status.timeline.map((t) => ({
     at: govukDateTime(t.at),
-    what: timelineWords(t.kind, t.obligationId ? status.obligations[t.obligationId]?.deadline.obligation : undefined),
+    what: careLeaver && t.kind === 'referral-received' ? 'Notification received' : timelineWords(t.kind, t.obligationId ? status.obligations[t.obligationId]?.deadline.obligation : undefined),
     who: t.actor ? `${t.actor.id} (${roleWords(t.actor.role)})` : 'The system',
     rationale: t.rationale,
   }));
@@ -130,6 +145,7 @@ export function casePages(services: Services): express.Router {
       const s = read.status;
       return res.render('pages/case', {
         ...base,
+        ...kindWords(s.facts),
         view: 'whole',
         stage: STAGE_NAMES[s.stage],
         receivedAt: govukDateTime(s.receivedAt),
@@ -160,8 +176,13 @@ export function casePages(services: Services): express.Router {
 
   router.get('/cases/:caseReference/referral', async (req, res) => {
     const ref = caseReferenceOf(String(req.params.caseReference));
-    const { referral } = await services.cases.readReferral(personOf(res), ref);
-    res.render('pages/referral', { pageTitle: `Referral form for case ${ref}`, ref, referral });
+    const read = await services.cases.readReferral(personOf(res), ref);
+    if (read.careLeaverDeath !== undefined) {
+      // WT 2023 ch. 5: the notification of a care leaver's death, as it was sent.
+      const warning = 'This notification holds personal data about a care leaver who has died. Your reading of it has been recorded.';
+      return res.render('pages/referral', { pageTitle: `Notification form for case ${ref}`, ref, referral: read.careLeaverDeath, heading: 'Notification of the death of a care leaver', warning });
+    }
+    res.render('pages/referral', { pageTitle: `Referral form for case ${ref}`, ref, referral: read.referral });
   });
 
   router.get('/cases/:caseReference/actions/:actionId', async (req, res) => {

@@ -17,6 +17,7 @@ import { isNeeded, readReferral, routeOf, typedFromBody, type DraftData, type Se
 import { SECTIONS, sectionOf, type Section } from './referral-form-sections';
 import { answersOf, sectionView } from './referral-form-view';
 import { maySendReferral } from '../../domain/access';
+import { CARE_LEAVER_DRAFT_KIND, careLeaverDraftBase } from './care-leaver-form';
 
 declare module 'express-session' {
   interface SessionData {
@@ -141,11 +142,17 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
 
   router.get('/referrals/new', (_req, res) => {
     if (!maySendReferral(personOf(res))) throw new Refused(403, 'RoleNotAllowed', 'Only the Business Unit and a referring agency send a referral');
-    res.render('pages/referral/start', { pageTitle: 'Send a referral' });
+    // WT 2023 ch. 5: the death of a care leaver is offered only where the partnership's rulebook has it.
+    res.render('pages/referral/start', { pageTitle: 'Send a referral', careLeaverPathOpen: services.cases.careLeaverPathOpen() });
   });
 
-  router.post('/referrals/new', async (_req, res) => {
+  router.post('/referrals/new', async (req, res) => {
     const draftId = await drafts.start(personOf(res));
+    // WT 2023 ch. 5: the death of a care leaver has a form of its own (web/pages/care-leaver-form.ts).
+    if ((req.body as Record<string, unknown>).kind === CARE_LEAVER_DRAFT_KIND) {
+      await drafts.save(personOf(res), draftId, { kind: CARE_LEAVER_DRAFT_KIND });
+      return res.redirect(303, careLeaverDraftBase(draftId));
+    }
     res.redirect(303, draftBase(draftId));
   });
 
@@ -167,7 +174,9 @@ export function referralFormPages(services: Services, now: () => Date = () => ne
 
   router.get('/referrals/drafts/:draftId', async (req, res) => {
     const draftId = String(req.params.draftId);
-    const data = await load(personOf(res), draftId);
+    const raw = (await drafts.read(personOf(res), draftId)).data;
+    if (raw.kind === CARE_LEAVER_DRAFT_KIND) return res.redirect(303, careLeaverDraftBase(draftId));
+    const data = asDraft(raw);
     const { problems } = readReferral(data);
     const base = draftBase(draftId);
     res.render('pages/referral/task-list', {
