@@ -124,6 +124,9 @@ const EXPECTED_ROLES: Record<DecisionName, Role[]> = {
   'clock-corrected': ['business-unit'],
   'actions-agreed': ['ld-chair'],
   'close-case': ['ssp', 'ld-chair'],
+  // §6.5: the SSP request the agencies' information (the Rapid Review chair in practice); each agency returns its own.
+  'rapid-review-information-requested': ['rapid-review-chair', 'ssp'],
+  'rapid-review-return': ['action-owner'],
 };
 
 /** A state in which each decision fits, and a valid payload for it. */
@@ -173,6 +176,17 @@ const FITS: Record<DecisionName, Fit> = {
   'clock-corrected': { stage: 'lcspr', payload: { clock: 'la-became-aware', correctedTo: '2026-11-18', reason: 'the LA knew earlier' } },
   'actions-agreed': { stage: 'action-plan', payload: { actions: [{ agency: 'Example Health Trust', owner: 'Named Nurse', description: 'Audit the discharge letters', finding: 'Finding 1', deadline: '2027-06-30' }] } },
   'close-case': { stage: 'no-further-action', payload: {} },
+  'rapid-review-information-requested': {
+    stage: 'rapid-review',
+    payload: { agencies: [{ agency: 'Example Police' }], returnsDueOn: '2026-12-03' },
+    state: { obligations: [obligation('rapid-review-meeting', 'open', '2026-12-22')] },
+  },
+  'rapid-review-return': {
+    stage: 'rapid-review',
+    payload: { involvement: 'known to the service', safeguardingIssues: 'none known', informationHeld: 'case notes', author: 'A. Author, safeguarding lead', chronology: [] },
+    // The instance of the agency the test's actor signs in as ('Test agency').
+    state: { obligations: [{ ...obligation('rapid-review-return'), id: 'rapid-review-return:Test agency' }] },
+  },
 };
 
 /** The state in which `name` fits: its stage, its `meets` obligation open, and any set-up. */
@@ -213,9 +227,9 @@ describe('who may decide what (DSP 1.5, "People and what they may decide")', () 
     }
   });
 
-  test('operations, referrers and action owners may decide nothing in a case', () => {
+  test('operations, referrers and action owners may decide nothing in a case (but an agency its own return, §6.5)', () => {
     for (const role of ['operations', 'referrer', 'action-owner'] as const) {
-      for (const name of DECISION_NAMES) expect(refusal(check(fittingState(name), name, role, FITS[name].payload))).toBe('RoleNotAllowed');
+      for (const name of DECISION_NAMES.filter((n) => !(role === 'action-owner' && n === 'rapid-review-return'))) expect(refusal(check(fittingState(name), name, role, FITS[name].payload))).toBe('RoleNotAllowed');
     }
   });
 

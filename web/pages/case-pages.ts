@@ -8,7 +8,7 @@ import { ACTION_DECISION_NAMES, actionRoleRefusal } from '../../domain/action';
 import { ACTION_DECISION_WORDS, DECISION_WORDS } from '../../domain/decision-words';
 import type { DecisionName } from '../../domain/decisions';
 import type { Actor } from '../../domain/roles';
-import { rulebook as rulebookFor } from '../../domain/rulebook';
+import { findObligationRule } from '../../domain/rulebook';
 import type { Services } from '../../services';
 import { actionIdOf } from '../../services/actions';
 import { caseReferenceOf } from '../../services/cases';
@@ -51,12 +51,11 @@ function outcomeWords(o: ObligationView): string {
 
 /** How the deadline was counted, in words: the clock, the rule, the days skipped, the §. */
 function obligationRows(status: CaseStatus) {
-  const rulebook = rulebookFor(status.rulebookVersion);
   const all = [...status.missed, ...status.open, ...status.metLate, ...status.met, ...status.closed];
   return all.map((o) => ({
     id: o.id,
     obligation: o.obligation,
-    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     tag: statusTag(o.status),
     outcome: outcomeWords(o),
@@ -67,10 +66,9 @@ function obligationRows(status: CaseStatus) {
 
 /** What the case waits for and from whom: its open and missed obligations, soonest first. */
 function waitingFor(status: CaseStatus) {
-  const rulebook = rulebookFor(status.rulebookVersion);
   return [...status.missed, ...status.open].map((o) => ({
     obligation: o.obligation,
-    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     missed: o.status === 'missed',
   }));
