@@ -87,7 +87,7 @@ export function checkDecision(state: CaseState, name: DecisionName, actor: Actor
       return { ok: false, type: 'AlreadyMet', message: `${meets} was already recorded for case ${ref}` };
     }
     if (!o && rule.meetsInstance) {
-      return { ok: false, type: 'WrongStage', message: `${actor.agency} has not been asked for its ${rule.meets} on case ${ref}: only the agencies the Rapid Review asked return their information (§6.5)` };
+      return { ok: false, type: 'WrongStage', message: `${actor.agency} has not been asked for its ${rule.meets} on case ${ref}: only the agencies the Rapid Review asked return their information (§6.5); ${waitsFor(state)}` };
     }
     if (!o || !isOpen(o)) {
       return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${meets} is not required at stage ${state.stage}; ${waitsFor(state)}` };

@@ -44,7 +44,7 @@ export const chronologyRowSchema = () =>
     agency: agency('the agency involved in the event'),
     source: text(500, 'whose professional or agency records the event is taken from'),
     involved: text(1_000, 'who was involved'),
-    outcome: text(4_000, 'the decisions and outcome, with any actions taken'),
+    decisionsAndOutcome: text(4_000, 'the decisions and outcome, with any actions taken'),
     childSeen: field(z.enum(['yes', 'no']), 'choice', 'whether the child was seen and their views sought'),
     childViews: optionalText(4_000, "the child's views, where they were sought"),
     comments: optionalText(4_000, "the author's comments"),
@@ -68,17 +68,21 @@ export function returnInstanceFor(agencyName: string): ObligationInstanceId {
 }
 
 /** The agencies asked on this case so far, each with its instance's key, in the order asked. */
-export function agenciesAsked(state: Pick<CaseState, 'obligations'>): Array<{ agency: string; key: string }> {
-  return Object.keys(state.obligations)
-    .filter((key) => ruleIdOf(key) === RETURN_OBLIGATION)
-    .map((key) => ({ agency: agencyOfInstance(key)!, key }));
+export function agenciesAsked(state: Pick<CaseState, 'obligations'>): Array<{ agency: string; key: ObligationInstanceId }> {
+  return Object.keys(state.obligations).flatMap((key) => {
+    const agency = agencyOfInstance(key);
+    return ruleIdOf(key) === RETURN_OBLIGATION && agency !== undefined ? [{ agency, key: returnInstanceFor(agency) }] : [];
+  });
 }
 
-/** The returns still outstanding (open or missed): withdrawn once the meeting is held. */
-export function outstandingReturns(state: Pick<CaseState, 'obligations'>): ObligationInstanceId[] {
-  return agenciesAsked(state)
-    .filter(({ key }) => isOpen(state.obligations[key]!))
-    .map(({ agency: a }) => returnInstanceFor(a));
+/**
+ * The returns still outstanding (open or missed): withdrawn once the meeting is held. (The rule's
+ * own ID, open only in docs/PROCEDURE.md's generator's probe of every obligation, counts too.)
+ */
+export function outstandingReturns(state: Pick<CaseState, 'obligations'>): Array<typeof RETURN_OBLIGATION | ObligationInstanceId> {
+  return Object.values(state.obligations)
+    .filter((o) => ruleIdOf(o.id) === RETURN_OBLIGATION && isOpen(o))
+    .map((o) => o.id as typeof RETURN_OBLIGATION | ObligationInstanceId);
 }
 
 /** The agencies of a request, each once, in the order named. */

@@ -63,7 +63,7 @@ function validPayload(name: DecisionName): Record<string, unknown> {
       safeguardingIssues: MARKER,
       informationHeld: MARKER,
       author: MARKER,
-      chronology: [{ date: yesterday(), time: '09:30', event: MARKER, agency: 'Example Health Trust', source: MARKER, involved: MARKER, outcome: MARKER, childSeen: 'yes', childViews: MARKER, comments: MARKER }],
+      chronology: [{ date: yesterday(), time: '09:30', event: MARKER, agency: 'Example Health Trust', source: MARKER, involved: MARKER, decisionsAndOutcome: MARKER, childSeen: 'yes', childViews: MARKER, comments: MARKER }],
     },
   };
   return payloads[name];

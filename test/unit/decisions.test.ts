@@ -288,18 +288,23 @@ describe('a decision that does not fit the stage is refused WrongStage', () => {
 
 describe('an obligation already met is refused AlreadyMet', () => {
   const meeting = DECISION_NAMES.filter((name) => decisionRule(name).meets);
+  /** The obligation the decision meets as the test's actor owes it: an agency's own instance (§6.5), else the rule's. */
+  const owed = (name: DecisionName, status: ObligationStatus): ObligationState => {
+    const rule = decisionRule(name);
+    return { ...obligation(rule.meets!, status), id: rule.meetsInstance ? rule.meetsInstance(actor(EXPECTED_ROLES[name][0]!), undefined) : rule.meets! };
+  };
 
   test.each(meeting)('%s', (name) => {
     const meets = decisionRule(name).meets!;
     const role = EXPECTED_ROLES[name][0]!;
     for (const status of ['met', 'met-late'] as const) {
-      const state = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [obligation(meets, status)] });
+      const state = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [owed(name, status)] });
       const result = check(state, name, role, FITS[name].payload);
       expect(refusal(result)).toBe('AlreadyMet');
       expect(result.ok ? '' : result.message).toContain(meets);
     }
     // Missed (escalated, still to do) may still be recorded: it is then met late.
-    const missed = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [obligation(meets, 'missed')] });
+    const missed = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [owed(name, 'missed')] });
     expect(refusal(check(missed, name, role, FITS[name].payload))).toBe('accepted');
   });
 });
