@@ -120,6 +120,16 @@ async function openReferral(deps: CaseServiceDependencies, cases: CaseRegister, 
   return { caseReference, workflowId: workflowIdFor(caseReference), receivedAt, created: allocated.created };
 }
 
+/** The rows of a list whose `agency` is not one of the directory's, as problems on the list's path. */
+function agenciesNotInDirectory(agencies: readonly string[], list: unknown, path: string, what: string): Problem[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((a: { agency?: unknown } | null, i) =>
+    typeof a?.agency === 'string' && !agencies.includes(a.agency)
+      ? [{ path: `${path}.${i}.agency`, message: `agency (${what} ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
+      : [],
+  );
+}
+
 export function caseService(deps: CaseServiceDependencies) {
   const cases = deps.register.cases;
 
@@ -146,10 +156,15 @@ export function caseService(deps: CaseServiceDependencies) {
     throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
   }
 
-  /** §16.2: every agency named in an action plan must be one the directory can reach. */
+  /**
+   * §16.2: every agency named in an action plan must be one the directory can reach; §6.5: so must
+   * every agency asked for its information (its contacts are reminded).
+   */
   function unknownAgencies(decision: string, body: unknown): Problem[] {
     const agencies = deps.agencies;
-    if (decision !== 'actions-agreed' || !agencies) return [];
+    if (!agencies) return [];
+    if (decision === 'rapid-review-information-requested') return agenciesNotInDirectory(agencies, (body as { agencies?: unknown } | null)?.agencies, 'agencies', 'agency asked');
+    if (decision !== 'actions-agreed') return [];
     const actions = (body as { actions?: unknown } | null)?.actions;
     if (!Array.isArray(actions)) return [];
     return actions.flatMap((a: { agency?: unknown }, i) =>

@@ -12,6 +12,7 @@ import { caseService } from './cases';
 import { healthCheck } from './health';
 import { myWorkService } from './my-work';
 import { referralDraftService } from './referral-drafts';
+import { returnsService } from './returns';
 import { boundedCalls } from './temporal-calls';
 
 export interface ServiceDependencies {
@@ -46,6 +47,8 @@ export function createServices(deps: ServiceDependencies) {
     actionLog: actionLogService({ register, now }),
     /** Drafts of the referral form on the pages, sent through the case service. */
     referralDrafts: referralDraftService({ register, now, cases }),
+    /** §6.5: the agencies asked for the Rapid Review and their returns (services/returns.ts). */
+    returns: returnsService({ ...base, now, agencies: deps.agencies }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }

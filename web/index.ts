@@ -17,6 +17,7 @@ import { decisionForms } from './pages/decision-forms';
 import { listPages } from './pages/lists';
 import { myWorkPage } from './pages/my-work';
 import { referralFormPages } from './pages/referral-form';
+import { returnPages } from './pages/returns';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
 import { sessions, type SessionOptions } from './session';
@@ -91,6 +92,8 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(myWorkPage(deps.services));
   router.use(listPages(deps.services));
   router.use(referralFormPages(deps.services, now));
+  // §6.5: the Rapid Review's information from each agency; the agency's own form before the decision forms.
+  router.use(returnPages(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
   router.use(notFoundPage);

@@ -28,6 +28,7 @@ import {
   storedReferralSchema,
 } from '../openapi-schemas';
 import { referralRequestSchema } from '../requests';
+import { returnOperations } from './returns';
 import {
   actionDecisionExamples,
   caseDecisionExamples,
@@ -379,7 +380,7 @@ function codecOperations(): OperationSpec[] {
 function buildOperations(today: string): OperationSpec[] {
   const referralExample = exampleReferral(today);
   const readErrors = { ...signedInErrors() };
-  return [...serviceOperations(), ...caseOperations(today, readErrors, referralExample), ...actionOperations(today, readErrors), ...codecOperations()];
+  return [...serviceOperations(), ...caseOperations(today, readErrors, referralExample), ...returnOperations(), ...actionOperations(today, readErrors), ...codecOperations()];
 }
 
 let operations: { today: string; ops: OperationSpec[] } | undefined;

@@ -15,6 +15,7 @@ import { caseReferenceOf } from '../../services/cases';
 import { countedWords } from '../../domain/govuk-dates';
 import { govukDate, govukDateTime, roleWords, workingDays } from '../format';
 import { personOf } from '../people';
+import { returnsOnCasePage } from './returns';
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   open: { text: 'Open', classes: 'govuk-tag--blue' },
@@ -137,6 +138,8 @@ export function casePages(services: Services): express.Router {
         timeline: timelineRows(s),
         actions: s.actions.map((a) => ({ ...a, href: `/cases/${ref}/actions/${a.actionId}`, deadline: govukDate(a.deadline), tag: statusTag(a.status) })),
         decisions: decisionLinks(ref, read.decisionsOpen),
+        // §6.5: for the meeting, the agencies asked and who has not returned.
+        returns: returnsOnCasePage(s),
         // The link only: the service refuses the form itself to anyone else.
         mayReadReferral: mayReadReferral(person),
         registerUnavailable: read.register === null,
