@@ -9,7 +9,7 @@ import type { ActionStatus } from './action-snapshot';
 import { endOfLondonDay, londonDateOf } from './calendar';
 import type { CaseSummary, Stage } from './case';
 import { DECISION_NAMES, decisionRule } from './decisions';
-import { ruleIdOf } from './obligation-ids';
+import { agencyOfInstance, ruleIdOf } from './obligation-ids';
 import { rulebook, type ObligationRule } from './rulebook';
 import type { Actor, Role } from './roles';
 
@@ -171,7 +171,9 @@ export function selectWork(actor: Actor, candidates: { cases: readonly CaseWorkC
   const items: WorkItem[] = [];
   for (const c of candidates.cases) {
     if (c.role !== actor.role) continue;
-    if ('refuse' in caseReadFor(actor, { ...(c.referringAgency !== null ? { referringAgency: c.referringAgency } : {}), reviewerIds: c.reviewerIds })) continue;
+    // An agency's own step (§6.5: its return for the Rapid Review) is its work, though it reads nothing else of the case.
+    const ownAgencyStep = actor.role === 'action-owner' && agencyOfInstance(c.obligationId) === actor.agency;
+    if (!ownAgencyStep && 'refuse' in caseReadFor(actor, { ...(c.referringAgency !== null ? { referringAgency: c.referringAgency } : {}), reviewerIds: c.reviewerIds })) continue;
     const item = caseItem(c, now);
     if (item) items.push(item);
   }

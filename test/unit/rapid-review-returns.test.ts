@@ -6,6 +6,7 @@ import { caseDetails, deadlinesSummary, noticeSummary, wakeSummary } from '../..
 import { checkDecision, scopeRefusal } from '../../domain/decisions';
 import { applyDecision, planDecision } from '../../domain/incident';
 import { agencyOfInstance, obligationInstance, ruleIdOf } from '../../domain/obligation-ids';
+import { selectWork } from '../../domain/my-work';
 import { inviteUid } from '../../domain/owners-told';
 import type { Actor } from '../../domain/roles';
 import { DSP_1_5, noticePolicy, obligationRule, WT_2023 } from '../../domain/rulebook';
@@ -165,5 +166,25 @@ describe("the agency's return (rapid-review-return)", () => {
     const payload = { recommendation: 'lcspr', rationale: 'r' };
     applyDecision(state, 'rapid-review-held', chair, payload, planDecision(state, 'rapid-review-held', payload, NOW), [], AT);
     expect(state.obligations['rapid-review-return:Example Police']!.status).toBe('withdrawn');
+  });
+});
+
+describe("an agency's my work", () => {
+  test('lists its own return, never another agency’s', () => {
+    const candidate = (agencyName: string) => ({
+      caseReference: 'DSP-2026-0101',
+      obligationId: obligationInstance('rapid-review-return', agencyName),
+      role: 'action-owner' as const,
+      decision: 'rapid-review-return',
+      status: 'open' as const,
+      dueAt: '2026-12-03T23:59:59.999Z',
+      rulebookVersion: DSP_1_5.version,
+      stage: 'rapid-review' as const,
+      referringAgency: null,
+      reviewerIds: [],
+    });
+    const items = selectWork(agency(POLICE), { cases: [candidate(POLICE), candidate(HEALTH)], actions: [] }, NOW, 10, DSP_1_5.version);
+    expect(items.map((i) => i.obligationId)).toEqual(['rapid-review-return:Example Police']);
+    expect(selectWork(agency('Example Primary School'), { cases: [candidate(POLICE)], actions: [] }, NOW, 10, DSP_1_5.version)).toEqual([]);
   });
 });

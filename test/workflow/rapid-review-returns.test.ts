@@ -89,6 +89,8 @@ test('two agencies asked: one returns on time, the other misses its date and is 
   const policeReminders = mailsFor(h, c.ref, 'Reminder').filter((m) => m.subject.includes(POLICE));
   expect(policeReminders).toHaveLength(2);
   for (const m of policeReminders) expect(m.to).toEqual([CONTACTS[POLICE]!['action-lead']]);
+  // The reminder links the agency straight to its own form: it reads nothing else of the case.
+  for (const m of policeReminders) expect(m.text).toContain(`/cases/${c.ref}/decisions/rapid-review-return`);
   // The health trust returned before any reminder: none, and no escalation.
   expect(h.smtp.messages.filter((m) => m.subject.includes(`[${c.ref}]`) && m.subject.includes(HEALTH) && /Reminder|MISSED/.test(m.subject))).toHaveLength(0);
 
