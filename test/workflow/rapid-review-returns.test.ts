@@ -61,7 +61,7 @@ test('two agencies asked: one returns on time, the other misses its date and is 
     expect(o).toMatchObject({ status: 'open', round: 1 });
     expect(o.deadline).toMatchObject({ dueDate: due, dueAt: endOfDay(due), clock: { event: 'rapid-review-returns-due', date: due }, obligation: `Agency's information and chronology returned for the Rapid Review: ${agency}` });
     // Reminders as the rulebook's SHORT rhythm, counted by the oracle: 2 working days before and on the day, 09:00.
-    expect(o.deadline.reminders).toEqual([londonInstant(workingDaysBefore(due, 2), '09:00'), londonInstant(due, '09:00')]);
+    expect(o.deadline.reminders).toEqual([londonInstant(workingDaysBefore(due, 2), '09:00:00'), londonInstant(due, '09:00:00')]);
   }
   // Each agency's action lead is told the step is theirs.
   for (const agency of [POLICE, HEALTH]) {
