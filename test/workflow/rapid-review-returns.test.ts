@@ -80,11 +80,12 @@ test('two agencies asked: one returns on time, the other misses its date and is 
   const again = await refusal(decide(c.handle, 'rapid-review-return', agencyActor(HEALTH, 'health-lead'), agencyReturn('Named Nurse')));
   expect(again?.type).toBe('AlreadyMet');
 
-  // The police miss the date: their action lead was reminded, their Head of Service and the Rapid Review chair hear of it.
+  // The police miss the date (the seed sets no limit: the date is the request's, so the escalation
+  // says local policy): their action lead was reminded, their Head of Service and the Rapid Review chair hear of it.
   await skipPast(h, endOfDay(due));
   const missed = await waitFor(c.handle, (s) => s.obligations[`rapid-review-return:${POLICE}`]?.status === 'missed' && s.pending.notices === 0);
   expect(missed.obligations[`rapid-review-return:${HEALTH}`]!.status).toBe('met');
-  const escalation = await h.smtp.waitFor((m) => m.subject.startsWith(`[${c.ref}] MISSED`) && m.subject.includes(POLICE));
+  const escalation = await h.smtp.waitFor((m) => m.subject.startsWith(`[${c.ref}] Overdue (local policy)`) && m.subject.includes(POLICE));
   expect([...escalation.to].sort()).toEqual([CONTACTS[POLICE]!['head-of-service'], MAILBOX['rapid-review-chair']].sort());
   const policeReminders = mailsFor(h, c.ref, 'Reminder').filter((m) => m.subject.includes(POLICE));
   expect(policeReminders).toHaveLength(2);
@@ -92,7 +93,7 @@ test('two agencies asked: one returns on time, the other misses its date and is 
   // The reminder links the agency straight to its own form: it reads nothing else of the case.
   for (const m of policeReminders) expect(m.text).toContain(`/cases/${c.ref}/decisions/rapid-review-return`);
   // The health trust returned before any reminder: none, and no escalation.
-  expect(h.smtp.messages.filter((m) => m.subject.includes(`[${c.ref}]`) && m.subject.includes(HEALTH) && /Reminder|MISSED/.test(m.subject))).toHaveLength(0);
+  expect(h.smtp.messages.filter((m) => m.subject.includes(`[${c.ref}]`) && m.subject.includes(HEALTH) && /Reminder|Overdue/.test(m.subject))).toHaveLength(0);
 
   // Returned late, it is met late.
   const lateReturn = await decide(c.handle, 'rapid-review-return', agencyActor(POLICE, 'police-lead'), agencyReturn('DS Example, PPU'));
