@@ -137,7 +137,11 @@ export function returnsService(deps: ReturnsDependencies) {
       if (!o) throw scope.all ? new Refused(404, 'NotFound', `Case ${ref} has not asked that agency for its information`) : notFound(ref);
       const entries = await fromRegister(() => deps.register.cases.caseEntries(ref));
       const entry = entries.filter((e) => e.kind === 'decision:rapid-review-return' && e.obligationId === returnInstanceFor(agency)).at(-1);
-      if (!entry) throw new Refused(404, 'NotFound', 'That agency has not returned its information yet');
+      if (!entry) {
+        // Returned, but its register row follows the decision by a moment (the case's outbox).
+        const returned = o.status === 'met' || o.status === 'met-late';
+        throw new Refused(404, 'NotFound', returned ? "That agency's return is still being recorded: try again in a moment" : 'That agency has not returned its information yet');
+      }
       const d = entry.detail;
       const text = (key: string) => (typeof d[key] === 'string' ? (d[key] as string) : '');
       return {

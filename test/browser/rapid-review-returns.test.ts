@@ -8,7 +8,7 @@ import { tokenHash } from '../../api/auth';
 import type { Users } from '../../config';
 import { axeViolations, launchChromium, listening, signedInAs } from '../helpers/browser';
 import { startDevStack, type DevStack } from '../helpers/dev-stack';
-import { caseWithReturns, HEALTH, POLICE, RETURNS_PEOPLE, SCHOOL } from '../helpers/returns';
+import { caseWithReturns, HEALTH, POLICE, RETURNS_PEOPLE, returnWritten, SCHOOL } from '../helpers/returns';
 
 const users: Users = { users: RETURNS_PEOPLE.map(({ id, role, agency, token }) => ({ id, role, agency, tokenSha256: tokenHash(token) })) };
 
@@ -100,6 +100,7 @@ test('an agency: its own row and form, filled in and sent; nothing of another ag
   await page.waitForURL(`${base}/cases/${ref}/rapid-review-returns`);
   expect(await page.locator('tbody tr').textContent()).toContain('Returned');
   expect({ violations: await axeViolations(page) }).toEqual({ violations: [] });
+  await returnWritten(stack.app, ref, POLICE);
   await page.getByRole('link', { name: POLICE }).click();
   expect(await page.locator('table', { hasText: 'Significant event' }).textContent()).toContain('Fictitious call-out to the home');
 

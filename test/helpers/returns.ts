@@ -64,5 +64,17 @@ export async function caseWithReturns(app: Express, ask = true): Promise<string>
   const due = workingDaysAfter(londonDate(Date.now()), 3);
   await decide(app, ref, 'chair-rr', 'rapid-review-information-requested', { agencies: [{ agency: POLICE }, { agency: HEALTH }], returnsDueOn: due });
   await decide(app, ref, 'health-rr', 'rapid-review-return', HEALTH_RETURN);
+  await returnWritten(app, ref, HEALTH);
   return ref;
+}
+
+/** The register row of a return is written just after the decision answers (the case's outbox): wait for it. */
+export async function returnWritten(app: Express, ref: string, agency: string, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(app).get(`/cases/${ref}/rapid-review-returns/${encodeURIComponent(agency)}`).set(bearer(tokenOf('chair-rr')));
+    if (res.status === 200) return;
+    if (Date.now() > until) throw new Error(`the return of ${agency} was not written: ${res.status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
