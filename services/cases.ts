@@ -130,6 +130,23 @@ function agenciesNotInDirectory(agencies: readonly string[], list: unknown, path
   );
 }
 
+/**
+ * §16.2: every agency named in an action plan must be one the directory can reach; §6.5: so must
+ * every agency asked for its information (its contacts are reminded).
+ */
+function unknownAgencies(agencies: readonly string[] | undefined, decision: string, body: unknown): Problem[] {
+  if (!agencies) return [];
+  if (decision === 'rapid-review-information-requested') return agenciesNotInDirectory(agencies, (body as { agencies?: unknown } | null)?.agencies, 'agencies', 'agency asked');
+  if (decision !== 'actions-agreed') return [];
+  const actions = (body as { actions?: unknown } | null)?.actions;
+  if (!Array.isArray(actions)) return [];
+  return actions.flatMap((a: { agency?: unknown }, i) =>
+    typeof a?.agency === 'string' && !agencies.includes(a.agency)
+      ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
+      : [],
+  );
+}
+
 export function caseService(deps: CaseServiceDependencies) {
   const cases = deps.register.cases;
 
@@ -154,24 +171,6 @@ export function caseService(deps: CaseServiceDependencies) {
   async function closedOrNotFound(ref: string): Promise<never> {
     if (await fromRegister(() => cases.caseExists(ref))) throw new Refused(409, 'CaseClosed', `Case ${ref} is closed`);
     throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
-  }
-
-  /**
-   * §16.2: every agency named in an action plan must be one the directory can reach; §6.5: so must
-   * every agency asked for its information (its contacts are reminded).
-   */
-  function unknownAgencies(decision: string, body: unknown): Problem[] {
-    const agencies = deps.agencies;
-    if (!agencies) return [];
-    if (decision === 'rapid-review-information-requested') return agenciesNotInDirectory(agencies, (body as { agencies?: unknown } | null)?.agencies, 'agencies', 'agency asked');
-    if (decision !== 'actions-agreed') return [];
-    const actions = (body as { actions?: unknown } | null)?.actions;
-    if (!Array.isArray(actions)) return [];
-    return actions.flatMap((a: { agency?: unknown }, i) =>
-      typeof a?.agency === 'string' && !agencies.includes(a.agency)
-        ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
-        : [],
-    );
   }
 
   return {
@@ -217,7 +216,7 @@ export function caseService(deps: CaseServiceDependencies) {
       if (!isDecisionName(decision)) throw new Refused(404, 'UnknownDecision', 'There is no decision by that name');
       const roleRefused = roleRefusal(decision, submission.actor.role);
       if (roleRefused) throw new Refused(403, 'RoleNotAllowed', roleRefused);
-      const unknown = unknownAgencies(decision, submission.body);
+      const unknown = unknownAgencies(deps.agencies, decision, submission.body);
       if (unknown.length > 0) throw new Refused(422, 'InvalidDecision', `The ${decision} decision is not valid`, unknown);
       const outcome = await decideThroughUpdate<DecisionResult>({ bounded: deps.bounded, timeoutMs: deps.timeoutMs }, submission, {
         handle: deps.temporal.workflow.getHandle(workflowIdFor(ref)),
