@@ -153,7 +153,7 @@ describe("the agency's return (rapid-review-return)", () => {
     const state = asked();
     applyDecision(state, 'rapid-review-return', agency(HEALTH), RETURN, planDecision(state, 'rapid-review-return', RETURN, NOW), [], AT);
     const entry = state.timeline.find((t) => t.kind === 'decision:rapid-review-return')!;
-    expect(entry).toEqual({ at: AT, kind: 'decision:rapid-review-return', actor: agency(HEALTH), detail: { agency: HEALTH } });
+    expect(entry).toEqual({ at: new Date(NOW).toISOString(), kind: 'decision:rapid-review-return', actor: agency(HEALTH), detail: { agency: HEALTH } });
     expect(JSON.stringify(state.timeline)).not.toContain('MARKER');
     const row = state.outbox.records.find((r) => r.kind === 'decision:rapid-review-return')!;
     expect(row.obligationId).toBe('rapid-review-return:Example Health Trust');
