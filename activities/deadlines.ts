@@ -5,6 +5,7 @@ import type { Deadline } from '../domain/case';
 import { endOfLondonDay, londonDateOf, londonInstant, type CountExplanation, type WorkingDayCalendar } from '../domain/calendar';
 import { obligationRule, rulebook, type LimitRule, type ObligationRule, type ReminderRule } from '../domain/rulebook';
 import type { DaysAfterDue } from '../domain/working-days-late';
+import { agencyOfInstance } from '../domain/obligation-ids';
 import type { DeadlineRequest, DeadlinesRequest } from './types';
 
 /** How far past a deadline its lateness is counted in working days (beyond: "at least"). */
@@ -104,9 +105,11 @@ function deadlineOf(calendar: WorkingDayCalendar, rule: ObligationRule, request:
   const target = rule.target?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.target.days) : undefined;
   const targetFrom = rule.targetFrom?.kind === 'working-days-after' ? calendar.explainAddWorkingDays(clockDate, rule.targetFrom.days) : undefined;
   const reminders = [...new Set(rule.reminders.map((r) => reminderInstant(calendar, counted.result, r)))].filter((r) => r < dueAt).sort();
+  // An agency's instance of a per-agency obligation (§6.5) keeps its own key, and says whose it is.
+  const agency = agencyOfInstance(request.obligationId);
   return {
-    obligationId: rule.id,
-    obligation: rule.obligation,
+    obligationId: request.obligationId,
+    obligation: agency === undefined ? rule.obligation : `${rule.obligation}: ${agency}`,
     clock: { event: clockEvent, date: clockDate },
     rule: `${counted.rule} (${clockEvent}${governs})`,
     dueDate: counted.result,

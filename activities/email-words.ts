@@ -4,7 +4,8 @@
 import { DECISIONS } from '../domain/decision-table';
 import { countedWords, govukDateTime } from '../domain/govuk-dates';
 import type { Deadline } from '../domain/obligations';
-import { ROLES, type Recipient, type Role } from '../domain/roles';
+import { agencyOfInstance, ruleIdOf } from '../domain/obligation-ids';
+import { parseAgencyRecipient, ROLES, type Recipient, type Role } from '../domain/roles';
 import type { EmailBlock } from './email-layout';
 
 /** "by 11:59pm on Wednesday 30 December 2026": the words the pages use. */
@@ -44,6 +45,12 @@ function roleOf(recipient: Recipient): Role | undefined {
  * decisions meet it, or a recipient could not use the form) the email sends them to the case page.
  */
 export function formOf(publicBaseUrl: string, caseReference: string, obligationId: string, to: readonly Recipient[]): Page | undefined {
+  // An agency's own step (§6.5: its return for the Rapid Review), to that agency's contacts only: its form.
+  const agency = agencyOfInstance(obligationId);
+  if (agency !== undefined) {
+    if (to.length === 0 || !to.every((r) => parseAgencyRecipient(r)?.agency === agency)) return undefined;
+    return { name: "your agency's form", url: `${publicBaseUrl}/cases/${encodeURIComponent(caseReference)}/decisions/${ruleIdOf(obligationId)}` };
+  }
   const meeting = Object.entries(DECISIONS).filter(([, rule]) => (rule as { meets?: string }).meets === obligationId);
   if (meeting.length !== 1 || to.length === 0) return undefined;
   const [name, rule] = meeting[0]!;

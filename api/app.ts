@@ -16,6 +16,7 @@ import { actionRoutes } from './actions';
 import { authenticate, type SignIn } from './auth';
 import { caseListRoutes } from './case-list';
 import { caseRoutes } from './cases';
+import { returnRoutes } from './returns';
 import { codecServer, type CodecAuditTables } from './codec-server';
 import { apiCors } from './cors';
 import { sendError } from './errors';
@@ -94,6 +95,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(caseListRoutes(services.caseList));
   app.use(caseRoutes(services.cases));
   app.use(notificationPackRoutes(services.notificationPack));
+  // §6.5: the agencies asked for the Rapid Review and their returns.
+  app.use(returnRoutes(services.returns));
   app.use(actionRoutes(services.actions));
 
   app.use((_req, res) => sendError(res, 404, 'NotFound', 'No such resource'));

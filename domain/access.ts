@@ -135,3 +135,20 @@ export function actionReadFor(actor: Actor): ActionRead {
       return { refuse: 403 };
   }
 }
+
+// --- The Rapid Review's information from each agency (§6.5, Appendix 2) -----------------------------
+
+/**
+ * Whose returns a person may read: every agency's, for the Rapid Review panel (the roles that read
+ * whole cases); its own agency's only, for an agency (its action-owner people: an agency signs in as
+ * its agency, from sign-in, never the request), which reads nothing else of the case; nothing for
+ * anyone else: 404 where even the case's existence would tell something (a reviewer, a referrer),
+ * 403 for operations, who run the system but never read what an agency returned.
+ */
+export type ReturnRead = { scope: 'all' } | { scope: 'own'; agency: string } | { refuse: 403 | 404 };
+
+export function returnReadFor(actor: Actor): ReturnRead {
+  if (READS_WHOLE_CASES.includes(actor.role)) return { scope: 'all' };
+  if (actor.role === 'action-owner') return { scope: 'own', agency: actor.agency };
+  return actor.role === 'operations' ? { refuse: 403 } : { refuse: 404 };
+}

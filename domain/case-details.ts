@@ -10,6 +10,7 @@ import { escalationLevel } from './action';
 import { STAGE_NAMES, type CaseState } from './case';
 import { isOpen, type ObligationState } from './obligations';
 import { ROLE_NAMES } from './roles';
+import { ruleIdOf } from './obligation-ids';
 import { obligationRule } from './rulebook';
 
 /** The case workflow's static summary: its reference and kind. */
@@ -38,7 +39,15 @@ function outstanding(obligations: Record<string, ObligationState>): ObligationSt
 function obligationLine(rulebookVersion: string, o: ObligationState): string {
   const rule = obligationRule(rulebookVersion, o.id);
   const missed = o.status === 'missed' ? ' — **missed**' : '';
-  return `- \`${o.id}\` ${rule.obligation}: from ${ROLE_NAMES[rule.owner]}, due ${o.deadline.dueDate}${missed}`;
+  return `- \`${shownId(o.id)}\` ${rule.obligation}: from ${ROLE_NAMES[rule.owner]}, due ${o.deadline.dueDate}${missed}`;
+}
+
+/**
+ * An obligation's ID as the Temporal UI shows it: an agency's instance (§6.5,
+ * `rapid-review-return:<agency>`) by its rule's ID alone, as the agency is never shown there.
+ */
+export function shownId(key: string): string {
+  return ruleIdOf(key);
 }
 
 /** The soonest open (not yet missed) obligation's due date. */
@@ -95,9 +104,9 @@ export function actionDetails(state: ActionState): string {
 export function wakeSummary(obligations: Record<string, ObligationState>, at: number): string {
   for (const o of Object.values(obligations)) {
     if (!isOpen(o)) continue;
-    const due = `${o.id} due ${o.deadline.dueDate}`;
+    const due = `${shownId(o.id)} due ${o.deadline.dueDate}`;
     if (o.deadline.reminders.some((r) => !o.remindersDone.includes(r) && Date.parse(r) === at)) return `reminder: ${due}`;
-    if (o.deadline.target && !o.targetWarnedAt && !o.escalatedAt && Date.parse(o.deadline.target.dueAt) + 1 === at) return `target: ${o.id} target ${o.deadline.target.dueDate}`;
+    if (o.deadline.target && !o.targetWarnedAt && !o.escalatedAt && Date.parse(o.deadline.target.dueAt) + 1 === at) return `target: ${shownId(o.id)} target ${o.deadline.target.dueDate}`;
     if (!o.escalatedAt && Date.parse(o.deadline.dueAt) + 1 === at) return `deadline: ${due}`;
   }
   return `wake-up: ${dateOf(new Date(at).toISOString())} (operations alert)`;
@@ -105,7 +114,7 @@ export function wakeSummary(obligations: Record<string, ObligationState>, at: nu
 
 /** An email's activity: "email: escalation rapid-review-report", "email: operations-alert". */
 export function noticeSummary(notice: { kind: string; obligationId?: string }): string {
-  return notice.obligationId ? `email: ${notice.kind} ${notice.obligationId}` : `email: ${notice.kind}`;
+  return notice.obligationId ? `email: ${notice.kind} ${shownId(notice.obligationId)}` : `email: ${notice.kind}`;
 }
 
 /** A batch of emails: one like noticeSummary, or "email: 3 notices (step-opened ssp-decision and 2 more)". */
@@ -127,7 +136,7 @@ export function registerSummary(records: ReadonlyArray<{ kind: string }>, withCa
 
 /** The deadline computation's local activity: "deadlines: ssp-decision, rapid-review-meeting". */
 export function deadlinesSummary(requests: ReadonlyArray<{ obligationId: string }>): string {
-  return `deadlines: ${requests.map((r) => r.obligationId).join(', ') || 'none'}`;
+  return `deadlines: ${requests.map((r) => shownId(r.obligationId)).join(', ') || 'none'}`;
 }
 
 /** The opening's wait before it tries its deadlines again. */

@@ -27,5 +27,7 @@ export const CLOCK_EVENTS = [
   'action-deadline',
   /** An improvement action's deadline as first agreed (§9.2: the Chief Officer step counts from it). */
   'action-original-deadline',
+  /** §6.5: the date the Rapid Review's request gives the agencies to return their information by. */
+  'rapid-review-returns-due',
 ] as const;
 export type ClockEvent = (typeof CLOCK_EVENTS)[number];

@@ -11,8 +11,17 @@ import { isOpen, STAGES, type CaseFacts, type CaseState, type Stage } from './ca
 import { CLOCK_EVENTS, type ClockEvent } from './clocks';
 import { field } from './fields';
 import { dateOrInstantSchema, dateSchema, instantSchema } from './instants';
-import type { ObligationId } from './obligation-ids';
-import { ROLE_NAMES, type Role } from './roles';
+import type { ObligationId, ObligationInstanceId } from './obligation-ids';
+import {
+  agenciesNamed,
+  agencyReturnSchema,
+  informationRequestRefusal,
+  informationRequestSchema,
+  newlyAsked,
+  outstandingReturns,
+  returnInstanceFor,
+} from './rapid-review-returns';
+import { ROLE_NAMES, type Actor, type Role } from './roles';
 import { obligationRule } from './rulebook';
 import { londonDateAt } from './working-days-late';
 
@@ -55,10 +64,10 @@ export interface Effects {
   meet?: ObligationId[];
   /** The date those were really done, where the procedure judges by it (§15.5: publishedOn). */
   meetOn?: string;
-  /** Obligations that start (or start again) now; their clocks must be set. */
-  open?: ObligationId[];
-  /** Obligations no longer required on the path the case took. */
-  withdraw?: ObligationId[];
+  /** Obligations that start (or start again) now, or an agency's instance of one (§6.5); their clocks must be set. */
+  open?: Array<ObligationId | ObligationInstanceId>;
+  /** Obligations (or agencies' instances) no longer required on the path the case took. */
+  withdraw?: Array<ObligationId | ObligationInstanceId>;
   /** Minimum periods ended early. */
   breach?: ObligationId[];
   clocks?: Partial<Record<ClockEvent, string>>;
@@ -96,6 +105,17 @@ export interface DecisionRule<S extends z.ZodType = z.ZodType> {
   recordedSchema?: () => z.ZodType;
   /** The obligation the decision meets, stopping its clock; it must be open. */
   meets?: ObligationId;
+  /**
+   * For an obligation kept once per agency (§6.5): the instance of `meets` this decision meets,
+   * named from the person (and payload): an agency meets its own, never another's. Without it a
+   * decision meets `meets` itself.
+   */
+  meetsInstance?: (actor: Actor, payload: unknown) => ObligationInstanceId;
+  /**
+   * What the decision records is special-category data kept only sealed in the register (§6.5: an
+   * agency's return): the timeline keeps that it was made, never its words.
+   */
+  sealedOnly?: true;
   /** Further conditions, with the reason when they do not hold. */
   requires?: (state: CaseState, payload: z.infer<S>) => string | undefined;
   then?: (ctx: Context<z.infer<S>>) => Effects;
@@ -282,11 +302,46 @@ export const DECISIONS = {
     stages: ['rapid-review'],
     schema: () => z.strictObject({ occurredAt: occurredAt(), recommendation: choice(RAPID_REVIEW_RECOMMENDATIONS, "the Rapid Review's recommendation (§6.8)"), rationale: rationale() }),
     meets: 'rapid-review-meeting',
-    then: ({ payload }) => ({
-      stage: 'awaiting-level-of-review',
-      facts: { rapidReviewRecommendation: payload.recommendation },
-      detail: { recommendation: payload.recommendation },
-    }),
+    then: ({ state, payload }) => {
+      // §6.5: the information was asked for the meeting; once it is held, what has not come is no longer asked.
+      const outstanding = outstandingReturns(state);
+      return {
+        stage: 'awaiting-level-of-review',
+        facts: { rapidReviewRecommendation: payload.recommendation },
+        detail: { recommendation: payload.recommendation },
+        ...(outstanding.length > 0 ? { withdraw: outstanding } : {}),
+      };
+    },
+  }),
+
+  // --- The Rapid Review's information from each agency (§6.5, Appendix 2; domain/rapid-review-returns.ts) ---
+
+  // §6.5 says the SSP request the information; the partnership's Rapid Review chair asks for it in
+  // practice: either records the request. One obligation per agency, due on the date given.
+  'rapid-review-information-requested': rule({
+    roles: ['rapid-review-chair', 'ssp'],
+    stages: ['rapid-review'],
+    schema: informationRequestSchema,
+    requires: (state, payload) => informationRequestRefusal(state, payload),
+    then: ({ state, payload }) => {
+      const asked = newlyAsked(state, payload);
+      return {
+        clocks: { 'rapid-review-returns-due': payload.returnsDueOn },
+        open: asked.map(returnInstanceFor),
+        detail: { returnsDueOn: payload.returnsDueOn, agenciesAsked: asked.join(', '), agenciesNamed: agenciesNamed(payload).length },
+      };
+    },
+  }),
+
+  // §6.5, Appendix 2: the agency's own return, recorded by the agency (its action-owner people:
+  // an agency signs in as its agency). It meets its own agency's instance only.
+  'rapid-review-return': rule({
+    roles: ['action-owner'],
+    stages: ['rapid-review'],
+    schema: agencyReturnSchema,
+    meets: 'rapid-review-return',
+    meetsInstance: (actor) => returnInstanceFor(actor.agency),
+    sealedOnly: true,
   }),
 
   // §6.10: the SSP/Scrutineer's final decision on the level of review, reported to the Panel.

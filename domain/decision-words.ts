@@ -63,6 +63,20 @@ export const DECISION_WORDS: Record<DecisionName, DecisionWords> = {
     section: 'WT 2023 ch. 5',
     done: "the care leaver's death notified; the case is closed",
   },
+  // §6.5, Appendix 2: the Rapid Review's information from each agency.
+  'rapid-review-information-requested': {
+    title: "the request for each agency's information",
+    records: 'The agencies involved with the child or family are asked for their information and a chronology of the last 3 years, by a date before the Rapid Review meeting. Each agency is reminded, and its Head of Service told if it misses the date.',
+    section: '§6.5',
+    done: "each agency's information requested",
+  },
+  'rapid-review-return': {
+    title: "your agency's information for the Rapid Review",
+    records: 'Your agency’s involvement with the child and family, the safeguarding issues it knew of, the information it holds about the incident, and its chronology (Appendix 2). It is kept encrypted and read only by the Rapid Review panel and your agency.',
+    section: '§6.5, Appendix 2',
+    done: "your agency's information returned",
+    irreversible: true,
+  },
   'close-case': { title: 'the case closed', records: 'Every step of the procedure is done and every improvement action completed or withdrawn: the case is closed.', section: '§16.2', done: 'the case closed', irreversible: true },
 };
 

@@ -11,6 +11,7 @@ import { ACTION_DECISIONS } from './action';
 import { ROLE_NAMES, type Actor, type Role } from './roles';
 import { inRulebookWords, rulebook } from './rulebook';
 import { londonDateAt } from './working-days-late';
+import { ruleIdOf } from './obligation-ids';
 
 export * from './decision-table';
 
@@ -23,6 +24,25 @@ export function isDecisionName(name: string): name is DecisionName {
 
 export function decisionRule(name: DecisionName): DecisionRule {
   return DECISIONS[name] as DecisionRule;
+}
+
+/**
+ * The key of the obligation a decision meets in the case's ledger: its rule's `meets`, or for an
+ * obligation kept once per agency the instance the person's own agency owes (§6.5).
+ */
+export function metObligationKey(rule: DecisionRule, actor: Actor, payload: unknown): string | undefined {
+  if (!rule.meets) return undefined;
+  return rule.meetsInstance ? rule.meetsInstance(actor, payload) : rule.meets;
+}
+
+/** Whether an obligation a decision meets is open: itself, or any agency's instance of it. */
+function meetsOpen(state: Pick<CaseState, 'obligations'>, rule: DecisionRule): boolean {
+  if (!rule.meets) return false;
+  if (!rule.meetsInstance) {
+    const o = state.obligations[rule.meets];
+    return o !== undefined && isOpen(o);
+  }
+  return Object.values(state.obligations).some((o) => ruleIdOf(o.id) === rule.meets && isOpen(o));
 }
 
 export type DecisionCheck =
@@ -43,6 +63,9 @@ export function roleRefusal(name: DecisionName, role: Role): string | undefined 
 export function scopeRefusal(state: CaseState, name: DecisionName, actor: Actor): string | undefined {
   // The role comes first: its refusal names the decision only, nothing about the case.
   if (roleRefusal(name, actor.role)) return undefined;
+  // An agency's own instance (§6.5) is its scope, though it reads nothing of the case: checkDecision
+  // refuses a return from an agency that was not asked, saying so.
+  if (decisionRule(name).meetsInstance) return undefined;
   return 'refuse' in caseReadFor(actor, state.facts) ? `No case ${state.caseReference}` : undefined;
 }
 
@@ -64,13 +87,17 @@ function checkInSeedWords(state: CaseState, name: DecisionName, actor: Actor, ra
   const roleRefused = roleRefusal(name, actor.role);
   if (roleRefused) return { ok: false, type: 'RoleNotAllowed', message: roleRefused };
   if (state.stage === 'closed') return { ok: false, type: 'CaseClosed', message: `Case ${ref} is closed` };
-  if (rule.meets) {
-    const o = state.obligations[rule.meets];
+  const meets = metObligationKey(rule, actor, raw);
+  if (meets) {
+    const o = state.obligations[meets];
     if (o && (o.status === 'met' || o.status === 'met-late')) {
-      return { ok: false, type: 'AlreadyMet', message: `${rule.meets} was already recorded for case ${ref}` };
+      return { ok: false, type: 'AlreadyMet', message: `${meets} was already recorded for case ${ref}` };
+    }
+    if (!o && rule.meetsInstance) {
+      return { ok: false, type: 'WrongStage', message: `${actor.agency} has not been asked for its ${rule.meets} on case ${ref}: only the agencies the Rapid Review asked return their information (§6.5); ${waitsFor(state)}` };
     }
     if (!o || !isOpen(o)) {
-      return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${rule.meets} is not required at stage ${state.stage}; ${waitsFor(state)}` };
+      return { ok: false, type: 'WrongStage', message: `${name} does not fit case ${ref}: ${meets} is not required at stage ${state.stage}; ${waitsFor(state)}` };
     }
   }
   if (rule.stages !== ANY_STAGE && !rule.stages.includes(state.stage)) {
@@ -104,12 +131,8 @@ export function nextDecisions(state: Pick<CaseState, 'stage' | 'obligations'>): 
     const stages = decisionRule(n).stages;
     return stages !== ANY_STAGE && stages.includes(state.stage) && n !== 'clock-corrected';
   };
-  const meetsOpen = (n: DecisionName) => {
-    const meets = decisionRule(n).meets;
-    const o = meets ? state.obligations[meets] : undefined;
-    return o !== undefined && isOpen(o) && (decisionRule(n).stages === ANY_STAGE || fitsStage(n));
-  };
-  const first = DECISION_NAMES.filter(meetsOpen);
+  const meetsOpenNow = (n: DecisionName) => meetsOpen(state, decisionRule(n)) && (decisionRule(n).stages === ANY_STAGE || fitsStage(n));
+  const first = DECISION_NAMES.filter(meetsOpenNow);
   return first.length > 0 ? first : DECISION_NAMES.filter(fitsStage);
 }
 
@@ -123,8 +146,7 @@ export function decisionsFitting(state: Pick<CaseState, 'stage' | 'obligations'>
   return DECISION_NAMES.filter((n) => {
     const rule = decisionRule(n);
     if (rule.stages === ANY_STAGE ? state.stage === 'closed' : !rule.stages.includes(state.stage)) return false;
-    const o = rule.meets ? state.obligations[rule.meets] : undefined;
-    return rule.meets === undefined || (o !== undefined && isOpen(o));
+    return rule.meets === undefined || meetsOpen(state, rule);
   });
 }
 
@@ -217,7 +239,10 @@ export function decisionTime(payload: unknown, now: number): string {
  * from every schema: call it once, outside workflow code.
  */
 export function fieldsHoldingWords(): Set<string> {
-  const schemas = [...Object.values(DECISIONS).map((r) => (r as DecisionRule).schema()), ...Object.values(ACTION_DECISIONS).map((r) => r.schema())];
+  const rules = Object.values(DECISIONS) as DecisionRule[];
+  const schemas = [...rules.map((r) => r.schema()), ...Object.values(ACTION_DECISIONS).map((r) => r.schema())];
   const names = schemas.flatMap((s) => namedFields(s).filter((f) => f.meta?.meaning === 'free-text' || f.meta?.meaning === 'person-name').map((f) => f.name));
-  return new Set(names);
+  // A decision kept only sealed (§6.5: an agency's return) is sealed whole, its lists (the chronology) too.
+  const sealedOnly = rules.filter((r) => r.sealedOnly).flatMap((r) => namedFields(r.schema()).filter((f) => f.path.length === 1).map((f) => f.name));
+  return new Set([...names, ...sealedOnly]);
 }

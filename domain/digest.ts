@@ -11,6 +11,7 @@ import type { EscalationLevel } from './action-snapshot';
 import { endOfLondonDay, londonDateOf, type WorkingDayCalendar } from './calendar';
 import type { Stage } from './case';
 import { whoDoes } from './my-work';
+import { agencyOfInstance, ruleIdOf } from './obligation-ids';
 import { DEFAULT_RULEBOOK, rulebook, type ObligationRule } from './rulebook';
 import type { Role } from './roles';
 
@@ -130,7 +131,7 @@ export function digestUntil(day: string, calendar: DigestCalendar): string {
 
 function ruleOf(rulebookVersion: string, obligationId: string): ObligationRule | undefined {
   try {
-    return rulebook(rulebookVersion).obligations[obligationId];
+    return rulebook(rulebookVersion).obligations[ruleIdOf(obligationId)];
   } catch {
     // A rulebook this code does not know: nothing to say of its steps.
     return undefined;
@@ -221,6 +222,12 @@ export function planDigests(input: DigestInput): DigestPlan {
       if (!rule) continue;
       const item = itemOf(rule, { caseReference: c.caseReference, dueAt: o.dueAt, missed: o.status === 'missed' });
       if (!listed(item)) continue;
+      // An agency's own step (§6.5: its return for the Rapid Review) goes to that agency, saying whose it is.
+      const agency = agencyOfInstance(o.id);
+      if (agency !== undefined) {
+        add({ agency }, { ...item, obligationId: o.id, step: `${rule.obligation}: ${agency}` });
+        continue;
+      }
       for (const role of digestRolesFor(c.rulebookVersion, o.id, c.stage)) add({ role }, item);
       // §8: the reviewer's own steps (the draft report) go to each reviewer commissioned on the case.
       if (whoDoes(c.rulebookVersion, o.id, c.stage).some((d) => d.role === 'reviewer')) for (const reviewer of c.reviewerIds ?? []) add({ reviewer }, item);

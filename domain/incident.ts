@@ -3,7 +3,7 @@
 // with no await in between. Emails and register rows are queued in the case's outbox and carried
 // out after the decision has answered, so an outage of SMTP or the register delays only them.
 import type { CaseState, Deadline } from './case';
-import { decisionRule, decisionTime, type DecisionName, type Effects } from './decisions';
+import { decisionRule, decisionTime, metObligationKey, type DecisionName, type Effects } from './decisions';
 import type { ActionOpening, ActionTerms } from './action';
 import { namedFields } from './fields';
 import {
@@ -249,6 +249,16 @@ function wordsOf(name: DecisionName, payload: unknown): { rationale?: string; na
 }
 
 /**
+ * A decision kept only sealed (§6.5: an agency's return), as its register row keeps it: each field
+ * by name, its text as typed and its lists (the chronology) as JSON. The register seals every one
+ * (register/crypto.ts: fieldsHoldingWords names them).
+ */
+function sealedWordsOf(payload: unknown): Record<string, string> {
+  const values = (payload ?? {}) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]));
+}
+
+/**
  * Applies a validated decision, all at once: stage, clocks, facts, obligations met, withdrawn,
  * broken, recomputed and opened with their deadlines; emails and register rows queued.
  */
@@ -257,18 +267,23 @@ export function applyDecision(state: CaseState, name: DecisionName, actor: Actor
   const { at, effects } = plan;
   const deadlines = byObligation(computed);
   const sequence = state.timeline.filter((t) => t.kind === `decision:${name}`).length + 1;
-  const { rationale, names } = wordsOf(name, payload);
+  // Words kept only sealed (§6.5: an agency's return) never reach the timeline.
+  const { rationale, names } = rule.sealedOnly ? {} : wordsOf(name, payload);
+  const met = metObligationKey(rule, actor, payload);
+  // An agency's own instance (§6.5) says whose it is: the agency, an organisation, in clear.
+  const detail = rule.meetsInstance ? { ...(effects.detail ?? {}), agency: actor.agency } : effects.detail;
 
   Object.assign(state.clocks, effects.clocks ?? {});
   Object.assign(state.facts, effects.facts ?? {});
   if (effects.stage) state.stage = effects.stage;
-  state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(names ? { names } : {}), ...(effects.detail ? { detail: effects.detail } : {}) });
+  state.timeline.push({ at, kind: `decision:${name}`, actor, ...(rationale ? { rationale } : {}), ...(names ? { names } : {}), ...(detail ? { detail } : {}) });
   record(state, `decision:${name}`, decisionRecordKey(`decision:${name}`, sequence), {
     occurredAt: at,
     actor,
-    detail: { ...(effects.detail ?? {}), ...(rationale ? { rationale } : {}), ...(names ?? {}), stage: state.stage },
+    ...(rule.meetsInstance && met ? { obligationId: met } : {}),
+    detail: { ...(detail ?? {}), ...(rationale ? { rationale } : {}), ...(names ?? {}), ...(rule.sealedOnly ? sealedWordsOf(payload) : {}), stage: state.stage },
   });
-  for (const id of [...(rule.meets ? [rule.meets] : []), ...(effects.meet ?? [])]) meetObligation(state, id, at, actor, effects.meetOn);
+  for (const id of [...(met ? [met] : []), ...(effects.meet ?? [])]) meetObligation(state, id, at, actor, effects.meetOn);
   for (const id of effects.withdraw ?? []) closeObligation(state, id, 'withdrawn', `${name} (${state.stage})`, now);
   for (const id of effects.breach ?? []) {
     const o = closeObligation(state, id, 'broken', name, at);

@@ -9,6 +9,7 @@ import type { ActionStatus } from './action-snapshot';
 import { endOfLondonDay, londonDateOf } from './calendar';
 import type { CaseSummary, Stage } from './case';
 import { DECISION_NAMES, decisionRule } from './decisions';
+import { agencyOfInstance, ruleIdOf } from './obligation-ids';
 import { rulebook, type ObligationRule } from './rulebook';
 import type { Actor, Role } from './roles';
 
@@ -33,7 +34,8 @@ const STEPS_TOWARD: ReadonlyArray<{ obligationId: string; stage: Stage; role: Ro
 
 function ruleOf(rulebookVersion: string, obligationId: string): ObligationRule | undefined {
   try {
-    return rulebook(rulebookVersion).obligations[obligationId];
+    // An agency's instance of a per-agency obligation (§6.5) falls to whom its rule says.
+    return rulebook(rulebookVersion).obligations[ruleIdOf(obligationId)];
   } catch {
     // A rulebook this code does not know: its obligations fall to nobody here, rather than failing the write.
     return undefined;
@@ -52,7 +54,7 @@ export function whoDoes(rulebookVersion: string, obligationId: string, stage: St
   const roles = new Map<Role, string | null>();
   for (const name of DECISION_NAMES) {
     const decision = decisionRule(name);
-    if (decision.meets !== obligationId) continue;
+    if (decision.meets !== ruleIdOf(obligationId)) continue;
     for (const role of decision.roles) if (!roles.has(role)) roles.set(role, name);
   }
   if (!roles.has(rule.owner)) roles.set(rule.owner, null);
@@ -169,7 +171,9 @@ export function selectWork(actor: Actor, candidates: { cases: readonly CaseWorkC
   const items: WorkItem[] = [];
   for (const c of candidates.cases) {
     if (c.role !== actor.role) continue;
-    if ('refuse' in caseReadFor(actor, { ...(c.referringAgency !== null ? { referringAgency: c.referringAgency } : {}), reviewerIds: c.reviewerIds })) continue;
+    // An agency's own step (§6.5: its return for the Rapid Review) is its work, though it reads nothing else of the case.
+    const ownAgencyStep = actor.role === 'action-owner' && agencyOfInstance(c.obligationId) === actor.agency;
+    if (!ownAgencyStep && 'refuse' in caseReadFor(actor, { ...(c.referringAgency !== null ? { referringAgency: c.referringAgency } : {}), reviewerIds: c.reviewerIds })) continue;
     const item = caseItem(c, now);
     if (item) items.push(item);
   }

@@ -11,9 +11,13 @@ export type { OwnerPolicy } from './invites';
 import type { CaseState } from './case';
 import { personRecipient, type Recipient } from './roles';
 
-/** The same UID for an obligation's round every time, naming only the case (and the action). */
+/**
+ * The same UID for an obligation's round every time, naming only the case (and the action). An
+ * agency's instance (§6.5, `rapid-review-return:<agency>`) is percent-encoded, so that its UID keeps
+ * to letters, digits and . - % (the obligation IDs themselves are unchanged by it).
+ */
 export function inviteUid(ledger: Ledger, o: Pick<ObligationState, 'id' | 'round'>): string {
-  return `${keyPrefix(ledger)}.${o.id}.${o.round}@ssi-procedure`;
+  return `${keyPrefix(ledger)}.${encodeURIComponent(o.id)}.${o.round}@ssi-procedure`;
 }
 
 function inviteFor(ledger: Ledger, o: ObligationState, sequence: number, method: CalendarInvite['method']): CalendarInvite {

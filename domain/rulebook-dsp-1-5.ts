@@ -316,5 +316,20 @@ export const DSP_1_5: Rulebook = {
       reminders: [],
       escalateTo: ['agency-chief-officer', 'ld-chair'],
     },
+    // §6.5, Appendix 2: each agency asked returns its information and chronology by the date the
+    // request gives (before the meeting). One instance per agency, so its own contacts are
+    // reminded and its Head of Service hears when it is missed, with the Rapid Review chair.
+    {
+      id: 'rapid-review-return',
+      obligation: "Agency's information and chronology returned for the Rapid Review",
+      owner: 'action-owner',
+      remind: 'agency-action-lead',
+      clock: 'rapid-review-returns-due',
+      limit: { kind: 'on-the-date' },
+      statutory: false,
+      section: '§6.5, Appendix 2 (local policy: the date the request sets)',
+      reminders: SHORT,
+      escalateTo: ['agency-head-of-service', 'rapid-review-chair'],
+    },
   ]),
 };

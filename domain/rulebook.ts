@@ -3,6 +3,7 @@
 // one new cases start under (config: `rulebook`).
 import type { NoticePolicy } from './obligations';
 import type { OwnerPolicy } from './invites';
+import { agencyOfInstance, ruleIdOf } from './obligation-ids';
 import { agencyRecipient, type AgencyContact, type Mailbox, type Recipient } from './roles';
 import { DSP_1_5 } from './rulebook-dsp-1-5';
 import type { ObligationRule, Rulebook, RuleRecipient } from './rulebook-rules';
@@ -12,12 +13,15 @@ export type { LimitRule, ObligationRule, ReminderRule, Rulebook, RuleRecipient }
 export { DSP_1_5 } from './rulebook-dsp-1-5';
 export { WT_2023 } from './rulebook-wt-2023';
 
-/** The recipients a rule names, an agency's contacts resolved for the agency that owns the action. */
+/**
+ * The recipients a rule names, an agency's contacts resolved for the agency that owns the action
+ * (or whose instance of a per-agency obligation it is, §6.5).
+ */
 export function recipientsFor(names: readonly RuleRecipient[], agency: string | undefined): Recipient[] {
   return names.map((name) => {
     if (!name.startsWith('agency-')) return name as Mailbox;
-    // Only an improvement action's rules name an agency's contacts: anywhere else it is a rulebook error.
-    if (agency === undefined) throw new Error(`${name} is named outside an improvement action`);
+    // Only an improvement action's rules and per-agency obligations name an agency's contacts: anywhere else it is a rulebook error.
+    if (agency === undefined) throw new Error(`${name} is named outside an improvement action or an agency's obligation`);
     return agencyRecipient(agency, name.slice('agency-'.length) as AgencyContact);
   });
 }
@@ -33,14 +37,24 @@ export function rulebook(version: string): Rulebook {
   return found;
 }
 
+/** The rule of an obligation, or of an agency's instance of one (`rapid-review-return:<agency>`, §6.5). */
 export function obligationRule(version: string, id: string): ObligationRule {
-  const found = rulebook(version).obligations[id];
-  if (!found) throw new Error(`Rulebook ${version} has no obligation ${id}`);
+  const found = rulebook(version).obligations[ruleIdOf(id)];
+  if (!found) throw new Error(`Rulebook ${version} has no obligation ${ruleIdOf(id)}`);
   return found;
 }
 
-/** Who hears of each obligation; `agency`: the agency owning the improvement action, for an action's rules. */
-export function noticePolicy(rulebookVersion: string, agency?: string): NoticePolicy & OwnerPolicy {
+/** The same, undefined for an unknown rulebook or obligation (readers that must not fail on one). */
+export function findObligationRule(version: string, id: string): ObligationRule | undefined {
+  return RULEBOOKS[version]?.obligations[ruleIdOf(id)];
+}
+
+/**
+ * Who hears of each obligation; `agency`: the agency owning the improvement action, for an action's
+ * rules. An agency's instance of a per-agency obligation (§6.5) names its own agency.
+ */
+export function noticePolicy(rulebookVersion: string, actionAgency?: string): NoticePolicy & OwnerPolicy {
+  const agencyOf = (id: string) => actionAgency ?? agencyOfInstance(id);
   return {
     // A step whose owner is reminded is somebody's to do: they are told when it opens. Steps the
     // system takes (checked on arrival, sent at the decision, the §9.2 escalation steps) and
@@ -51,9 +65,9 @@ export function noticePolicy(rulebookVersion: string, agency?: string): NoticePo
     },
     remind: (id) => {
       const rule = obligationRule(rulebookVersion, id);
-      return recipientsFor([rule.remind, ...(rule.alsoRemind ?? [])], agency);
+      return recipientsFor([rule.remind, ...(rule.alsoRemind ?? [])], agencyOf(id));
     },
-    escalateTo: (id) => recipientsFor(obligationRule(rulebookVersion, id).escalateTo, agency),
+    escalateTo: (id) => recipientsFor(obligationRule(rulebookVersion, id).escalateTo, agencyOf(id)),
     minimumPeriod: (id) => obligationRule(rulebookVersion, id).minimumPeriod === true,
     trigger: (id) => obligationRule(rulebookVersion, id).trigger === true,
   };

@@ -15,6 +15,7 @@ import type { KeyRing } from '../config/key-ring';
 import { londonDateOf } from '../domain/calendar';
 import { CASE_REFERENCE_PATTERN, STAGES, type CaseSummary, type Stage } from '../domain/case';
 import { workRows, type ActionWorkCandidate, type CaseWorkCandidate } from '../domain/my-work';
+import { ruleIdOf } from '../domain/obligation-ids';
 import { rulebook } from '../domain/rulebook';
 import type { Role } from '../domain/roles';
 import type { ActionRegisterTables } from './actions';
@@ -106,7 +107,8 @@ const iso = (instant: string) => new Date(instant).toISOString();
 
 function ownerOf(rulebookVersion: string, obligationId: string): Role | null {
   try {
-    return rulebook(rulebookVersion).obligations[obligationId]?.owner ?? null;
+    // An agency's instance of a per-agency obligation (§6.5) is owned as its rule says.
+    return rulebook(rulebookVersion).obligations[ruleIdOf(obligationId)]?.owner ?? null;
   } catch {
     return null;
   }

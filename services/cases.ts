@@ -97,6 +97,33 @@ async function readStoredForm(deps: CaseServiceDependencies, cases: CaseRegister
   return isCareLeaverForm(form) ? { caseReference: ref, careLeaverDeath: form.careLeaverDeath } : { caseReference: ref, referral: form };
 }
 
+/** The rows of a list whose `agency` is not one of the directory's, as problems on the list's path. */
+function agenciesNotInDirectory(agencies: readonly string[], list: unknown, path: string, what: string): Problem[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((a: { agency?: unknown } | null, i) =>
+    typeof a?.agency === 'string' && !agencies.includes(a.agency)
+      ? [{ path: `${path}.${i}.agency`, message: `agency (${what} ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
+      : [],
+  );
+}
+
+/**
+ * §16.2: every agency named in an action plan must be one the directory can reach; §6.5: so must
+ * every agency asked for its information (its contacts are reminded).
+ */
+function unknownAgencies(agencies: readonly string[] | undefined, decision: string, body: unknown): Problem[] {
+  if (!agencies) return [];
+  if (decision === 'rapid-review-information-requested') return agenciesNotInDirectory(agencies, (body as { agencies?: unknown } | null)?.agencies, 'agencies', 'agency asked');
+  if (decision !== 'actions-agreed') return [];
+  const actions = (body as { actions?: unknown } | null)?.actions;
+  if (!Array.isArray(actions)) return [];
+  return actions.flatMap((a: { agency?: unknown }, i) =>
+    typeof a?.agency === 'string' && !agencies.includes(a.agency)
+      ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
+      : [],
+  );
+}
+
 export function caseService(deps: CaseServiceDependencies) {
   const cases = deps.register.cases;
 
@@ -121,19 +148,6 @@ export function caseService(deps: CaseServiceDependencies) {
   async function closedOrNotFound(ref: string): Promise<never> {
     if (await fromRegister(() => cases.caseExists(ref))) throw new Refused(409, 'CaseClosed', `Case ${ref} is closed`);
     throw new Refused(404, 'CaseNotFound', `No case ${ref}`);
-  }
-
-  /** §16.2: every agency named in an action plan must be one the directory can reach. */
-  function unknownAgencies(decision: string, body: unknown): Problem[] {
-    const agencies = deps.agencies;
-    if (decision !== 'actions-agreed' || !agencies) return [];
-    const actions = (body as { actions?: unknown } | null)?.actions;
-    if (!Array.isArray(actions)) return [];
-    return actions.flatMap((a: { agency?: unknown }, i) =>
-      typeof a?.agency === 'string' && !agencies.includes(a.agency)
-        ? [{ path: `actions.${i}.agency`, message: `agency (action ${i + 1}) is not one of the partnership's agencies; send one of: ${agencies.join(', ')}` }]
-        : [],
-    );
   }
 
   return {
@@ -176,7 +190,7 @@ export function caseService(deps: CaseServiceDependencies) {
       if (!isDecisionName(decision)) throw new Refused(404, 'UnknownDecision', 'There is no decision by that name');
       const roleRefused = roleRefusal(decision, submission.actor.role);
       if (roleRefused) throw new Refused(403, 'RoleNotAllowed', roleRefused);
-      const unknown = unknownAgencies(decision, submission.body);
+      const unknown = unknownAgencies(deps.agencies, decision, submission.body);
       if (unknown.length > 0) throw new Refused(422, 'InvalidDecision', `The ${decision} decision is not valid`, unknown);
       const outcome = await decideThroughUpdate<DecisionResult>({ bounded: deps.bounded, timeoutMs: deps.timeoutMs }, submission, {
         handle: deps.temporal.workflow.getHandle(workflowIdFor(ref)),

@@ -13,6 +13,7 @@ import { healthCheck } from './health';
 import { myWorkService } from './my-work';
 import { notificationPackService } from './notification-pack';
 import { referralDraftService } from './referral-drafts';
+import { returnsService } from './returns';
 import { boundedCalls } from './temporal-calls';
 
 export interface ServiceDependencies {
@@ -51,6 +52,8 @@ export function createServices(deps: ServiceDependencies) {
     referralDrafts: referralDraftService({ register, now, cases }),
     /** `notificationPack(actor, ref)`: the online notification form's answers, from the referral (§5.2). */
     notificationPack: notificationPackService({ ...base, now, partnershipName: deps.partnershipName }),
+    /** §6.5: the agencies asked for the Rapid Review and their returns (services/returns.ts). */
+    returns: returnsService({ ...base, now, agencies: deps.agencies }),
     health: healthCheck({ temporal: deps.temporal, register, bounded, smtpReachable: deps.smtpReachable }),
   };
 }

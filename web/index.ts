@@ -19,6 +19,7 @@ import { myWorkPage } from './pages/my-work';
 import { notificationPackPage } from './pages/notification-pack';
 import { referralFormPages } from './pages/referral-form';
 import { careLeaverPages } from './pages/care-leaver-form';
+import { returnPages } from './pages/returns';
 import { personLocals, requireSignIn } from './people';
 import { isPageRequest } from './requests';
 import { sessions, type SessionOptions } from './session';
@@ -95,6 +96,8 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(referralFormPages(deps.services, now));
   // WT 2023 ch. 5: a care leaver's death, chosen on the referral's start page.
   router.use(careLeaverPages(deps.services, now));
+  // §6.5: the Rapid Review's information from each agency; the agency's own form before the decision forms.
+  router.use(returnPages(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(decisionForms(deps.services, { agencies: deps.agencies, people: options.people }));
   router.use(casePages(deps.services));
   // The notification pack (§5.2): the online form's answers, from the referral.

@@ -63,6 +63,17 @@ export const caseDecisionExamples = (today: string = londonToday()): { [K in Dec
     ],
   },
   'close-case': { note: NOTE },
+  // §6.5, Appendix 2: the request, by a date before the meeting; an agency's return.
+  'rapid-review-information-requested': { agencies: [{ agency: 'Example Police' }, { agency: 'Example Health Trust' }], returnsDueOn: addDays(today, 7) },
+  'rapid-review-return': {
+    involvement: 'Example: replace with the nature of the agency’s involvement with the child and family',
+    safeguardingIssues: 'Example: replace with the safeguarding issues the agency knew of',
+    informationHeld: 'Example: replace with the information the agency holds about the incident',
+    author: 'Example Author, safeguarding lead',
+    chronology: [
+      { date: addDays(today, -400), time: '09:30', event: 'Example event: replace', agency: 'Example Health Trust', source: 'Example records', involved: 'Example: who was involved', decisionsAndOutcome: 'Example: the decisions and outcome', childSeen: 'yes', childViews: 'Example: the child’s views' },
+    ],
+  },
 });
 
 /** An example payload for every decision on an action, true on `today` for an action agreed that day. */

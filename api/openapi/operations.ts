@@ -32,6 +32,7 @@ import { careLeaverFormSchema } from '../../domain/care-leaver-form';
 import { referralRequestSchema } from '../requests';
 import { careLeaverRequestSchema } from '../../services/care-leaver';
 import { exampleCareLeaverForm } from '../../config/example-care-leaver';
+import { returnOperations } from './returns';
 import {
   actionDecisionExamples,
   caseDecisionExamples,
@@ -413,7 +414,14 @@ function codecOperations(): OperationSpec[] {
 function buildOperations(today: string): OperationSpec[] {
   const referralExample = exampleReferral(today);
   const readErrors = { ...signedInErrors() };
-  return [...serviceOperations(), ...caseOperations(today, readErrors, referralExample), notificationPackOperation(readErrors), ...actionOperations(today, readErrors), ...codecOperations()];
+  return [
+    ...serviceOperations(),
+    ...caseOperations(today, readErrors, referralExample),
+    notificationPackOperation(readErrors),
+    ...returnOperations(),
+    ...actionOperations(today, readErrors),
+    ...codecOperations(),
+  ];
 }
 
 let operations: { today: string; ops: OperationSpec[] } | undefined;

@@ -58,6 +58,14 @@ function validPayload(name: DecisionName): Record<string, unknown> {
     'clock-corrected': { clock: 'la-became-aware', correctedTo: yesterday(), reason: MARKER },
     'actions-agreed': { actions: [{ agency: 'Example Health Trust', owner: MARKER, description: MARKER, finding: MARKER, deadline: new Date(Date.now() + 90 * DAY_MS).toISOString().slice(0, 10) }] },
     'close-case': { note: MARKER },
+    'rapid-review-information-requested': { agencies: [{ agency: 'Example Health Trust' }], returnsDueOn: new Date(Date.now() + 3 * DAY_MS).toISOString().slice(0, 10) },
+    'rapid-review-return': {
+      involvement: MARKER,
+      safeguardingIssues: MARKER,
+      informationHeld: MARKER,
+      author: MARKER,
+      chronology: [{ date: yesterday(), time: '09:30', event: MARKER, agency: 'Example Health Trust', source: MARKER, involved: MARKER, decisionsAndOutcome: MARKER, childSeen: 'yes', childViews: MARKER, comments: MARKER }],
+    },
   };
   return payloads[name];
 }

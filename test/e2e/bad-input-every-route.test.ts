@@ -81,6 +81,9 @@ const ROUTES: Route[] = [
   { route: 'GET /cases/:caseReference', path: () => `/cases/${ref}`, token: TOKEN.bu },
   { route: 'GET /cases/:caseReference/referral', path: () => `/cases/${ref}/referral`, token: TOKEN.bu },
   { route: 'GET /cases/:caseReference/notification-pack', path: () => `/cases/${ref}/notification-pack`, token: TOKEN.bu },
+  // §6.5: the agencies asked for the Rapid Review (none on this case), and one agency's return (none: 404).
+  { route: 'GET /cases/:caseReference/rapid-review-returns', path: () => `/cases/${ref}/rapid-review-returns`, token: TOKEN.bu },
+  { route: 'GET /cases/:caseReference/rapid-review-returns/:agency', path: () => `/cases/${ref}/rapid-review-returns/Example%20Police`, token: TOKEN.bu },
   // At the action plan, "close case" is refused while an action is open: a body that got through would still change nothing.
   { route: 'POST /cases/:caseReference/decisions/:decision', path: () => `/cases/${ref}/decisions/close-case`, token: TOKEN.ld, body: () => ({ note: 'Closing (test).' }) },
   { route: 'GET /cases/:caseReference/actions/:actionId', path: () => `/cases/${ref}/actions/${actionId}`, token: TOKEN.ld },

@@ -61,6 +61,9 @@ const MAY_DECIDE: Record<DecisionName, readonly Role[]> = {
   'actions-agreed': ['ld-chair'],
   'other-review-completed': ['ssp', 'ld-chair'],
   'close-case': ['ssp', 'ld-chair'],
+  // §6.5: the SSP (the Rapid Review chair in practice) ask each agency; the agency returns its own.
+  'rapid-review-information-requested': ['rapid-review-chair', 'ssp'],
+  'rapid-review-return': ['action-owner'],
 };
 
 /** An improvement action (§9.2, §16.2): the agency completes it; the L&D Chair extends, withdraws, involves the SSP. */
@@ -115,6 +118,8 @@ function payloadFor(name: DecisionName): Record<string, unknown> {
     'clock-corrected': { clock: 'la-became-aware', correctedTo: new Date(Date.now() - DAY_MS).toISOString().slice(0, 10), reason: 'Matrix (test).' },
     'actions-agreed': { actions: [{ agency: AGENCY, owner: 'Owner (test)', description: 'Action (test)', finding: 'Finding (test)', deadline: inDays(90) }] },
     'close-case': {},
+    'rapid-review-information-requested': { agencies: [{ agency: AGENCY }], returnsDueOn: inDays(3) },
+    'rapid-review-return': { involvement: 'Matrix (test).', safeguardingIssues: 'Matrix (test).', informationHeld: 'Matrix (test).', author: 'Author (test)', chronology: [] },
   };
   return payloads[name];
 }

@@ -127,6 +127,9 @@ const EXPECTED_ROLES: Record<DecisionName, Role[]> = {
   'clock-corrected': ['business-unit'],
   'actions-agreed': ['ld-chair'],
   'close-case': ['ssp', 'ld-chair'],
+  // §6.5: the SSP request the agencies' information (the Rapid Review chair in practice); each agency returns its own.
+  'rapid-review-information-requested': ['rapid-review-chair', 'ssp'],
+  'rapid-review-return': ['action-owner'],
 };
 
 /** A state in which each decision fits, and a valid payload for it. */
@@ -177,6 +180,17 @@ const FITS: Record<DecisionName, Fit> = {
   'clock-corrected': { stage: 'lcspr', payload: { clock: 'la-became-aware', correctedTo: '2026-11-18', reason: 'the LA knew earlier' } },
   'actions-agreed': { stage: 'action-plan', payload: { actions: [{ agency: 'Example Health Trust', owner: 'Named Nurse', description: 'Audit the discharge letters', finding: 'Finding 1', deadline: '2027-06-30' }] } },
   'close-case': { stage: 'no-further-action', payload: {} },
+  'rapid-review-information-requested': {
+    stage: 'rapid-review',
+    payload: { agencies: [{ agency: 'Example Police' }], returnsDueOn: '2026-12-03' },
+    state: { obligations: [obligation('rapid-review-meeting', 'open', '2026-12-22')] },
+  },
+  'rapid-review-return': {
+    stage: 'rapid-review',
+    payload: { involvement: 'known to the service', safeguardingIssues: 'none known', informationHeld: 'case notes', author: 'A. Author, safeguarding lead', chronology: [] },
+    // The instance of the agency the test's actor signs in as ('Test agency').
+    state: { obligations: [{ ...obligation('rapid-review-return'), id: 'rapid-review-return:Test agency' }] },
+  },
 };
 
 /** The state in which `name` fits: its stage, its `meets` obligation open, and any set-up. */
@@ -217,9 +231,9 @@ describe('who may decide what (DSP 1.5, "People and what they may decide")', () 
     }
   });
 
-  test('operations, referrers and action owners may decide nothing in a case', () => {
+  test('operations, referrers and action owners may decide nothing in a case (but an agency its own return, §6.5)', () => {
     for (const role of ['operations', 'referrer', 'action-owner'] as const) {
-      for (const name of DECISION_NAMES) expect(refusal(check(fittingState(name), name, role, FITS[name].payload))).toBe('RoleNotAllowed');
+      for (const name of DECISION_NAMES.filter((n) => !(role === 'action-owner' && n === 'rapid-review-return'))) expect(refusal(check(fittingState(name), name, role, FITS[name].payload))).toBe('RoleNotAllowed');
     }
   });
 
@@ -278,18 +292,23 @@ describe('a decision that does not fit the stage is refused WrongStage', () => {
 
 describe('an obligation already met is refused AlreadyMet', () => {
   const meeting = DECISION_NAMES.filter((name) => decisionRule(name).meets);
+  /** The obligation the decision meets as the test's actor owes it: an agency's own instance (§6.5), else the rule's. */
+  const owed = (name: DecisionName, status: ObligationStatus): ObligationState => {
+    const rule = decisionRule(name);
+    return { ...obligation(rule.meets!, status), id: rule.meetsInstance ? rule.meetsInstance(actor(EXPECTED_ROLES[name][0]!), undefined) : rule.meets! };
+  };
 
   test.each(meeting)('%s', (name) => {
     const meets = decisionRule(name).meets!;
     const role = EXPECTED_ROLES[name][0]!;
     for (const status of ['met', 'met-late'] as const) {
-      const state = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [obligation(meets, status)] });
+      const state = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [owed(name, status)] });
       const result = check(state, name, role, FITS[name].payload);
       expect(refusal(result)).toBe('AlreadyMet');
       expect(result.ok ? '' : result.message).toContain(meets);
     }
     // Missed (escalated, still to do) may still be recorded: it is then met late.
-    const missed = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [obligation(meets, 'missed')] });
+    const missed = caseState({ ...FITS[name].state, stage: FITS[name].stage, obligations: [owed(name, 'missed')] });
     expect(refusal(check(missed, name, role, FITS[name].payload))).toBe('accepted');
   });
 });

@@ -15,6 +15,7 @@ import {
   decisionRule,
   type DecisionName,
 } from '../../domain/decisions';
+import { ruleIdOf } from '../../domain/obligation-ids';
 import { CLOCK_EVENTS, DEFAULT_RULEBOOK, DSP_1_5, WT_2023, type ClockEvent, type LimitRule, type ObligationRule } from '../../domain/rulebook';
 import type { Actor, Role } from '../../domain/roles';
 import { applyDecision, applyOpening, deadlineRequests, newCase, openingObligations, planDecision } from '../../domain/incident';
@@ -146,8 +147,8 @@ describe('the rules are coherent', () => {
     for (const [key, rule] of Object.entries(DSP_1_5.obligations)) {
       expect(rule.id).toBe(key);
       expect(CLOCK_EVENTS).toContain(rule.clock);
-      // Only an improvement action's own deadline is the clock's date itself (§16.2).
-      if (rule.limit.kind === 'on-the-date') expect(rule.id).toBe('action-due');
+      // Only an improvement action's own deadline (§16.2) and an agency's return (§6.5: the date the request gives) are the clock's date itself.
+      if (rule.limit.kind === 'on-the-date') expect(['action-due', 'rapid-review-return']).toContain(rule.id);
       const n = rule.limit.kind === 'calendar-months-after' ? rule.limit.months : rule.limit.kind === 'on-the-date' ? 1 : rule.limit.days;
       expect(n).toBeGreaterThan(0);
       expect(rule.obligation.trim().length).toBeGreaterThan(0);
@@ -278,11 +279,15 @@ const VARIANTS: Record<DecisionName, Record<string, unknown>[]> = {
   'clock-corrected': [{ clock: 'la-became-aware', correctedTo: '2026-11-19', reason: 'reason' }],
   'actions-agreed': [{ actions: [{ agency: 'Example Health Trust', owner: 'Named Nurse', description: 'Audit the discharge letters', finding: 'Finding 1', deadline: '2027-06-30' }] }],
   'close-case': [{}],
+  // §6.5: the agency the walk's actor signs in as ('test') is asked, then returns.
+  'rapid-review-information-requested': [{ agencies: [{ agency: 'test' }], returnsDueOn: '2026-12-03' }],
+  'rapid-review-return': [{ involvement: 'known', safeguardingIssues: 'none', informationHeld: 'notes', author: 'A. Author', chronology: [] }],
 };
 
 function stubDeadline(id: string): Deadline {
-  // A rule WT 2023 adds (a care leaver's death) is in its rulebook only.
-  const rule = DSP_1_5.obligations[id] ?? WT_2023.obligations[id]!;
+  // An agency's instance (§6.5, rapid-review-return:<agency>) has its rule's deadline; a rule
+  // WT 2023 adds (a care leaver's death) is in its rulebook only.
+  const rule = DSP_1_5.obligations[ruleIdOf(id)] ?? WT_2023.obligations[ruleIdOf(id)]!;
   return {
     obligationId: id,
     obligation: rule.obligation,
@@ -364,13 +369,13 @@ function apply(state: CaseState, name: DecisionName, payload: unknown, walk: Wal
   const opens = [...(effects.open ?? []), ...(effects.shareWithLd ? ['ld-informed'] : [])];
   const clocks = { ...next.clocks, ...(effects.clocks ?? {}) };
   for (const id of opens) {
-    const clock = DSP_1_5.obligations[id]?.clock;
+    const clock = DSP_1_5.obligations[ruleIdOf(id)]?.clock;
     if (!clock) walk.problems.push(`${name} (${JSON.stringify(payload)}) opens ${id}, which is not in the rulebook`);
     else if (clocks[clock] === undefined) walk.problems.push(`${name} (${JSON.stringify(payload)}) at ${state.stage} opens ${id} but its clock ${clock} is not set`);
-    walk.opened.add(id);
+    walk.opened.add(ruleIdOf(id));
   }
   // The real engine refuses to plan a deadline whose clock is not set: the walk stops there.
-  if (opens.some((id) => DSP_1_5.obligations[id] === undefined || clocks[DSP_1_5.obligations[id].clock] === undefined)) return [];
+  if (opens.some((id) => DSP_1_5.obligations[ruleIdOf(id)] === undefined || clocks[DSP_1_5.obligations[ruleIdOf(id)]!.clock] === undefined)) return [];
   const plan = planDecision(next, name, payload, NOW);
   applyDecision(next, name, actorFor(name), payload, plan, plan.needs.map((r) => stubDeadline(r.obligationId)), AT);
   const shared = next.outbox.notices.find((n) => n.kind === 'ssp-decision-shared');

@@ -8,13 +8,14 @@ import { ACTION_DECISION_NAMES, actionRoleRefusal } from '../../domain/action';
 import { ACTION_DECISION_WORDS, decisionWordsIn } from '../../domain/decision-words';
 import type { DecisionName } from '../../domain/decisions';
 import type { Actor } from '../../domain/roles';
-import { rulebook as rulebookFor } from '../../domain/rulebook';
+import { findObligationRule } from '../../domain/rulebook';
 import type { Services } from '../../services';
 import { actionIdOf } from '../../services/actions';
 import { caseReferenceOf } from '../../services/cases';
 import { countedWords } from '../../domain/govuk-dates';
 import { govukDate, govukDateTime, roleWords, workingDays } from '../format';
 import { personOf } from '../people';
+import { returnsOnCasePage } from './returns';
 
 const STATUS_TAGS: Record<string, { text: string; classes: string }> = {
   open: { text: 'Open', classes: 'govuk-tag--blue' },
@@ -51,12 +52,11 @@ function outcomeWords(o: ObligationView): string {
 
 /** How the deadline was counted, in words: the clock, the rule, the days skipped, the §. */
 function obligationRows(status: CaseStatus) {
-  const rulebook = rulebookFor(status.rulebookVersion);
   const all = [...status.missed, ...status.open, ...status.metLate, ...status.met, ...status.closed];
   return all.map((o) => ({
     id: o.id,
     obligation: o.obligation,
-    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     tag: statusTag(o.status),
     outcome: outcomeWords(o),
@@ -67,10 +67,9 @@ function obligationRows(status: CaseStatus) {
 
 /** What the case waits for and from whom: its open and missed obligations, soonest first. */
 function waitingFor(status: CaseStatus) {
-  const rulebook = rulebookFor(status.rulebookVersion);
   return [...status.missed, ...status.open].map((o) => ({
     obligation: o.obligation,
-    owner: roleWords(rulebook.obligations[o.id]?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
     due: govukDateTime(o.dueAt),
     missed: o.status === 'missed',
   }));
@@ -155,6 +154,8 @@ export function casePages(services: Services): express.Router {
         timeline: timelineRows(s),
         actions: s.actions.map((a) => ({ ...a, href: `/cases/${ref}/actions/${a.actionId}`, deadline: govukDate(a.deadline), tag: statusTag(a.status) })),
         decisions: decisionLinks(ref, read.decisionsOpen, read.status.rulebookVersion),
+        // §6.5: for the meeting, the agencies asked and who has not returned.
+        returns: returnsOnCasePage(s),
         // The link only: the service refuses the form itself to anyone else.
         mayReadReferral: mayReadReferral(person),
         // §5.2: while the notification to the Panel is due, its answers are prepared from the referral.

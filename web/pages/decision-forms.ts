@@ -23,7 +23,7 @@ import { govukDateTime, govukDate } from '../format';
 import { personOf } from '../people';
 
 /** A decision form's subject: what it is about, how to record it, where to go after. */
-interface Target {
+export interface Target {
   ref: string;
   name: string;
   words: DecisionWords;
@@ -36,13 +36,15 @@ interface Target {
   record: (payload: Record<string, unknown>, key: string, requestId: string) => Promise<UpdateOutcome<object>>;
   /** What is now due, for the banner on the page it returns to. */
   dueAfter: (answer: object) => string[];
+  /** What the form shows filled in when it first opens (§6.5: the agencies the referral names). */
+  initial?: Posted | undefined;
 }
 
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 /** The form's own idempotency key: made when the form is shown, sent back with it. */
 const FORM_KEY = /^[0-9a-f-]{36}$/;
 
-function caseDue(answer: object): string[] {
+export function caseDue(answer: object): string[] {
   const result = answer as Partial<DecisionResult>;
   const due = result.due ?? [];
   const opened = new Set((result.changed ?? []).filter((o) => o.status === 'open').map((o) => o.id));
@@ -73,9 +75,12 @@ async function caseTarget(services: Services, req: Request, res: Response, sent 
   const words = decisionWordsIn(read.status.rulebookVersion, name);
   if (!sent && !read.decisionsOpen.includes(name)) throw new FormNotOpen(`/cases/${ref}`, words.title);
   const rule = decisionRule(name);
+  // §6.5: the request's form offers first the agencies section 7 of the referral names.
+  const suggested = name === 'rapid-review-information-requested' ? await services.returns.suggestedAgencies(person, ref, read.status) : [];
   return {
     ref,
     name,
+    initial: suggested.length ? suggestedRows(suggested) : undefined,
     words,
     schema: rule.schema(),
     caption: `Case ${ref}`,
@@ -107,7 +112,7 @@ async function actionTarget(services: Services, req: Request, res: Response, sen
   };
 }
 
-function render(res: Response, t: Target, directory: FormDirectory, posted: Posted, errors: FormErrors, status = 200): void {
+export function render(res: Response, t: Target, directory: FormDirectory, posted: Posted, errors: FormErrors, status = 200): void {
   const fields = formFields(t.schema, directory, rowCountsOf(posted));
   res.status(status).render('pages/decision-form', {
     pageTitle: `Record ${t.words.title} - ${t.caption}`,
@@ -142,7 +147,7 @@ function confirm(res: Response, t: Target, directory: FormDirectory, posted: Pos
   });
 }
 
-async function post(req: Request, res: Response, t: Target, directory: FormDirectory): Promise<void> {
+export async function post(req: Request, res: Response, t: Target, directory: FormDirectory): Promise<void> {
   const posted = postedOf(req.body);
   if (!FORM_KEY.test(posted._formKey ?? '')) posted._formKey = randomUUID();
   // "Add another" and "Remove" show the form again with a row more or less; nothing is sent.
@@ -177,7 +182,7 @@ async function post(req: Request, res: Response, t: Target, directory: FormDirec
 }
 
 /** A form the person may use, but not now: its case (or action) page, saying why, instead. */
-class FormNotOpen extends Error {
+export class FormNotOpen extends Error {
   constructor(
     readonly location: string,
     readonly title: string,
@@ -187,9 +192,10 @@ class FormNotOpen extends Error {
 }
 
 /** Shows a form; one not open now sends the person to its page with the reason in a banner. */
-async function show(req: Request, res: Response, target: () => Promise<Target>, directory: FormDirectory): Promise<void> {
+export async function show(req: Request, res: Response, target: () => Promise<Target>, directory: FormDirectory): Promise<void> {
   try {
-    render(res, await target(), directory, {}, new FormErrors());
+    const t = await target();
+    render(res, t, directory, t.initial ?? {}, new FormErrors());
   } catch (err) {
     if (!(err instanceof FormNotOpen)) throw err;
     req.session.notice = { important: true, heading: `There is nothing to record for ${err.title} now`, lines: ['It may have been recorded already, or the case may not have reached it yet. This page shows what is due, and by when.'] };
@@ -218,6 +224,11 @@ function meetsWords(status: CaseStatus, obligationId: string): string {
   const open = [...status.open, ...status.missed].find((o) => o.id === obligationId);
   const due = open ? `, due by ${govukDateTime(open.dueAt)}${open.status === 'missed' ? ' (missed)' : ''}` : '';
   return `${rule.obligation} (${rule.section})${due}`;
+}
+
+/** The request's list of agencies, one row each, as the form posts it. */
+function suggestedRows(agencies: readonly string[]): Posted {
+  return Object.fromEntries([['agencies-rows', String(agencies.length)], ...agencies.map((a, i) => [`agencies-${i + 1}-agency`, a])]);
 }
 
 function withRowAdded(posted: Posted, list: string): Posted {

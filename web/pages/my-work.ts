@@ -1,6 +1,7 @@
 // My work: what falls to the signed-in person or their role, overdue first, then soonest due; each
 // item links to its case or action and says what to do next in the procedure's words. The items
 // come from the register's projection of each case (services/my-work.ts), not a query per case.
+import { agencyOfInstance } from '../../domain/obligation-ids';
 import express from 'express';
 import { maySendReferral } from '../../domain/access';
 import type { Services } from '../../services';
@@ -18,7 +19,8 @@ export function myWorkPage(services: Services): express.Router {
       more,
       items: items.map((i) => ({
         ...i,
-        href: i.actionId ? `/cases/${i.caseReference}/actions/${i.actionId}` : `/cases/${i.caseReference}`,
+        // An agency's return (§6.5) links to its own page for the case: it reads nothing else of it.
+        href: i.actionId ? `/cases/${i.caseReference}/actions/${i.actionId}` : agencyOfInstance(i.obligationId) !== undefined ? `/cases/${i.caseReference}/rapid-review-returns` : `/cases/${i.caseReference}`,
         label: i.actionId ? `${i.caseReference} action ${i.actionId}` : i.caseReference,
         due: govukDateTime(i.dueAt),
         what: i.todo,
