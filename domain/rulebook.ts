@@ -73,20 +73,13 @@ export function noticePolicy(rulebookVersion: string, actionAgency?: string): No
   };
 }
 
-/** Compiled once per rulebook: the words are applied to every email and refusal about its cases. */
-const COMPILED_WORDS = new Map<string, ReadonlyArray<readonly [RegExp, string]>>();
-
 /**
  * Text the system writes about a case, in the words of the case's rulebook (WT-2023: the Delegated
  * Safeguarding Partners for the seed's SSP). Unchanged for a rulebook without words of its own.
+ * Compiled on each call, not cached: this module is shared by every workflow and keeps no state.
  */
 export function inRulebookWords(version: string | undefined, text: string): string {
   const book = version === undefined ? undefined : RULEBOOKS[version];
   if (!book?.words) return text;
-  let compiled = COMPILED_WORDS.get(book.version);
-  if (!compiled) {
-    compiled = book.words.map(([pattern, replacement]) => [new RegExp(pattern, 'g'), replacement] as const);
-    COMPILED_WORDS.set(book.version, compiled);
-  }
-  return compiled.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+  return book.words.reduce((out, [pattern, replacement]) => out.replace(new RegExp(pattern, 'g'), replacement), text);
 }

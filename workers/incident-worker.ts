@@ -16,7 +16,7 @@ import { TASK_QUEUE } from '../workflows/contract';
 export const SHARED_WORKFLOW_MODULES: readonly string[] = [
   // First: zod's defaults set before zod is frozen.
   require.resolve('../domain/zod-defaults'),
-  ...['access', 'action', 'action-snapshot', 'case', 'case-details', 'clocks', 'decision-table', 'decisions', 'errors', 'fields', 'incident', 'instants', 'obligations', 'owners-told', 'roles', 'rulebook', 'rulebook-dsp-1-5', 'rulebook-rules', 'rulebook-wt-2023', 'working-days-late'].map((m) =>
+  ...['access', 'action', 'action-snapshot', 'case', 'case-details', 'clocks', 'decision-table', 'decisions', 'errors', 'fields', 'incident', 'instants', 'obligation-ids', 'obligations', 'rapid-review-returns', 'owners-told', 'roles', 'rulebook', 'rulebook-dsp-1-5', 'rulebook-rules', 'rulebook-wt-2023', 'working-days-late'].map((m) =>
     require.resolve(`../domain/${m}`),
   ),
 ];
