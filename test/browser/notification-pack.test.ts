@@ -91,6 +91,8 @@ test('the Business Unit opens the pack from the case: what is missing first, eac
   expect(await buttons.count()).toBe(answered);
   expect(await page.locator('button[data-copy]:visible').count()).toBe(answered);
   await page.getByRole('button', { name: 'Copy the answer to Child 1: Full name' }).click();
+  // The status is written once the clipboard's promise settles: wait for it, do not race it.
+  await page.waitForFunction("document.querySelector('#copy-status')?.textContent?.trim() === 'Copied: Child 1: Full name'", undefined, { timeout: 5_000 });
   await expect(page.locator('#copy-status').innerText()).resolves.toBe('Copied: Child 1: Full name');
   await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe('Test Child');
 

@@ -8,10 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { statusQuery } from '../../workflows/contract';
+import { exampleCareLeaverForm } from '../../config/example-care-leaver';
+import { careLeaverOpeningOf } from '../../domain/incident';
+import { caseOpenedUpdate, statusQuery, TASK_QUEUE, workflowIdFor } from '../../workflows/contract';
 import { learningReferralForm } from '../fixtures/referral-form';
 import { londonDate, monthsAfter, shiftDays, workingDaysAfter } from '../helpers/expected-dates';
-import { actors, decide, mailsFor, resultOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
+import { actors, decide, mailsFor, newCaseReference, resultOf, skipPast, startCase, startHarness, waitFor, type CaseHandle, type Harness } from '../helpers/harness';
 
 /** The workflow code's generation the recording belongs to (see test/replay/replay.test.ts). */
 const GENERATION = process.env.HISTORY_GENERATION ?? 'v2-atomic-decisions';
@@ -156,4 +158,65 @@ test('no-further-action-closed: not met, no learning, referrer told, closed', as
   expect((await handle.query(statusQuery)).stage).toBe('closed');
 
   await save('no-further-action-closed', handle, 'not met, no further action; referrer feedback; closed');
+});
+
+// ---- WT-2023 (Working Together 2023 and the Panel's June 2025 guidance).
+
+const WT_CONTENT = {
+  factsAndAgencyInvolvement: 'Facts and key practice episodes (test).',
+  immediateAction: 'Immediate action (test).',
+  potentialImprovements: 'Improvements (test).',
+  racismAndInequalities: 'Racism and inequalities considered (test).',
+  nextSteps: 'Next steps (test).',
+};
+
+test('wt-2023-rapid-review-closed: notified, the rapid review under way before the acknowledgement, one agency returns and one misses its date, no further action, closed', async () => {
+  const { handle, ref } = await startCase(h, { rulebookVersion: 'WT-2023' });
+  await decide(handle, 'ssp-informed', actors.businessUnit);
+  await decide(handle, 'ssp-decision', actors.ssp, { outcome: 'criteria-met', rationale: 'Serious harm and abuse suspected (test).' });
+  await decide(handle, 'referrer-feedback-sent', actors.businessUnit);
+  const notified = await decide(handle, 'national-notification', actors.businessUnit, { panelReference: 'CSPRP-TEST-0008' });
+  expect(notified.stage).toBe('rapid-review');
+
+  const due = workingDaysAfter(londonDate(await h.env.currentTimeMs()), 3);
+  await decide(handle, 'rapid-review-information-requested', actors.rapidReviewChair, { agencies: [{ agency: 'Example Police' }, { agency: 'Example Health Trust' }], returnsDueOn: due });
+  await decide(handle, 'rapid-review-return', { id: 'health-1', role: 'action-owner', agency: 'Example Health Trust' }, {
+    involvement: 'Health visiting (test).',
+    safeguardingIssues: 'None known (test).',
+    informationHeld: 'Records (test).',
+    author: 'Named nurse (test)',
+    chronology: [{ date: '2025-03-04', event: 'Visit (test)', agency: 'Example Health Trust', source: 'Records', involved: 'Health visitor', decisionsAndOutcome: 'Universal service', childSeen: 'no' }],
+  });
+  // The police miss their date: reminded, then escalated.
+  await skipPast(h, `${shiftDays(due, 1)}T12:00:00.000Z`);
+  await waitFor(handle, (s) => Object.values(s.obligations).some((o) => o.id.startsWith('rapid-review-return') && o.status === 'missed'));
+
+  await decide(handle, 'rapid-review-held', actors.rapidReviewChair, { recommendation: 'no-further-action', rationale: 'No further review (test).' });
+  await decide(handle, 'panel-acknowledgement', actors.businessUnit);
+  await decide(handle, 'rapid-review-report', actors.ssp, { levelOfReview: 'no-further-action', rationale: 'No further review (test).', ...WT_CONTENT });
+  expect((await decide(handle, 'panel-response', actors.businessUnit, { response: 'local-review' })).stage).toBe('no-further-action');
+  expect((await decide(handle, 'close-case', actors.ssp)).stage).toBe('closed');
+  expect((await resultOf(h, handle)).stage).toBe('closed');
+  expect(ref).toBeTruthy();
+
+  await save('wt-2023-rapid-review-closed', handle, 'WT-2023: rapid review from the notification, agencies asked (one returns, one misses), no further action, closed');
+});
+
+test("wt-2023-care-leaver-closed: a care leaver's death, notified late, closed", async () => {
+  const ref = newCaseReference();
+  const receivedAt = new Date(await h.env.currentTimeMs()).toISOString();
+  const form = exampleCareLeaverForm(londonDate(receivedAt));
+  const handle = (await h.env.client.workflow.start('incidentWorkflow', {
+    taskQueue: TASK_QUEUE,
+    workflowId: workflowIdFor(ref),
+    args: [{ start: careLeaverOpeningOf(ref, receivedAt, 'WT-2023', actors.businessUnit, form) }],
+  })) as CaseHandle;
+  await handle.executeUpdate(caseOpenedUpdate);
+  const opened = await waitFor(handle, (s) => s.obligations['care-leaver-death-notification']?.status === 'open');
+  await skipPast(h, opened.obligations['care-leaver-death-notification']!.deadline.dueAt);
+  await waitFor(handle, (s) => s.obligations['care-leaver-death-notification']?.status === 'missed');
+  expect((await decide(handle, 'care-leaver-death-notified', actors.businessUnit)).stage).toBe('closed');
+  expect((await resultOf(h, handle)).stage).toBe('closed');
+
+  await save('wt-2023-care-leaver-closed', handle, "WT-2023: a care leaver's death, the notification missed then made, closed");
 });
