@@ -80,19 +80,10 @@ export function careLeaverOpeningOf(caseReference: string, receivedAt: string, r
 /** A care leaver's death: its own stage, counted from the day the LA became aware; no SSP steps follow. */
 function newCareLeaverCase(start: CaseOpening): CaseState {
   return {
-    caseReference: start.caseReference,
-    rulebookVersion: start.rulebookVersion,
+    ...newCase({ ...start, kind: undefined }),
     stage: 'awaiting-care-leaver-notification',
-    receivedAt: start.receivedAt,
     clocks: { 'referral-received': start.receivedAt, 'la-became-aware': start.referrerBecameAware },
-    clockCorrections: [],
     facts: { caseKind: 'care-leaver-death', ...(start.referringAgency ? { referringAgency: start.referringAgency } : {}) },
-    obligations: {},
-    pastRounds: [],
-    timeline: [{ at: start.receivedAt, kind: 'referral-received', actor: start.receivedBy }],
-    outbox: emptyOutbox(),
-    opened: false,
-    requests: [],
   };
 }
 
