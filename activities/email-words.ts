@@ -21,6 +21,8 @@ export function countedBlock(deadline: Deadline): EmailBlock {
 export interface Page {
   name: string;
   url: string;
+  /** The reader may open this page and nothing else of the case (§6.5: an agency's own form). */
+  only?: true;
 }
 
 /**
@@ -49,7 +51,7 @@ export function formOf(publicBaseUrl: string, caseReference: string, obligationI
   const agency = agencyOfInstance(obligationId);
   if (agency !== undefined) {
     if (to.length === 0 || !to.every((r) => parseAgencyRecipient(r)?.agency === agency)) return undefined;
-    return { name: "your agency's form", url: `${publicBaseUrl}/cases/${encodeURIComponent(caseReference)}/decisions/${ruleIdOf(obligationId)}` };
+    return { name: "your agency's form", url: `${publicBaseUrl}/cases/${encodeURIComponent(caseReference)}/decisions/${ruleIdOf(obligationId)}`, only: true };
   }
   const meeting = Object.entries(DECISIONS).filter(([, rule]) => (rule as { meets?: string }).meets === obligationId);
   if (meeting.length !== 1 || to.length === 0) return undefined;
@@ -65,6 +67,8 @@ export function formOf(publicBaseUrl: string, caseReference: string, obligationI
  */
 export function recordItBlocks(page: Page, form: Page | undefined): EmailBlock[] {
   if (!form) return [{ kind: 'link', lead: `Record it on ${page.name}:`, url: page.url }];
+  // An agency reads only its own return: the case page would refuse it.
+  if (form.only) return [{ kind: 'link', lead: `Record it on ${form.name}:`, url: form.url }];
   return [
     { kind: 'link', lead: `Record it on ${form.name}:`, url: form.url },
     { kind: 'link', lead: 'The case page shows the case and its other steps:', url: page.url },

@@ -92,6 +92,8 @@ test('two agencies asked: one returns on time, the other misses its date and is 
   for (const m of policeReminders) expect(m.to).toEqual([CONTACTS[POLICE]!['action-lead']]);
   // The reminder links the agency straight to its own form: it reads nothing else of the case.
   for (const m of policeReminders) expect(m.text).toContain(`/cases/${c.ref}/decisions/rapid-review-return`);
+  // ... and to nothing it could not open: the case page is the panel's.
+  for (const m of policeReminders) expect(m.text).not.toMatch(new RegExp(`/cases/${c.ref}\\s*$`, 'm'));
   // The health trust returned before any reminder: none, and no escalation.
   expect(h.smtp.messages.filter((m) => m.subject.includes(`[${c.ref}]`) && m.subject.includes(HEALTH) && /Reminder|Overdue/.test(m.subject))).toHaveLength(0);
 
