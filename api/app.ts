@@ -81,7 +81,7 @@ export function createApp(deps: AppDependencies): express.Express {
 
   // The staff pages: a browser's requests (web/requests.ts), signed in by their own session. Before
   // the API's bearer sign-in, which they never use; the rest goes on to the API.
-  if (deps.web) app.use(webPages(app, { services, register: registerOf(deps.register, deps.ring), ring: deps.ring, logger: deps.logger, now: deps.now, agencies: deps.agencies }, deps.web));
+  if (deps.web) app.use(webPages(app, { services, register: registerOf(deps.register, deps.ring), ring: deps.ring, logger: deps.logger, now: deps.now, agencies: deps.agencies, rulebookVersion: deps.rulebookVersion }, deps.web));
 
   // The OpenAPI document and the page that renders it: public, they hold no personal data.
   app.use(apiDocsRoutes());

@@ -45,6 +45,8 @@ export interface WebDependencies {
   now?: () => Date;
   /** The agencies of the partnership's directory: an action plan names one of these (§16.2). */
   agencies?: readonly string[] | undefined;
+  /** The rulebook new cases start under (the partnership file's): its words name the roles. */
+  rulebookVersion?: string | undefined;
 }
 
 export const SERVICE_NAME = 'Serious child safeguarding incidents';
@@ -88,7 +90,7 @@ export function webPages(app: express.Express, deps: WebDependencies, options: W
   router.use(express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 2_000 }));
   router.use(csrfProtection);
   router.use(csrfToken);
-  router.use(personLocals);
+  router.use(personLocals(deps.rulebookVersion));
   router.use(signInRoutes(options.signIn, now));
   router.use(requireSignIn);
   router.use(myWorkPage(deps.services));

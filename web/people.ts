@@ -10,14 +10,19 @@ export function personOf(res: Response): Actor {
   return res.locals.person as Actor;
 }
 
-/** The signed-in person on every page (res.locals.person, with their role in words), and the navigation. */
-export function personLocals(req: Request, res: Response, next: NextFunction): void {
-  const person = req.session?.person;
-  if (person) {
-    res.locals.person = { ...person, roleName: roleWords(person.role) };
-    res.locals.navigation = navigationFor(person, req.path);
-  }
-  next();
+/**
+ * The signed-in person on every page (res.locals.person, with their role in words: in the words of
+ * the rulebook new cases start under), and the navigation.
+ */
+export function personLocals(rulebookVersion?: string) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const person = req.session?.person;
+    if (person) {
+      res.locals.person = { ...person, roleName: roleWords(person.role, rulebookVersion) };
+      res.locals.navigation = navigationFor(person, req.path);
+    }
+    next();
+  };
 }
 
 function navigationFor(person: Actor, path: string) {

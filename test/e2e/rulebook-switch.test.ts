@@ -17,6 +17,7 @@ import { bearer, settledCase, startDevStack, type DevStack } from '../helpers/de
 import { count, londonDate } from '../helpers/expected-dates';
 import { TEST_DATA_CONVERTER } from '../helpers/keys';
 import { workflowBundle } from '../helpers/stack';
+import { HTML, signedInAgent, webOptionsFor } from '../helpers/pages';
 import type { Express } from 'express';
 
 const PEOPLE = [
@@ -46,7 +47,7 @@ function partnershipFile(rulebook: string): string {
 function apiFrom(file: string): Express {
   const partnership = loadPartnership(file);
   const mailer = nodemailer.createTransport(stack.smtp.url);
-  return createApp({ ...stack.appDependencies, rulebookVersion: partnership.rulebook, smtpReachable: () => mailer.verify() });
+  return createApp({ ...stack.appDependencies, rulebookVersion: partnership.rulebook, web: webOptionsFor(PEOPLE), smtpReachable: () => mailer.verify() });
 }
 
 interface CaseBody {
@@ -124,4 +125,25 @@ test('a partnership file set to WT-2023 starts new cases under it; the open DSP-
 
 test('a partnership file naming an unknown rulebook stops the start, naming the setting', () => {
   expect(() => loadPartnership(partnershipFile('WT-2018'))).toThrow(/rulebook: must be one of DSP-1\.5, WT-2023/);
+});
+
+test("the pages name the partners in the words of the partnership's rulebook (WT 2023 chapter 2), and of each case's", async () => {
+  const before = apiFrom(partnershipFile('DSP-1.5'));
+  const seed = await referral(before);
+  const after = apiFrom(partnershipFile('WT-2023'));
+  const today = await referral(after);
+  await settledCase(after, today, 'switch-bu-token');
+  await settledCase(after, seed, 'switch-bu-token');
+
+  const underWt = await signedInAgent(after, 'ssp-1');
+  const wtCase = await underWt.get(`/cases/${today}`).set('Accept', HTML);
+  expect(wtCase.status).toBe(200);
+  expect(wtCase.text).toContain('Signed in as ssp-1 (the Delegated Safeguarding Partners, Local Authority)');
+  // Each case's steps name their owners in its own rulebook's words.
+  expect(wtCase.text).toContain('Delegated Safeguarding Partners decide whether the criteria for notification are met');
+  const seedCase = await underWt.get(`/cases/${seed}`).set('Accept', HTML);
+  expect(seedCase.text).toContain('SSP meet and decide whether the criteria for notification are met');
+
+  const underDsp = await signedInAgent(before, 'ssp-1');
+  expect((await underDsp.get(`/cases/${seed}`).set('Accept', HTML)).text).toContain('Signed in as ssp-1 (the SSP, Local Authority)');
 });

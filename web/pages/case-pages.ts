@@ -56,7 +56,7 @@ function obligationRows(status: CaseStatus) {
   return all.map((o) => ({
     id: o.id,
     obligation: o.obligation,
-    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit', status.rulebookVersion),
     due: govukDateTime(o.dueAt),
     tag: statusTag(o.status),
     outcome: outcomeWords(o),
@@ -69,7 +69,7 @@ function obligationRows(status: CaseStatus) {
 function waitingFor(status: CaseStatus) {
   return [...status.missed, ...status.open].map((o) => ({
     obligation: o.obligation,
-    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit'),
+    owner: roleWords(findObligationRule(status.rulebookVersion, o.id)?.owner ?? 'business-unit', status.rulebookVersion),
     due: govukDateTime(o.dueAt),
     missed: o.status === 'missed',
   }));
@@ -114,7 +114,7 @@ function timelineRows(status: CaseStatus) {
   return status.timeline.map((t) => ({
     at: govukDateTime(t.at),
     what: careLeaver && t.kind === 'referral-received' ? 'Notification received' : timelineWords(t.kind, t.obligationId ? status.obligations[t.obligationId]?.deadline.obligation : undefined),
-    who: t.actor ? `${t.actor.id} (${roleWords(t.actor.role)})` : 'The system',
+    who: t.actor ? `${t.actor.id} (${roleWords(t.actor.role, status.rulebookVersion)})` : 'The system',
     rationale: t.rationale,
   }));
 }
