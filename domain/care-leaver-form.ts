@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { field } from './fields';
-import { CORONER_INVOLVED, GENDERS } from './referral-form';
+import { CORONER_INVOLVED, GENDERS, isMissing, isoDate, TELEPHONE, text, yesNo } from './referral-form';
 
 /** WT 2023 ch. 5: a care leaver's death is notified up to and including this age. */
 export const CARE_LEAVER_OLDEST_AGE = 24;
@@ -17,25 +17,8 @@ export const CARE_LEAVER_OLDEST_AGE = 24;
 const NAME_MAX = 200;
 const TEXT_MAX = 2_000;
 const NARRATIVE_MAX = 10_000;
-const TELEPHONE = /^\+?[0-9 ()-]{7,25}$/;
 
-const isMissing = (iss: { input?: unknown }): boolean => iss.input === undefined;
-
-function text(label: string, max: number) {
-  return z
-    .string({ error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be text`) })
-    .trim()
-    .min(1, `${label} must not be empty`)
-    .max(max, `${label} must be at most ${max} characters`);
-}
-
-function isoDate(label: string) {
-  return z.iso.date({ error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be a real calendar date written YYYY-MM-DD`) });
-}
-
-function yesNo(label: string) {
-  return z.boolean({ error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be true (yes) or false (no)`) });
-}
+// The field builders are the referral form's: every message names the field, none repeats the value.
 
 function oneOf<const T extends readonly [string, ...string[]]>(label: string, options: T) {
   return z.enum(options, { error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be one of: ${options.join(', ')}`) });

@@ -96,9 +96,9 @@ export const NARRATIVE_MAX = 20_000;
 // ---------------------------------------------------------------------------------------------
 // Field builders: every message names the field; none repeats the value.
 
-const isMissing = (iss: { input?: unknown }): boolean => iss.input === undefined;
+export const isMissing = (iss: { input?: unknown }): boolean => iss.input === undefined;
 
-function text(label: string, max: number) {
+export function text(label: string, max: number) {
   return z
     .string({ error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be text`) })
     .trim()
@@ -114,14 +114,14 @@ function narrative(label: string) {
     .max(NARRATIVE_MAX, `${label} must be at most ${NARRATIVE_MAX} characters`);
 }
 
-function isoDate(label: string) {
+export function isoDate(label: string) {
   return z.iso.date({
     error: (iss) =>
       isMissing(iss) ? `${label} is required` : `${label} must be a real calendar date written YYYY-MM-DD`,
   });
 }
 
-function yesNo(label: string) {
+export function yesNo(label: string) {
   return z.boolean({
     error: (iss) => (isMissing(iss) ? `${label} is required` : `${label} must be true (yes) or false (no)`),
   });
@@ -153,7 +153,7 @@ function section<S extends z.core.$ZodLooseShape>(label: string, shape: S) {
 }
 
 const UK_POSTCODE = /^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$/;
-const TELEPHONE = /^\+?[0-9 ()-]{7,25}$/;
+export const TELEPHONE = /^\+?[0-9 ()-]{7,25}$/;
 const TIME_24H = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
 
 // ---------------------------------------------------------------------------------------------
